@@ -1,0 +1,171 @@
+using Sim.Core;
+using Sim.Core.Random;
+using Sim.Core.Spaces;
+using Sim.MuJoCo;
+
+namespace Sim.Envs.MuJoCo;
+
+/// <summary>Base of MuJoCo tasks: one shared model, one mjData per env, frame skipping and divergence handling.</summary>
+/// <remarks>
+/// A diverging simulation (MuJoCo's bad qpos/qvel/qacc warnings; MuJoCo resets the data itself when
+/// it sees them) ends the episode as truncated with the <c>diverged</c> info flag, reward 0, and the
+/// observation of the state MuJoCo left behind, so no NaN ever reaches a learner.
+/// </remarks>
+public abstract class MuJoCoVectorEnv : VectorEnv, IPhysicsState
+{
+    readonly bool[] _diverged;
+
+    /// <summary>Compiles <paramref name="model"/> once and makes one data per env.</summary>
+    protected MuJoCoVectorEnv(MjModel model, int numEnvs, int frameSkip, Space observationSpace, Space actionSpace, VectorEnvOptions? options)
+        : base(numEnvs, observationSpace, actionSpace, options)
+    {
+        if (frameSkip < 1) throw new ArgumentOutOfRangeException(nameof(frameSkip), frameSkip, "expected at least one physics step per env step");
+        Model = model;
+        FrameSkip = frameSkip;
+        if (actionSpace.FlatSize != model.nu)
+            throw new ArgumentException($"action space has {actionSpace.FlatSize} dims but the model has {model.nu} actuators");
+        Datas = new MjData[numEnvs];
+        for (int i = 0; i < numEnvs; i++) Datas[i] = new MjData(model);
+        InitQpos = model.qpos0.ToArray();
+        InitQvel = new double[model.nv];
+        _diverged = Infos.AddFlag("diverged");
+    }
+
+    /// <summary>The compiled model, shared read-only by all envs.</summary>
+    public MjModel Model { get; }
+
+    /// <summary>Physics state of each env.</summary>
+    protected MjData[] Datas { get; }
+
+    /// <summary>Physics steps per env step.</summary>
+    public int FrameSkip { get; }
+
+    /// <summary>Seconds of simulated time per env step.</summary>
+    public double Dt => Model.Timestep * FrameSkip;
+
+    /// <summary>The model's default qpos, the centre of reset noise.</summary>
+    protected double[] InitQpos { get; }
+
+    /// <summary>Zero velocities, the centre of reset noise.</summary>
+    protected double[] InitQvel { get; }
+
+    /// <summary>Physics state of env <paramref name="env"/> (read-only use: viewers, recorders).</summary>
+    public MjData Data(int env) => Datas[env];
+
+    /// <summary>Sets the initial qpos/qvel of a freshly reset data (typically InitQpos/InitQvel plus noise).</summary>
+    protected abstract void ResetModel(MjData data, ref SimRandom rng);
+
+    /// <summary>Writes the observation of <paramref name="data"/> into <paramref name="observation"/>.</summary>
+    protected abstract void WriteObservation(int env, MjData data, Span<float> observation);
+
+    /// <summary>Called before the physics steps of env <paramref name="env"/>, e.g. to remember the x position.</summary>
+    protected virtual void BeforeSimulation(int env, MjData data) { }
+
+    /// <summary>Copies the action into the controls; MuJoCo clamps them to the actuators' ctrlrange.</summary>
+    protected virtual void ApplyAction(MjData data, ReadOnlySpan<float> action)
+    {
+        var ctrl = data.ctrl;
+        for (int j = 0; j < action.Length; j++) ctrl[j] = action[j];
+    }
+
+    /// <summary>Computes the reward (and writes its terms for <paramref name="env"/>) after the physics steps; sets terminated.</summary>
+    protected abstract float ComputeReward(int env, MjData data, ReadOnlySpan<float> action, out bool terminated);
+
+    /// <summary>Whether the physics steps need <c>cfrc_ext</c>/<c>cacc</c> (contact-force observations or costs).</summary>
+    protected virtual bool NeedsContactForces => false;
+
+    protected override void ResetEnv(int env)
+    {
+        var data = Datas[env];
+        data.Reset();
+        ResetModel(data, ref Rngs[env]);
+        data.Forward();
+        if (NeedsContactForces) MjNative.mj_rnePostConstraint(Model.Ptr, data.Ptr);
+        _diverged[env] = false;
+        WriteObservation(env, data, ObservationBuffer.AsSpan(env * ObservationSize, ObservationSize));
+    }
+
+    protected override void StepRange(int start, int end)
+    {
+        nint m = Model.Ptr;
+        for (int env = start; env < end; env++)
+        {
+            _diverged[env] = false;
+            if (ResetPending[env]) continue;
+            var data = Datas[env];
+            var action = new ReadOnlySpan<float>(ActionBuffer, env * ActionSize, ActionSize);
+            var observation = ObservationBuffer.AsSpan(env * ObservationSize, ObservationSize);
+            ApplyAction(data, action);
+            BeforeSimulation(env, data);
+            nint d = data.Ptr;
+            bool diverged = false;
+            for (int k = 0; k < FrameSkip && !diverged; k++)
+            {
+                MjNative.mj_step(m, d);
+                diverged = IsDiverged(data);
+            }
+            if (diverged)
+            {
+                _diverged[env] = true;
+                TruncatedBuffer[env] = true;
+                RewardBuffer[env] = 0f;
+                ClearRewardTerms(env);
+                WriteObservation(env, data, observation);
+                continue;
+            }
+            if (NeedsContactForces) MjNative.mj_rnePostConstraint(m, d);
+            WriteObservation(env, data, observation);
+            RewardBuffer[env] = ComputeReward(env, data, action, out bool terminated);
+            TerminatedBuffer[env] = terminated;
+        }
+        GC.KeepAlive(Model);
+    }
+
+    static bool IsDiverged(MjData data) =>
+        data.WarningCount(MjWarning.BadQacc) > 0 || data.WarningCount(MjWarning.BadQpos) > 0 || data.WarningCount(MjWarning.BadQvel) > 0;
+
+    /// <summary>Zeroes every reward term of <paramref name="env"/> (used when a step is void).</summary>
+    protected void ClearRewardTerms(int env)
+    {
+        foreach (var key in Infos.RewardTerms) Infos.Value(key)[env] = 0f;
+    }
+
+    /// <summary>Adds uniform noise in [-scale, scale] to each value, as Gymnasium's MuJoCo resets do.</summary>
+    protected static void SetWithUniformNoise(Span<double> target, ReadOnlySpan<double> centre, double scale, ref SimRandom rng)
+    {
+        for (int i = 0; i < target.Length; i++) target[i] = centre[i] + rng.Uniform(-scale, scale);
+    }
+
+    public int PhysicsStateSize => 1 + Model.nq + Model.nv + Model.na;
+
+    public void GetPhysicsState(int env, Span<double> destination)
+    {
+        if (destination.Length != PhysicsStateSize)
+            throw new ArgumentException($"state destination has length {destination.Length}, expected {PhysicsStateSize} (time, qpos, qvel, act)");
+        var data = Datas[env];
+        destination[0] = data.time;
+        data.qpos.CopyTo(destination.Slice(1));
+        data.qvel.CopyTo(destination.Slice(1 + Model.nq));
+        data.act.CopyTo(destination.Slice(1 + Model.nq + Model.nv));
+    }
+
+    public void SetPhysicsState(int env, ReadOnlySpan<double> state)
+    {
+        if (state.Length != PhysicsStateSize)
+            throw new ArgumentException($"state has length {state.Length}, expected {PhysicsStateSize} (time, qpos, qvel, act)");
+        var data = Datas[env];
+        data.time = state[0];
+        state.Slice(1, Model.nq).CopyTo(data.qpos);
+        state.Slice(1 + Model.nq, Model.nv).CopyTo(data.qvel);
+        state.Slice(1 + Model.nq + Model.nv, Model.na).CopyTo(data.act);
+        data.Forward();
+        if (NeedsContactForces) MjNative.mj_rnePostConstraint(Model.Ptr, data.Ptr);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (!disposing) return;
+        foreach (var d in Datas) d.Dispose();
+        Model.Dispose();
+    }
+}

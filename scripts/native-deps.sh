@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs the Debian/Ubuntu packages Sim needs, only when they are missing.
+# Usage: scripts/native-deps.sh [runtime|test]
+#   runtime: MuJoCo (library, headers, samples for the C baseline)
+#   test:    runtime + what the tests need
+# Idempotent: when everything is present it only runs dpkg queries and returns in well under a second.
+set -euo pipefail
+
+profile="${1:-runtime}"
+packages=(libmujoco-dev libmujoco-samples)
+case "$profile" in
+  runtime) ;;
+  test) packages+=(gcc) ;;
+  *) echo "native-deps.sh: unknown profile '$profile' (expected runtime or test)" >&2; exit 2 ;;
+esac
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "native-deps.sh: missing packages ${missing[*]} and apt-get is not available; install them by hand" >&2
+  exit 1
+fi
+sudo_cmd=()
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null 2>&1 || { echo "native-deps.sh: need root or sudo to install ${missing[*]}" >&2; exit 1; }
+  sudo_cmd=(sudo)
+fi
+echo "Installing native dependencies: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

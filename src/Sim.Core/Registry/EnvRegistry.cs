@@ -1,0 +1,42 @@
+using Sim.Core;
+using Sim.Core.Wrappers;
+
+namespace Sim.Core.Registry;
+
+/// <summary>Maps env ids to specs and builds time-limited, seeded vector envs from them.</summary>
+public sealed class EnvRegistry
+{
+    readonly Dictionary<string, EnvSpec> _specs = new(StringComparer.Ordinal);
+
+    /// <summary>Adds <paramref name="spec"/>; ids must be unique.</summary>
+    public void Register(EnvSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        if (!_specs.TryAdd(spec.Id, spec)) throw new ArgumentException($"env id '{spec.Id}' is already registered");
+    }
+
+    /// <summary>Registered ids, sorted.</summary>
+    public IReadOnlyList<string> Ids => _specs.Keys.Order(StringComparer.Ordinal).ToList();
+
+    /// <summary>The spec of <paramref name="id"/>; an unknown id is an error listing the known ones.</summary>
+    public EnvSpec Spec(string id)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        if (_specs.TryGetValue(id, out var spec)) return spec;
+        var sameName = _specs.Keys.Where(k => k.Split("-v")[0] == id.Split("-v")[0]).ToList();
+        var hint = sameName.Count > 0 ? $" (did you mean {string.Join(" or ", sameName)}?)" : "";
+        throw new KeyNotFoundException($"unknown env id '{id}'{hint}; known ids: {string.Join(", ", Ids)}");
+    }
+
+    /// <summary>Builds <paramref name="numEnvs"/> copies of <paramref name="id"/> under its time limit and resets them
+    /// with <paramref name="seed"/> (env i gets seed + i), so observations are ready to read.</summary>
+    public IVectorEnv Make(string id, int numEnvs, ulong seed, VectorEnvOptions? options = null)
+    {
+        var spec = Spec(id);
+        options ??= VectorEnvOptions.Default;
+        IVectorEnv env = spec.Factory(numEnvs, options);
+        if (spec.MaxEpisodeSteps is int limit) env = new TimeLimit(env, limit);
+        env.Reset(seed);
+        return env;
+    }
+}

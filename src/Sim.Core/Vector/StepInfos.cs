@@ -1,0 +1,67 @@
+namespace Sim.Core;
+
+/// <summary>Per-env side information of a step (Gymnasium's <c>infos</c>): named columns allocated once.</summary>
+/// <remarks>
+/// Columns are registered while the env and its wrappers are built, never during stepping, so a
+/// step writes into existing arrays and allocates nothing. Reward terms use the <c>reward_</c> prefix
+/// (<c>reward_forward</c>, <c>reward_ctrl</c>) so viewers, teachers and reward learners can find them.
+/// </remarks>
+public sealed class StepInfos
+{
+    /// <summary>Prefix that marks a column as a term of the env reward.</summary>
+    public const string RewardPrefix = "reward_";
+
+    readonly Dictionary<string, float[]> _values = new();
+    readonly Dictionary<string, bool[]> _flags = new();
+    readonly List<string> _rewardTerms = new();
+
+    /// <summary>Creates an empty info table for <paramref name="numEnvs"/> envs.</summary>
+    public StepInfos(int numEnvs) => NumEnvs = numEnvs;
+
+    /// <summary>Number of envs (length of every column).</summary>
+    public int NumEnvs { get; }
+
+    /// <summary>Names of the value columns, in registration order of the dictionary.</summary>
+    public IEnumerable<string> ValueKeys => _values.Keys;
+
+    /// <summary>Names of the flag columns.</summary>
+    public IEnumerable<string> FlagKeys => _flags.Keys;
+
+    /// <summary>The value columns that are reward terms, in registration order.</summary>
+    public IReadOnlyList<string> RewardTerms => _rewardTerms;
+
+    /// <summary>Registers a float column and returns its backing array.</summary>
+    public float[] AddValue(string key)
+    {
+        if (_values.ContainsKey(key) || _flags.ContainsKey(key)) throw new ArgumentException($"info key '{key}' is already registered");
+        var column = new float[NumEnvs];
+        _values.Add(key, column);
+        if (key.StartsWith(RewardPrefix, StringComparison.Ordinal)) _rewardTerms.Add(key);
+        return column;
+    }
+
+    /// <summary>Registers a boolean column and returns its backing array.</summary>
+    public bool[] AddFlag(string key)
+    {
+        if (_values.ContainsKey(key) || _flags.ContainsKey(key)) throw new ArgumentException($"info key '{key}' is already registered");
+        var column = new bool[NumEnvs];
+        _flags.Add(key, column);
+        return column;
+    }
+
+    /// <summary>The float column <paramref name="key"/>; the error lists the keys that exist.</summary>
+    public float[] Value(string key) =>
+        _values.TryGetValue(key, out var v) ? v
+            : throw new KeyNotFoundException($"no info value '{key}'; known values: {string.Join(", ", _values.Keys)}");
+
+    /// <summary>The boolean column <paramref name="key"/>; the error lists the keys that exist.</summary>
+    public bool[] Flag(string key) =>
+        _flags.TryGetValue(key, out var v) ? v
+            : throw new KeyNotFoundException($"no info flag '{key}'; known flags: {string.Join(", ", _flags.Keys)}");
+
+    /// <summary>Whether a float column named <paramref name="key"/> exists.</summary>
+    public bool TryGetValue(string key, out float[] column) => _values.TryGetValue(key, out column!);
+
+    /// <summary>Whether a boolean column named <paramref name="key"/> exists.</summary>
+    public bool TryGetFlag(string key, out bool[] column) => _flags.TryGetValue(key, out column!);
+}
