@@ -13,7 +13,20 @@ public sealed unsafe partial class MjData : SafeHandle
         nint d = MjNative.mj_makeData(model.Ptr);
         if (d == 0) throw new MuJoCoException("mj_makeData failed: out of memory for the model's data buffers");
         SetHandle(d);
+        // The GC cannot see mjData's native buffers (megabytes each with the default stack), so tell
+        // it; otherwise abandoned datas pile up for gigabytes before a collection runs their finalizers.
+        _nativeBytes = NativeBytes(model);
+        GC.AddMemoryPressure(_nativeBytes);
+        Interlocked.Increment(ref _live);
     }
+
+    static int _live;
+    readonly long _nativeBytes;
+
+    /// <summary>Number of datas created and not yet released, for leak diagnostics.</summary>
+    public static int LiveCount => Volatile.Read(ref _live);
+
+    static long NativeBytes(MjModel model) => Math.Max(1, (long)model.nstack * sizeof(double) + model.nbuffer);
 
     /// <summary>The model this data belongs to; array sizes come from it.</summary>
     public MjModel Model { get; }
@@ -26,6 +39,8 @@ public sealed unsafe partial class MjData : SafeHandle
     protected override bool ReleaseHandle()
     {
         MjNative.mj_deleteData(handle);
+        GC.RemoveMemoryPressure(_nativeBytes);
+        Interlocked.Decrement(ref _live);
         return true;
     }
 
