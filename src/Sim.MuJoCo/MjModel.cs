@@ -74,6 +74,19 @@ public sealed unsafe partial class MjModel : SafeHandle
         throw new MuJoCoException($"MuJoCo could not load {source}: {(string.IsNullOrEmpty(text) ? "unknown error" : text)}");
     }
 
+    /// <summary>Writes the MJCF of the most recently loaded model (MuJoCo keeps only that one) with this model's
+    /// current values to <paramref name="path"/>; used to hand an env's exact model to external tools.</summary>
+    public void SaveLastLoadedXml(string path)
+    {
+        var error = stackalloc byte[ErrorBufferSize];
+        var name = Encoding.UTF8.GetBytes(Path.GetFullPath(path) + "\0");
+        int ok;
+        fixed (byte* pname = name) ok = MjNative.mj_saveLastXML(pname, handle, error, ErrorBufferSize);
+        GC.KeepAlive(this);
+        if (ok == 0)
+            throw new MuJoCoException($"MuJoCo could not save the model to '{path}': {Marshal.PtrToStringUTF8((nint)error)?.Trim()}");
+    }
+
     /// <summary>The id of a named object, or an exception listing what was expected.</summary>
     public int NameToId(MjObject type, string name)
     {

@@ -61,4 +61,5 @@ public static unsafe partial class MjNative
     [DllImport(Library)] public static extern int mj_name2id(nint m, int type, byte* name);
     [DllImport(Library)] public static extern nint mj_id2name(nint m, int type, int id);
     [DllImport(Library)] public static extern int mj_sizeModel(nint m);
+    [DllImport(Library)] public static extern int mj_saveLastXML(byte* filename, nint m, byte* error, int errorSize);
 }
