@@ -24,7 +24,21 @@ public static class Envs
     static IEnumerable<EnvSpec> Specs()
     {
         // classic control
+        yield return ClassicControl.CartPole.Spec;
+        yield return ClassicControl.Pendulum.Spec;
+        yield return ClassicControl.MountainCarContinuous.Spec;
+        yield return ClassicControl.Acrobot.Spec;
         // mujoco
+        yield return MuJoCo.Hopper.Spec;
+        yield return MuJoCo.HalfCheetah.Spec;
+        yield return MuJoCo.Walker2d.Spec;
+        yield return MuJoCo.Ant.Spec;
+        yield return MuJoCo.Humanoid.Spec;
+        yield return MuJoCo.InvertedPendulum.Spec;
+        yield return MuJoCo.Reacher.Spec;
+        yield return MuJoCo.ReacherSparse.Spec;
+        yield return MuJoCo.Goal.ArmReach.Spec;
+        yield return MuJoCo.Goal.ArmPush.Spec;
         yield break;
     }
 }

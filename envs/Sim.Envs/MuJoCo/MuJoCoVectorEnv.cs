@@ -8,12 +8,15 @@ namespace Sim.Envs.MuJoCo;
 /// <summary>Base of MuJoCo tasks: one shared model, one mjData per env, frame skipping and divergence handling.</summary>
 /// <remarks>
 /// A diverging simulation (MuJoCo's bad qpos/qvel/qacc warnings; MuJoCo resets the data itself when
-/// it sees them) ends the episode as truncated with the <c>diverged</c> info flag, reward 0, and the
-/// observation of the state MuJoCo left behind, so no NaN ever reaches a learner.
+/// it sees them) ends the episode as truncated with the <c>diverged</c> info flag. The env goes back to
+/// the state before the failed step, and the observation and reward are those of that last valid state
+/// (as if the step had not moved anything), so no NaN and no made-up value ever reaches a learner.
 /// </remarks>
 public abstract class MuJoCoVectorEnv : VectorEnv, IPhysicsState
 {
     readonly bool[] _diverged;
+    readonly double[] _preStepStates;
+    readonly double[] _finalStates;
 
     /// <summary>Compiles <paramref name="model"/> once and makes one data per env.</summary>
     protected MuJoCoVectorEnv(MjModel model, int numEnvs, int frameSkip, Space observationSpace, Space actionSpace, VectorEnvOptions? options)
@@ -29,6 +32,9 @@ public abstract class MuJoCoVectorEnv : VectorEnv, IPhysicsState
         InitQpos = model.qpos0.ToArray();
         InitQvel = new double[model.nv];
         _diverged = Infos.AddFlag("diverged");
+        _preStepStates = new double[numEnvs * PhysicsStateSize];
+        // Only a same-step autoreset overwrites the final state before anyone can read it.
+        _finalStates = AutoresetMode == AutoresetMode.SameStep ? new double[numEnvs * PhysicsStateSize] : [];
     }
 
     /// <summary>The compiled model, shared read-only by all envs.</summary>
@@ -77,6 +83,7 @@ public abstract class MuJoCoVectorEnv : VectorEnv, IPhysicsState
     protected override void ResetEnv(int env)
     {
         var data = Datas[env];
+        if (_finalStates.Length != 0) GetPhysicsState(env, _finalStates.AsSpan(env * PhysicsStateSize, PhysicsStateSize));
         data.Reset();
         ResetModel(data, ref Rngs[env]);
         data.Forward();
@@ -95,6 +102,8 @@ public abstract class MuJoCoVectorEnv : VectorEnv, IPhysicsState
             var data = Datas[env];
             var action = new ReadOnlySpan<float>(ActionBuffer, env * ActionSize, ActionSize);
             var observation = ObservationBuffer.AsSpan(env * ObservationSize, ObservationSize);
+            var preStepState = _preStepStates.AsSpan(env * PhysicsStateSize, PhysicsStateSize);
+            GetPhysicsState(env, preStepState);
             ApplyAction(data, action);
             BeforeSimulation(env, data);
             nint d = data.Ptr;
@@ -107,10 +116,10 @@ public abstract class MuJoCoVectorEnv : VectorEnv, IPhysicsState
             if (diverged)
             {
                 _diverged[env] = true;
-                TruncatedBuffer[env] = true;
-                RewardBuffer[env] = 0f;
-                ClearRewardTerms(env);
+                SetPhysicsState(env, preStepState);
                 WriteObservation(env, data, observation);
+                RewardBuffer[env] = ComputeReward(env, data, action, out _);
+                TruncatedBuffer[env] = true;
                 continue;
             }
             if (NeedsContactForces) MjNative.mj_rnePostConstraint(m, d);
@@ -123,12 +132,6 @@ public abstract class MuJoCoVectorEnv : VectorEnv, IPhysicsState
 
     static bool IsDiverged(MjData data) =>
         data.WarningCount(MjWarning.BadQacc) > 0 || data.WarningCount(MjWarning.BadQpos) > 0 || data.WarningCount(MjWarning.BadQvel) > 0;
-
-    /// <summary>Zeroes every reward term of <paramref name="env"/> (used when a step is void).</summary>
-    protected void ClearRewardTerms(int env)
-    {
-        foreach (var key in Infos.RewardTerms) Infos.Value(key)[env] = 0f;
-    }
 
     /// <summary>Adds uniform noise in [-scale, scale] to each value, as Gymnasium's MuJoCo resets do.</summary>
     protected static void SetWithUniformNoise(Span<double> target, ReadOnlySpan<double> centre, double scale, ref SimRandom rng)
@@ -160,6 +163,20 @@ public abstract class MuJoCoVectorEnv : VectorEnv, IPhysicsState
         state.Slice(1 + Model.nq + Model.nv, Model.na).CopyTo(data.act);
         data.Forward();
         if (NeedsContactForces) MjNative.mj_rnePostConstraint(Model.Ptr, data.Ptr);
+    }
+
+    public bool TryGetFinalPhysicsState(int env, Span<double> destination)
+    {
+        if (_finalStates.Length == 0)
+        {
+            // Next-step autoreset keeps the ended episode's state until the following step.
+            GetPhysicsState(env, destination);
+            return true;
+        }
+        if (destination.Length != PhysicsStateSize)
+            throw new ArgumentException($"state destination has length {destination.Length}, expected {PhysicsStateSize} (time, qpos, qvel, act)");
+        _finalStates.AsSpan(env * PhysicsStateSize, PhysicsStateSize).CopyTo(destination);
+        return true;
     }
 
     protected override void Dispose(bool disposing)

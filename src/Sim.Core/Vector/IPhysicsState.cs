@@ -13,4 +13,8 @@ public interface IPhysicsState
 
     /// <summary>Restores env <paramref name="env"/> to <paramref name="state"/> and recomputes derived quantities.</summary>
     void SetPhysicsState(int env, ReadOnlySpan<double> state);
+
+    /// <summary>Copies the last state of the episode env <paramref name="env"/> ended on the last step (valid where Terminated
+    /// or Truncated), which a same-step autoreset has already replaced; false when the env cannot provide it.</summary>
+    bool TryGetFinalPhysicsState(int env, Span<double> destination) => false;
 }

@@ -1,0 +1,181 @@
+using Sim.Core;
+using Sim.Core.Random;
+using Sim.Core.Registry;
+using Sim.Core.Spaces;
+using Sim.MuJoCo;
+
+namespace Sim.Envs.MuJoCo;
+
+/// <summary>Gymnasium's Ant-v5 as <c>Ant-v1</c>: a four-legged robot learning to run along +x.</summary>
+/// <remarks>
+/// Observation: <c>qpos[2..]</c> (13, the torso's x and y left out), <c>qvel</c> (14) and, unless
+/// <c>includeContactForces</c> is false, the external forces <c>cfrc_ext</c> of the 13 bodies after the world,
+/// each clipped to the contact force range (78): 105 values, or 27. Action: 8 motor controls in [−1, 1].
+/// Reward = forward + healthy − ctrl − contact, where forward is the torso's x velocity over the step (from its
+/// <c>xpos</c>, as Gymnasium does), healthy is paid while the torso height is in [0.2, 1] and the state is finite,
+/// ctrl = 0.5 Σa² and contact = 5e-4 Σ clip(cfrc_ext)². The episode terminates when the ant is unhealthy.
+/// Info columns: <c>reward_forward</c>, <c>reward_healthy</c>, <c>reward_ctrl</c>, <c>reward_contact</c> (costs as
+/// negative terms that sum to the reward), <c>x_position</c> (qpos[0]) and <c>x_velocity</c>.
+/// </remarks>
+public sealed class Ant : MuJoCoVectorEnv
+{
+    /// <summary>Physics steps of 10 ms per env step.</summary>
+    public const int DefaultFrameSkip = 5;
+
+    /// <summary>Registry entry: 1000-step episodes, solved at a return of 6000.</summary>
+    public static EnvSpec Spec { get; } = new("Ant-v1", (numEnvs, options) => new Ant(numEnvs, options),
+        MaxEpisodeSteps: 1000, RewardThreshold: 6000);
+
+    const int TorsoBody = 1;
+
+    readonly bool _includeContactForces;
+    readonly double _forwardRewardWeight, _ctrlCostWeight, _contactCostWeight, _healthyReward;
+    readonly double _minHealthyZ, _maxHealthyZ, _minContactForce, _maxContactForce, _resetNoiseScale;
+    readonly bool _terminateWhenUnhealthy;
+    readonly double[] _xBefore;
+    readonly float[] _forwardReward, _healthyRewardTerm, _ctrlReward, _contactReward, _xPosition, _xVelocity;
+
+    /// <summary>Creates <paramref name="numEnvs"/> ants with Gymnasium v5's defaults; call <see cref="VectorEnv.Reset"/> before stepping.</summary>
+    /// <param name="numEnvs">Number of envs.</param>
+    /// <param name="options">Threads and autoreset mode.</param>
+    /// <param name="includeContactForces">Whether observations end with the clipped <c>cfrc_ext</c> of the bodies (105 values instead of 27).</param>
+    /// <param name="forwardRewardWeight">Weight of the torso's x velocity.</param>
+    /// <param name="ctrlCostWeight">Weight of Σa².</param>
+    /// <param name="contactCostWeight">Weight of Σ clip(cfrc_ext)².</param>
+    /// <param name="healthyReward">Reward per step while healthy.</param>
+    /// <param name="terminateWhenUnhealthy">Whether leaving the healthy range ends the episode.</param>
+    /// <param name="minHealthyZ">Lowest healthy torso height (inclusive).</param>
+    /// <param name="maxHealthyZ">Highest healthy torso height (inclusive).</param>
+    /// <param name="minContactForce">Lower clip of each <c>cfrc_ext</c> entry.</param>
+    /// <param name="maxContactForce">Upper clip of each <c>cfrc_ext</c> entry.</param>
+    /// <param name="resetNoiseScale">Half-width of the uniform qpos noise and std of the normal qvel noise at reset.</param>
+    public Ant(
+        int numEnvs,
+        VectorEnvOptions? options = null,
+        bool includeContactForces = true,
+        double forwardRewardWeight = 1.0,
+        double ctrlCostWeight = 0.5,
+        double contactCostWeight = 5e-4,
+        double healthyReward = 1.0,
+        bool terminateWhenUnhealthy = true,
+        double minHealthyZ = 0.2,
+        double maxHealthyZ = 1.0,
+        double minContactForce = -1.0,
+        double maxContactForce = 1.0,
+        double resetNoiseScale = 0.1)
+        : this(EnvAssets.LoadModel("ant.xml"), numEnvs, options, includeContactForces)
+    {
+        if (!(minHealthyZ <= maxHealthyZ))
+            throw new ArgumentException($"healthy z range [{minHealthyZ}, {maxHealthyZ}] is empty: expected minHealthyZ <= maxHealthyZ");
+        if (!(minContactForce <= maxContactForce))
+            throw new ArgumentException($"contact force range [{minContactForce}, {maxContactForce}] is empty: expected minContactForce <= maxContactForce");
+        if (!(resetNoiseScale >= 0))
+            throw new ArgumentOutOfRangeException(nameof(resetNoiseScale), resetNoiseScale, "expected a non-negative noise scale");
+        _forwardRewardWeight = forwardRewardWeight;
+        _ctrlCostWeight = ctrlCostWeight;
+        _contactCostWeight = contactCostWeight;
+        _healthyReward = healthyReward;
+        _terminateWhenUnhealthy = terminateWhenUnhealthy;
+        _minHealthyZ = minHealthyZ;
+        _maxHealthyZ = maxHealthyZ;
+        _minContactForce = minContactForce;
+        _maxContactForce = maxContactForce;
+        _resetNoiseScale = resetNoiseScale;
+    }
+
+    Ant(MjModel model, int numEnvs, VectorEnvOptions? options, bool includeContactForces)
+        : base(model, numEnvs, DefaultFrameSkip, Box.Unbounded(ObservationSizeOf(model, includeContactForces)), ControlSpace(model), options)
+    {
+        _includeContactForces = includeContactForces;
+        _xBefore = new double[numEnvs];
+        _forwardReward = AddRewardTerm("forward");
+        _healthyRewardTerm = AddRewardTerm("healthy");
+        _ctrlReward = AddRewardTerm("ctrl");
+        _contactReward = AddRewardTerm("contact");
+        _xPosition = Infos.AddValue("x_position");
+        _xVelocity = Infos.AddValue("x_velocity");
+    }
+
+    static int ObservationSizeOf(MjModel model, bool includeContactForces) =>
+        model.nq - 2 + model.nv + (includeContactForces ? (model.nbody - 1) * 6 : 0);
+
+    /// <summary>The action box is the actuators' control ranges, as Gymnasium builds it.</summary>
+    static Box ControlSpace(MjModel model)
+    {
+        var range = model.actuator_ctrlrange;
+        var low = new float[model.nu];
+        var high = new float[model.nu];
+        for (int i = 0; i < low.Length; i++)
+        {
+            low[i] = (float)range[2 * i];
+            high[i] = (float)range[2 * i + 1];
+        }
+        return new Box(low, high);
+    }
+
+    protected override bool NeedsContactForces => true;
+
+    protected override void ResetModel(MjData data, ref SimRandom rng)
+    {
+        SetWithUniformNoise(data.qpos, InitQpos, _resetNoiseScale, ref rng);
+        var qvel = data.qvel;
+        for (int i = 0; i < qvel.Length; i++) qvel[i] = InitQvel[i] + _resetNoiseScale * rng.NextGaussian();
+    }
+
+    protected override void WriteObservation(int env, MjData data, Span<float> observation)
+    {
+        var qpos = data.qpos;
+        var qvel = data.qvel;
+        int k = 0;
+        for (int i = 2; i < qpos.Length; i++) observation[k++] = (float)qpos[i];
+        for (int i = 0; i < qvel.Length; i++) observation[k++] = (float)qvel[i];
+        if (!_includeContactForces) return;
+        // Row 0 is the world body, whose external force is always zero.
+        var cfrc = data.cfrc_ext;
+        for (int i = 6; i < cfrc.Length; i++) observation[k++] = (float)Math.Clamp(cfrc[i], _minContactForce, _maxContactForce);
+    }
+
+    // After mj_step, xpos is the torso position before the last integration (one physics step behind qpos; current
+    // after a reset). Gymnasium measures the velocity on the same values, so rewards match it step for step.
+    protected override void BeforeSimulation(int env, MjData data) => _xBefore[env] = data.xpos[3 * TorsoBody];
+
+    protected override float ComputeReward(int env, MjData data, ReadOnlySpan<float> action, out bool terminated)
+    {
+        double xVelocity = (data.xpos[3 * TorsoBody] - _xBefore[env]) / Dt;
+        double forward = _forwardRewardWeight * xVelocity;
+
+        bool healthy = IsHealthy(data);
+        double healthyReward = healthy ? _healthyReward : 0.0;
+
+        double sumSquaredActions = 0;
+        for (int j = 0; j < action.Length; j++) sumSquaredActions += (double)action[j] * action[j];
+        double ctrlCost = _ctrlCostWeight * sumSquaredActions;
+
+        var cfrc = data.cfrc_ext;
+        double sumSquaredForces = 0;
+        for (int i = 0; i < cfrc.Length; i++)
+        {
+            double f = Math.Clamp(cfrc[i], _minContactForce, _maxContactForce);
+            sumSquaredForces += f * f;
+        }
+        double contactCost = _contactCostWeight * sumSquaredForces;
+
+        _forwardReward[env] = (float)forward;
+        _healthyRewardTerm[env] = (float)healthyReward;
+        _ctrlReward[env] = (float)-ctrlCost;
+        _contactReward[env] = (float)-contactCost;
+        _xPosition[env] = (float)data.qpos[0];
+        _xVelocity[env] = (float)xVelocity;
+        terminated = _terminateWhenUnhealthy && !healthy;
+        return (float)(forward + healthyReward - ctrlCost - contactCost);
+    }
+
+    bool IsHealthy(MjData data)
+    {
+        var qpos = data.qpos;
+        foreach (double q in qpos) if (!double.IsFinite(q)) return false;
+        foreach (double v in data.qvel) if (!double.IsFinite(v)) return false;
+        double z = qpos[2];
+        return z >= _minHealthyZ && z <= _maxHealthyZ;
+    }
+}

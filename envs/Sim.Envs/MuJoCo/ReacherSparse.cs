@@ -1,0 +1,61 @@
+using Sim.Core;
+using Sim.Core.Registry;
+using Sim.MuJoCo;
+
+namespace Sim.Envs.MuJoCo;
+
+/// <summary><c>ReacherSparse-v1</c>: the Reacher arm and targets, rewarded only while the fingertip is on the target.</summary>
+/// <remarks>
+/// Physics, observation and reset are <see cref="ReacherBase"/>'s. Reward 1 when |fingertip − target| &lt;
+/// <c>successRadius</c> after the step, else 0, with no control cost; reported as <c>reward_success</c>, with the
+/// <c>is_success</c> info flag set on the same steps. Episodes never terminate: the registry's 50-step limit
+/// truncates them. The registry gives no reward threshold: what return counts as solved depends on how fast a
+/// policy can get there, which has not been measured.
+/// </remarks>
+public sealed class ReacherSparse : ReacherBase
+{
+    /// <summary>Default distance under which the fingertip counts as on the target, m.</summary>
+    public const double DefaultSuccessRadius = 0.05;
+
+    /// <summary>Registry entry: 50-step episodes, no reward threshold.</summary>
+    public static EnvSpec Spec { get; } = new("ReacherSparse-v1", (numEnvs, options) => new ReacherSparse(numEnvs, options),
+        MaxEpisodeSteps: 50);
+
+    readonly float[] _successReward;
+    readonly bool[] _isSuccess;
+
+    /// <summary>Creates <paramref name="numEnvs"/> sparse reachers; call <see cref="VectorEnv.Reset"/> before stepping.</summary>
+    /// <param name="numEnvs">Number of envs.</param>
+    /// <param name="options">Threads and autoreset mode.</param>
+    /// <param name="successRadius">Distance under which the fingertip counts as on the target, m.</param>
+    public ReacherSparse(int numEnvs, VectorEnvOptions? options = null, double successRadius = DefaultSuccessRadius)
+        : base(numEnvs, options)
+    {
+        if (!(successRadius > 0))
+            throw new ArgumentOutOfRangeException(nameof(successRadius), successRadius, "expected a positive success radius in metres");
+        SuccessRadius = successRadius;
+        _successReward = AddRewardTerm("success");
+        _isSuccess = Infos.AddFlag(IGoalEnv.SuccessFlag);
+    }
+
+    /// <summary>Distance under which the fingertip counts as on the target, m.</summary>
+    public double SuccessRadius { get; }
+
+    protected override void ResetEnv(int env)
+    {
+        base.ResetEnv(env);
+        _isSuccess[env] = false;
+    }
+
+    protected override void BeforeSimulation(int env, MjData data) => _isSuccess[env] = false;
+
+    protected override float ComputeReward(int env, MjData data, ReadOnlySpan<float> action, out bool terminated)
+    {
+        bool success = FingertipToTargetDistance(data) < SuccessRadius;
+        float reward = success ? 1f : 0f;
+        _isSuccess[env] = success;
+        _successReward[env] = reward;
+        terminated = false;
+        return reward;
+    }
+}

@@ -1,0 +1,12 @@
+using System.CommandLine;
+using Sim.Cli.Bench;
+using Sim.Cli.Commands;
+
+var bench = new Command("bench", "Benchmarks, recorded in docs/benchmarks.md") { BenchEnvsCommand.Create() };
+var root = new RootCommand("sim: vectorized MuJoCo environments and robot learning")
+{
+    DemoCommand.Create(),
+    EnvsCommand.Create(),
+    bench,
+};
+return root.Parse(args).Invoke();
