@@ -1,3 +1,4 @@
+using System.IO.Hashing;
 using System.Buffers.Binary;
 using System.Text;
 
@@ -92,7 +93,7 @@ public static class RunningStatsFile
         at += sizeof(double);
         foreach (double m in stats.Mean) { BinaryPrimitives.WriteDoubleLittleEndian(span[at..], m); at += sizeof(double); }
         foreach (double v in stats.Variance) { BinaryPrimitives.WriteDoubleLittleEndian(span[at..], v); at += sizeof(double); }
-        BinaryPrimitives.WriteUInt64LittleEndian(span[at..], Fnv1a(span[..at]));
+        BinaryPrimitives.WriteUInt64LittleEndian(span[at..], XxHash64.HashToUInt64(span[..at]));
         return bytes;
     }
 
@@ -125,7 +126,7 @@ public static class RunningStatsFile
             throw new InvalidDataException($"'{source}' is corrupt: {bytes.Length} bytes, expected {expectedLength} for {size} components");
         int body = (int)expectedLength - sizeof(ulong);
         ulong storedHash = BinaryPrimitives.ReadUInt64LittleEndian(bytes[body..]);
-        if (storedHash != Fnv1a(bytes[..body]))
+        if (storedHash != XxHash64.HashToUInt64(bytes[..body]))
             throw new InvalidDataException($"'{source}' is corrupt: its checksum does not match its contents");
         if (!storedKind.SequenceEqual(expectedKind))
             throw new InvalidDataException($"'{source}' holds {Encoding.UTF8.GetString(storedKind)} statistics, expected {kind} statistics");
@@ -153,16 +154,5 @@ public static class RunningStatsFile
         var bytes = Encoding.UTF8.GetBytes(kind);
         if (bytes.Length > byte.MaxValue) throw new ArgumentException($"statistics kind '{kind}' is {bytes.Length} bytes, expected at most 255", nameof(kind));
         return bytes;
-    }
-
-    static ulong Fnv1a(ReadOnlySpan<byte> data)
-    {
-        ulong hash = 14695981039346656037UL;
-        foreach (byte b in data)
-        {
-            hash ^= b;
-            hash *= 1099511628211UL;
-        }
-        return hash;
     }
 }

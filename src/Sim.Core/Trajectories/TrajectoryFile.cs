@@ -1,3 +1,4 @@
+using System.IO.Hashing;
 using System.Buffers;
 using MessagePack;
 using MessagePack.Resolvers;
@@ -79,7 +80,7 @@ public static class TrajectoryFile
             MessagePackSerializer.Serialize(buffer, trajectory, options);
         }
 
-        new TrajectoryFileHeader(CurrentSchemaVersion, compress ? TrajectoryFileHeader.Lz4Flag : 0, length, crc.Value).WriteTo(header);
+        new TrajectoryFileHeader(CurrentSchemaVersion, compress ? TrajectoryFileHeader.Lz4Flag : 0, length, crc.GetCurrentHashAsUInt32()).WriteTo(header);
         stream.Position = 0;
         stream.Write(header);
         stream.Flush(flushToDisk: true);
@@ -135,7 +136,7 @@ public static class TrajectoryFile
                 $"{available - header.PayloadLength} unexpected bytes follow the {header.PayloadLength}-byte payload");
 
         var payload = new ReadOnlyMemory<byte>(bytes, TrajectoryFileHeader.Size, (int)header.PayloadLength);
-        uint crc = Crc32.Compute(payload.Span);
+        uint crc = Crc32.HashToUInt32(payload.Span);
         if (crc != header.PayloadCrc)
             throw new TrajectoryFileException(path, $"corrupt payload: its CRC-32 is 0x{crc:X8} but the header records 0x{header.PayloadCrc:X8}");
 

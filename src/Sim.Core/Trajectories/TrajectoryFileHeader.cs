@@ -1,3 +1,4 @@
+using System.IO.Hashing;
 using System.Buffers.Binary;
 
 namespace Sim.Core.Trajectories;
@@ -38,7 +39,7 @@ internal readonly record struct TrajectoryFileHeader(uint SchemaVersion, uint Fl
         BinaryPrimitives.WriteUInt32LittleEndian(destination[12..], Flags);
         BinaryPrimitives.WriteInt64LittleEndian(destination[16..], PayloadLength);
         BinaryPrimitives.WriteUInt32LittleEndian(destination[24..], PayloadCrc);
-        BinaryPrimitives.WriteUInt32LittleEndian(destination[28..], Crc32.Compute(destination[..28]));
+        BinaryPrimitives.WriteUInt32LittleEndian(destination[28..], Crc32.HashToUInt32(destination[..28]));
     }
 
     /// <summary>Reads the schema version, which sits at the same place in every version of the format.</summary>
@@ -46,7 +47,7 @@ internal readonly record struct TrajectoryFileHeader(uint SchemaVersion, uint Fl
 
     /// <summary>Whether header bytes 0..27 match the header checksum.</summary>
     public static bool HasValidChecksum(ReadOnlySpan<byte> header) =>
-        BinaryPrimitives.ReadUInt32LittleEndian(header[28..]) == Crc32.Compute(header[..28]);
+        BinaryPrimitives.ReadUInt32LittleEndian(header[28..]) == Crc32.HashToUInt32(header[..28]);
 
     /// <summary>Reads the fields of a header whose magic and checksum were checked.</summary>
     public static TrajectoryFileHeader Read(ReadOnlySpan<byte> header) => new(

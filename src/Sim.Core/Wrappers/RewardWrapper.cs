@@ -8,15 +8,16 @@ namespace Sim.Core.Wrappers;
 /// the first observation of the next episode. A next-step reset step is no transition: its learned and
 /// returned rewards are 0 whatever the model wrote. The env's own reward stays visible in the info column
 /// <see cref="EnvRewardKey"/>, and the unweighted learned reward in <see cref="LearnedRewardKey"/>.
-/// Both names carry the reward-term prefix, so they appear among <see cref="StepInfos.RewardTerms"/>.
+/// Neither is a term of the env reward, so they do not carry the <c>reward_</c> prefix: summing the
+/// reward terms still gives the env's reward.
 /// </remarks>
 public abstract class RewardWrapper : VectorEnvWrapper
 {
     /// <summary>Info column with the inner env's reward (the true reward when the learned one replaces it).</summary>
-    public const string EnvRewardKey = StepInfos.RewardPrefix + "env";
+    public const string EnvRewardKey = "env_reward";
 
     /// <summary>Info column with the learned reward before weighting.</summary>
-    public const string LearnedRewardKey = StepInfos.RewardPrefix + "learned";
+    public const string LearnedRewardKey = "learned_reward";
 
     readonly int _observationSize;
     readonly int _actionSize;

@@ -86,10 +86,12 @@ public class RewardWrapperTests
     }
 
     [Fact]
-    public void Env_and_learned_columns_are_reward_terms()
+    public void Env_and_learned_columns_are_not_counted_as_terms_of_the_env_reward()
     {
         using var env = new FuncRewardWrapper(new CountingEnv(1, AutoresetMode.NextStep), Probe);
-        Assert.Contains("reward_env", env.Infos.RewardTerms);
-        Assert.Contains("reward_learned", env.Infos.RewardTerms);
+        Assert.True(env.Infos.TryGetValue("env_reward", out _));
+        Assert.True(env.Infos.TryGetValue("learned_reward", out _));
+        Assert.DoesNotContain("env_reward", env.Infos.RewardTerms);
+        Assert.DoesNotContain("learned_reward", env.Infos.RewardTerms);
     }
 }
