@@ -5,5 +5,5 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 scripts/native-deps.sh runtime
-dotnet build src/Sim.Cli -c Release -nologo -v quiet -clp:ErrorsOnly
+dotnet build src/Sim.Cli -c Release -nologo -v quiet -clp:"ErrorsOnly;NoSummary"
 exec dotnet src/Sim.Cli/bin/Release/net10.0/sim.dll demo "$@"

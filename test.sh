@@ -4,7 +4,7 @@
 set -uo pipefail
 cd "$(dirname "$0")"
 scripts/native-deps.sh test || exit 1
-dotnet build Sim.sln -c Release -nologo -v quiet -clp:ErrorsOnly || exit 1
+dotnet build Sim.sln -c Release -nologo -v quiet -clp:"ErrorsOnly;NoSummary" || exit 1
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 dotnet test Sim.sln -c Release --no-build -nologo "$@" 2>&1 | tee "$log"

@@ -59,7 +59,8 @@ public static class BenchEnvsCommand
         });
 
         var table = BuildTable(ids, batchSizes, threadCounts, results, baselines);
-        AnsiConsole.Write(table.Console);
+        // A wide table wraps badly in a pipe or log; the markdown form reads well anywhere.
+        if (!Console.IsOutputRedirected) AnsiConsole.Write(table.Console);
         Console.WriteLine();
         Console.WriteLine(table.Markdown);
         foreach (var line in ExtraLines(extra, results)) Console.WriteLine(line);
@@ -108,7 +109,7 @@ public static class BenchEnvsCommand
         var headers = new List<string> { "env" };
         foreach (var n in batchSizes) foreach (var t in threadCounts) headers.Add($"n={n} t={t}");
         int maxThreads = threadCounts.Max(), minThreads = threadCounts.Min();
-        headers.AddRange(["raw C phys/s", "P/Invoke phys/s", "1-thread ÷ raw C", $"scaling {minThreads}→{maxThreads} (n≥16)"]);
+        headers.AddRange(["raw C phys/s", "P/Invoke phys/s", "env phys/s (1 thread) ÷ raw C", $"scaling {minThreads}→{maxThreads} (n≥16)"]);
         var table = new Table().Border(TableBorder.Rounded);
         foreach (var h in headers) table.AddColumn(new TableColumn(h).RightAligned());
         var md = new StringBuilder();
@@ -120,6 +121,7 @@ public static class BenchEnvsCommand
             foreach (var n in batchSizes) foreach (var t in threadCounts) row.Add(Format(results[(id, n, t)]));
             if (baselines.TryGetValue(id, out var b))
             {
+                // Physics steps per second the env sustains on one thread, at its best batch size.
                 double bestSingle = batchSizes.Max(n => results[(id, n, minThreads)]) * b.FrameSkip;
                 row.Add(b.RawC is double raw ? Format(raw) : "n/a");
                 row.Add(Format(b.PInvoke));
