@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 
+// The tests check VectorTrig's lane independence directly, which no public API exposes.
 [assembly: InternalsVisibleTo("Sim.Envs.Tests")]
 
 namespace Sim.Envs.ClassicControl;
