@@ -1,0 +1,45 @@
+namespace Sim.Learning.Runs;
+
+/// <summary>Replaces a file as one step: readers and crashes see the old file or the complete new one, never part of one.</summary>
+internal static class AtomicFile
+{
+    /// <summary>Writes the file through <paramref name="write"/> into a temporary file beside it, flushes it to disk, then renames it over <paramref name="path"/>.</summary>
+    public static void Write(string path, Action<Stream> write)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(write);
+        string full = Path.GetFullPath(path);
+        string directory = Path.GetDirectoryName(full) ?? throw new ArgumentException($"path '{path}' names no file", nameof(path));
+        Directory.CreateDirectory(directory);
+        // Beside the target, so that the rename stays within one file system (a cross-device move is a copy).
+        string temp = TempPathFor(full);
+        try
+        {
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+            {
+                write(stream);
+                // Without this, a power cut after the rename can leave a renamed but empty file on some file systems.
+                stream.Flush(flushToDisk: true);
+            }
+            File.Move(temp, full, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp))
+            {
+                File.Delete(temp);
+            }
+        }
+    }
+
+    /// <summary>Writes <paramref name="bytes"/> atomically to <paramref name="path"/>.</summary>
+    public static void WriteAllBytes(string path, ReadOnlySpan<byte> bytes)
+    {
+        byte[] copy = bytes.ToArray();
+        Write(path, stream => stream.Write(copy));
+    }
+
+    /// <summary>A unique hidden name beside <paramref name="fullPath"/> for its temporary copy.</summary>
+    public static string TempPathFor(string fullPath) =>
+        Path.Combine(Path.GetDirectoryName(fullPath)!, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
+}
