@@ -15,7 +15,7 @@ public sealed unsafe partial class MjData : SafeHandle
         SetHandle(d);
         // The GC cannot see mjData's native buffers (megabytes each with the default stack), so tell
         // it; otherwise abandoned datas pile up for gigabytes before a collection runs their finalizers.
-        _nativeBytes = NativeBytes(model);
+        _nativeBytes = Math.Max(1, (long)nstack * sizeof(double) + nbuffer);
         GC.AddMemoryPressure(_nativeBytes);
         Interlocked.Increment(ref _live);
     }
@@ -26,7 +26,6 @@ public sealed unsafe partial class MjData : SafeHandle
     /// <summary>Number of datas created and not yet released, for leak diagnostics.</summary>
     public static int LiveCount => Volatile.Read(ref _live);
 
-    static long NativeBytes(MjModel model) => Math.Max(1, (long)model.nstack * sizeof(double) + model.nbuffer);
 
     /// <summary>The model this data belongs to; array sizes come from it.</summary>
     public MjModel Model { get; }

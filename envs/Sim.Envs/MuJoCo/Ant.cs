@@ -1,7 +1,6 @@
 using Sim.Core;
 using Sim.Core.Random;
 using Sim.Core.Registry;
-using Sim.Core.Spaces;
 using Sim.MuJoCo;
 
 namespace Sim.Envs.MuJoCo;
@@ -17,7 +16,7 @@ namespace Sim.Envs.MuJoCo;
 /// Info columns: <c>reward_forward</c>, <c>reward_healthy</c>, <c>reward_ctrl</c>, <c>reward_contact</c> (costs as
 /// negative terms that sum to the reward), <c>x_position</c> (qpos[0]) and <c>x_velocity</c>.
 /// </remarks>
-public sealed class Ant : MuJoCoVectorEnv
+public sealed class Ant : LocomotionEnv
 {
     /// <summary>Physics steps of 10 ms per env step.</summary>
     public const int DefaultFrameSkip = 5;
@@ -29,11 +28,7 @@ public sealed class Ant : MuJoCoVectorEnv
     const int TorsoBody = 1;
 
     readonly bool _includeContactForces;
-    readonly double _forwardRewardWeight, _ctrlCostWeight, _contactCostWeight, _healthyReward;
-    readonly double _minHealthyZ, _maxHealthyZ, _minContactForce, _maxContactForce, _resetNoiseScale;
-    readonly bool _terminateWhenUnhealthy;
-    readonly double[] _xBefore;
-    readonly float[] _forwardReward, _healthyRewardTerm, _ctrlReward, _contactReward, _xPosition, _xVelocity;
+    readonly double _contactCostWeight, _minHealthyZ, _maxHealthyZ, _minContactForce, _maxContactForce;
 
     /// <summary>Creates <paramref name="numEnvs"/> ants with Gymnasium v5's defaults; call <see cref="VectorEnv.Reset"/> before stepping.</summary>
     /// <param name="numEnvs">Number of envs.</param>
@@ -63,119 +58,68 @@ public sealed class Ant : MuJoCoVectorEnv
         double minContactForce = -1.0,
         double maxContactForce = 1.0,
         double resetNoiseScale = 0.1)
-        : this(EnvAssets.LoadModel("ant.xml"), numEnvs, options, includeContactForces)
+        : this(EnvAssets.LoadModel("ant.xml"), numEnvs, options, includeContactForces, forwardRewardWeight, ctrlCostWeight, healthyReward,
+            terminateWhenUnhealthy, resetNoiseScale)
     {
         if (!(minHealthyZ <= maxHealthyZ))
             throw new ArgumentException($"healthy z range [{minHealthyZ}, {maxHealthyZ}] is empty: expected minHealthyZ <= maxHealthyZ");
         if (!(minContactForce <= maxContactForce))
             throw new ArgumentException($"contact force range [{minContactForce}, {maxContactForce}] is empty: expected minContactForce <= maxContactForce");
-        if (!(resetNoiseScale >= 0))
-            throw new ArgumentOutOfRangeException(nameof(resetNoiseScale), resetNoiseScale, "expected a non-negative noise scale");
-        _forwardRewardWeight = forwardRewardWeight;
-        _ctrlCostWeight = ctrlCostWeight;
         _contactCostWeight = contactCostWeight;
-        _healthyReward = healthyReward;
-        _terminateWhenUnhealthy = terminateWhenUnhealthy;
         _minHealthyZ = minHealthyZ;
         _maxHealthyZ = maxHealthyZ;
         _minContactForce = minContactForce;
         _maxContactForce = maxContactForce;
-        _resetNoiseScale = resetNoiseScale;
     }
 
-    Ant(MjModel model, int numEnvs, VectorEnvOptions? options, bool includeContactForces)
-        : base(model, numEnvs, DefaultFrameSkip, Box.Unbounded(ObservationSizeOf(model, includeContactForces)), ControlSpace(model), options)
+    Ant(MjModel model, int numEnvs, VectorEnvOptions? options, bool includeContactForces, double forwardRewardWeight, double ctrlCostWeight,
+        double healthyReward, bool terminateWhenUnhealthy, double resetNoiseScale)
+        : base(model, numEnvs, DefaultFrameSkip, ObservationSizeOf(model, includeContactForces), options, forwardRewardWeight, ctrlCostWeight,
+            healthyReward, terminateWhenUnhealthy, hasContactCost: true, resetNoiseScale)
     {
         _includeContactForces = includeContactForces;
-        _xBefore = new double[numEnvs];
-        _forwardReward = AddRewardTerm("forward");
-        _healthyRewardTerm = AddRewardTerm("healthy");
-        _ctrlReward = AddRewardTerm("ctrl");
-        _contactReward = AddRewardTerm("contact");
-        _xPosition = Infos.AddValue("x_position");
-        _xVelocity = Infos.AddValue("x_velocity");
     }
 
     static int ObservationSizeOf(MjModel model, bool includeContactForces) =>
         model.nq - 2 + model.nv + (includeContactForces ? (model.nbody - 1) * 6 : 0);
 
-    /// <summary>The action box is the actuators' control ranges, as Gymnasium builds it.</summary>
-    static Box ControlSpace(MjModel model)
-    {
-        var range = model.actuator_ctrlrange;
-        var low = new float[model.nu];
-        var high = new float[model.nu];
-        for (int i = 0; i < low.Length; i++)
-        {
-            low[i] = (float)range[2 * i];
-            high[i] = (float)range[2 * i + 1];
-        }
-        return new Box(low, high);
-    }
-
     protected override bool NeedsContactForces => true;
 
     protected override void ResetModel(MjData data, ref SimRandom rng)
     {
-        SetWithUniformNoise(data.qpos, InitQpos, _resetNoiseScale, ref rng);
-        var qvel = data.qvel;
-        for (int i = 0; i < qvel.Length; i++) qvel[i] = InitQvel[i] + _resetNoiseScale * rng.NextGaussian();
+        SetWithUniformNoise(data.qpos, InitQpos, ResetNoiseScale, ref rng);
+        SetWithNormalNoise(data.qvel, InitQvel, ResetNoiseScale, ref rng);
     }
 
     protected override void WriteObservation(int env, MjData data, Span<float> observation)
     {
-        var qpos = data.qpos;
-        var qvel = data.qvel;
-        int k = 0;
-        for (int i = 2; i < qpos.Length; i++) observation[k++] = (float)qpos[i];
-        for (int i = 0; i < qvel.Length; i++) observation[k++] = (float)qvel[i];
-        if (!_includeContactForces) return;
+        int k = Append(observation, 0, data.qpos, skip: 2);
+        k = Append(observation, k, data.qvel);
         // Row 0 is the world body, whose external force is always zero.
-        var cfrc = data.cfrc_ext;
-        for (int i = 6; i < cfrc.Length; i++) observation[k++] = (float)Math.Clamp(cfrc[i], _minContactForce, _maxContactForce);
+        if (_includeContactForces) AppendClipped(observation, k, data.cfrc_ext, 6, _minContactForce, _maxContactForce);
     }
 
     // After mj_step, xpos is the torso position before the last integration (one physics step behind qpos; current
     // after a reset). Gymnasium measures the velocity on the same values, so rewards match it step for step.
-    protected override void BeforeSimulation(int env, MjData data) => _xBefore[env] = data.xpos[3 * TorsoBody];
+    protected override double ForwardPosition(MjData data) => data.xpos[3 * TorsoBody];
 
-    protected override float ComputeReward(int env, MjData data, ReadOnlySpan<float> action, out bool terminated)
-    {
-        double xVelocity = (data.xpos[3 * TorsoBody] - _xBefore[env]) / Dt;
-        double forward = _forwardRewardWeight * xVelocity;
-
-        bool healthy = IsHealthy(data);
-        double healthyReward = healthy ? _healthyReward : 0.0;
-
-        double sumSquaredActions = 0;
-        for (int j = 0; j < action.Length; j++) sumSquaredActions += (double)action[j] * action[j];
-        double ctrlCost = _ctrlCostWeight * sumSquaredActions;
-
-        var cfrc = data.cfrc_ext;
-        double sumSquaredForces = 0;
-        for (int i = 0; i < cfrc.Length; i++)
-        {
-            double f = Math.Clamp(cfrc[i], _minContactForce, _maxContactForce);
-            sumSquaredForces += f * f;
-        }
-        double contactCost = _contactCostWeight * sumSquaredForces;
-
-        _forwardReward[env] = (float)forward;
-        _healthyRewardTerm[env] = (float)healthyReward;
-        _ctrlReward[env] = (float)-ctrlCost;
-        _contactReward[env] = (float)-contactCost;
-        _xPosition[env] = (float)data.qpos[0];
-        _xVelocity[env] = (float)xVelocity;
-        terminated = _terminateWhenUnhealthy && !healthy;
-        return (float)(forward + healthyReward - ctrlCost - contactCost);
-    }
-
-    bool IsHealthy(MjData data)
+    protected override bool IsHealthy(MjData data)
     {
         var qpos = data.qpos;
         foreach (double q in qpos) if (!double.IsFinite(q)) return false;
         foreach (double v in data.qvel) if (!double.IsFinite(v)) return false;
         double z = qpos[2];
         return z >= _minHealthyZ && z <= _maxHealthyZ;
+    }
+
+    protected override double ContactCost(MjData data)
+    {
+        double sumSquaredForces = 0;
+        foreach (double force in data.cfrc_ext)
+        {
+            double f = Math.Clamp(force, _minContactForce, _maxContactForce);
+            sumSquaredForces += f * f;
+        }
+        return _contactCostWeight * sumSquaredForces;
     }
 }

@@ -1,7 +1,5 @@
 using Sim.Core;
-using Sim.Core.Random;
 using Sim.Core.Registry;
-using Sim.Core.Spaces;
 using Sim.MuJoCo;
 
 namespace Sim.Envs.MuJoCo;
@@ -17,23 +15,16 @@ namespace Sim.Envs.MuJoCo;
 /// Info columns: <c>reward_forward</c>, <c>reward_healthy</c>, <c>reward_ctrl</c> (the cost as a negative term; the
 /// terms sum to the reward), <c>x_position</c> (qpos[0]) and <c>x_velocity</c>.
 /// </remarks>
-public sealed class Hopper : MuJoCoVectorEnv
+public sealed class Hopper : PlanarWalkerEnv
 {
     /// <summary>Physics steps of 2 ms per env step (8 ms).</summary>
     public const int DefaultFrameSkip = 4;
-
-    /// <summary>Velocity observations are clipped to ±this, as in Gymnasium.</summary>
-    public const double ObservedVelocityLimit = 10;
 
     /// <summary>Registry entry: 1000-step episodes, solved at a return of 3800.</summary>
     public static EnvSpec Spec { get; } = new("Hopper-v1", (numEnvs, options) => new Hopper(numEnvs, options),
         MaxEpisodeSteps: 1000, RewardThreshold: 3800);
 
-    readonly double _forwardRewardWeight, _ctrlCostWeight, _healthyReward, _resetNoiseScale;
-    readonly double _minHealthyZ, _maxHealthyZ, _minHealthyAngle, _maxHealthyAngle, _minHealthyState, _maxHealthyState;
-    readonly bool _terminateWhenUnhealthy;
-    readonly double[] _xBefore;
-    readonly float[] _forwardReward, _healthyRewardTerm, _ctrlReward, _xPosition, _xVelocity;
+    readonly double _minHealthyState, _maxHealthyState;
 
     /// <summary>Creates <paramref name="numEnvs"/> hoppers with Gymnasium v5's defaults; call <see cref="VectorEnv.Reset"/> before stepping.</summary>
     /// <param name="numEnvs">Number of envs.</param>
@@ -63,109 +54,23 @@ public sealed class Hopper : MuJoCoVectorEnv
         double minHealthyState = -100.0,
         double maxHealthyState = 100.0,
         double resetNoiseScale = 5e-3)
-        : this(EnvAssets.LoadModel("hopper.xml"), numEnvs, options)
+        : base(EnvAssets.LoadModel("hopper.xml"), numEnvs, DefaultFrameSkip, options, forwardRewardWeight, ctrlCostWeight, healthyReward,
+            terminateWhenUnhealthy, minHealthyZ, maxHealthyZ, minHealthyAngle, maxHealthyAngle, resetNoiseScale)
     {
-        if (!(minHealthyZ < maxHealthyZ))
-            throw new ArgumentException($"healthy z range ({minHealthyZ}, {maxHealthyZ}) is empty: expected minHealthyZ < maxHealthyZ");
-        if (!(minHealthyAngle < maxHealthyAngle))
-            throw new ArgumentException($"healthy angle range ({minHealthyAngle}, {maxHealthyAngle}) is empty: expected minHealthyAngle < maxHealthyAngle");
         if (!(minHealthyState < maxHealthyState))
             throw new ArgumentException($"healthy state range ({minHealthyState}, {maxHealthyState}) is empty: expected minHealthyState < maxHealthyState");
-        if (!(resetNoiseScale >= 0) || double.IsInfinity(resetNoiseScale))
-            throw new ArgumentOutOfRangeException(nameof(resetNoiseScale), resetNoiseScale, "expected a finite, non-negative noise scale");
-        _forwardRewardWeight = forwardRewardWeight;
-        _ctrlCostWeight = ctrlCostWeight;
-        _healthyReward = healthyReward;
-        _terminateWhenUnhealthy = terminateWhenUnhealthy;
-        _minHealthyZ = minHealthyZ;
-        _maxHealthyZ = maxHealthyZ;
-        _minHealthyAngle = minHealthyAngle;
-        _maxHealthyAngle = maxHealthyAngle;
         _minHealthyState = minHealthyState;
         _maxHealthyState = maxHealthyState;
-        _resetNoiseScale = resetNoiseScale;
     }
 
-    Hopper(MjModel model, int numEnvs, VectorEnvOptions? options)
-        : base(model, numEnvs, DefaultFrameSkip, Box.Unbounded(model.nq - 1 + model.nv), ControlSpace(model), options)
-    {
-        _xBefore = new double[numEnvs];
-        _forwardReward = AddRewardTerm("forward");
-        _healthyRewardTerm = AddRewardTerm("healthy");
-        _ctrlReward = AddRewardTerm("ctrl");
-        _xPosition = Infos.AddValue("x_position");
-        _xVelocity = Infos.AddValue("x_velocity");
-    }
-
-    /// <summary>The action box is the actuators' control ranges, as Gymnasium builds it.</summary>
-    static Box ControlSpace(MjModel model)
-    {
-        var range = model.actuator_ctrlrange;
-        var low = new float[model.nu];
-        var high = new float[model.nu];
-        for (int i = 0; i < low.Length; i++)
-        {
-            low[i] = (float)range[2 * i];
-            high[i] = (float)range[2 * i + 1];
-        }
-        return new Box(low, high);
-    }
-
-    protected override void ResetModel(MjData data, ref SimRandom rng)
-    {
-        SetWithUniformNoise(data.qpos, InitQpos, _resetNoiseScale, ref rng);
-        SetWithUniformNoise(data.qvel, InitQvel, _resetNoiseScale, ref rng);
-    }
-
-    protected override void ResetEnv(int env)
-    {
-        base.ResetEnv(env);
-        _xPosition[env] = (float)Datas[env].qpos[0];
-        _xVelocity[env] = 0f;
-    }
-
-    protected override void WriteObservation(int env, MjData data, Span<float> observation)
-    {
-        var qpos = data.qpos;
-        var qvel = data.qvel;
-        int k = 0;
-        for (int i = 1; i < qpos.Length; i++) observation[k++] = (float)qpos[i];
-        for (int i = 0; i < qvel.Length; i++) observation[k++] = (float)Math.Clamp(qvel[i], -ObservedVelocityLimit, ObservedVelocityLimit);
-    }
-
-    protected override void BeforeSimulation(int env, MjData data) => _xBefore[env] = data.qpos[0];
-
-    protected override float ComputeReward(int env, MjData data, ReadOnlySpan<float> action, out bool terminated)
-    {
-        double x = data.qpos[0];
-        double xVelocity = (x - _xBefore[env]) / Dt;
-        double forward = _forwardRewardWeight * xVelocity;
-
-        bool healthy = IsHealthy(data);
-        double healthyReward = healthy ? _healthyReward : 0.0;
-
-        double sumSquaredActions = 0;
-        for (int j = 0; j < action.Length; j++) sumSquaredActions += (double)action[j] * action[j];
-        double ctrlCost = _ctrlCostWeight * sumSquaredActions;
-
-        _forwardReward[env] = (float)forward;
-        _healthyRewardTerm[env] = (float)healthyReward;
-        _ctrlReward[env] = (float)-ctrlCost;
-        _xPosition[env] = (float)x;
-        _xVelocity[env] = (float)xVelocity;
-        terminated = _terminateWhenUnhealthy && !healthy;
-        return (float)(forward + healthyReward - ctrlCost);
-    }
-
-    // Strict inequalities throughout, as Gymnasium writes them; a NaN anywhere fails them and counts as unhealthy.
-    bool IsHealthy(MjData data)
+    // Strict inequalities, as Gymnasium writes them; a NaN anywhere fails them and counts as unhealthy.
+    protected override bool IsHealthy(MjData data)
     {
         var qpos = data.qpos;
         for (int i = 2; i < qpos.Length; i++)
             if (!(qpos[i] > _minHealthyState && qpos[i] < _maxHealthyState)) return false;
         foreach (double v in data.qvel)
             if (!(v > _minHealthyState && v < _maxHealthyState)) return false;
-        double z = qpos[1], angle = qpos[2];
-        return z > _minHealthyZ && z < _maxHealthyZ && angle > _minHealthyAngle && angle < _maxHealthyAngle;
+        return base.IsHealthy(data);
     }
 }

@@ -1,7 +1,6 @@
 using Sim.Core;
 using Sim.Core.Random;
 using Sim.Core.Registry;
-using Sim.Core.Spaces;
 using Sim.MuJoCo;
 
 namespace Sim.Envs.MuJoCo;
@@ -17,7 +16,7 @@ namespace Sim.Envs.MuJoCo;
 /// Info columns: <c>reward_forward</c>, <c>reward_healthy</c>, <c>reward_ctrl</c>, <c>reward_contact</c> (costs as
 /// negative terms that sum to the reward), <c>x_position</c> (qpos[0]) and <c>x_velocity</c> (of the centre of mass).
 /// </remarks>
-public sealed class Humanoid : MuJoCoVectorEnv
+public sealed class Humanoid : LocomotionEnv
 {
     /// <summary>Physics steps of 3 ms per env step.</summary>
     public const int DefaultFrameSkip = 5;
@@ -28,13 +27,9 @@ public sealed class Humanoid : MuJoCoVectorEnv
 
     const int FreeJointDofs = 6;
 
-    readonly double _forwardRewardWeight, _ctrlCostWeight, _contactCostWeight, _maxContactCost, _healthyReward;
-    readonly double _minHealthyZ, _maxHealthyZ, _resetNoiseScale;
-    readonly bool _terminateWhenUnhealthy;
+    readonly double _contactCostWeight, _maxContactCost, _minHealthyZ, _maxHealthyZ;
     readonly double[] _bodyMass;
     readonly double _totalMass;
-    readonly double[] _comXBefore;
-    readonly float[] _forwardReward, _healthyRewardTerm, _ctrlReward, _contactReward, _xPosition, _xVelocity;
 
     /// <summary>Creates <paramref name="numEnvs"/> humanoids with Gymnasium v5's defaults; call <see cref="VectorEnv.Reset"/> before stepping.</summary>
     /// <param name="numEnvs">Number of envs.</param>
@@ -60,35 +55,24 @@ public sealed class Humanoid : MuJoCoVectorEnv
         double minHealthyZ = 1.0,
         double maxHealthyZ = 2.0,
         double resetNoiseScale = 1e-2)
-        : this(EnvAssets.LoadModel("humanoid.xml"), numEnvs, options)
+        : this(EnvAssets.LoadModel("humanoid.xml"), numEnvs, options, forwardRewardWeight, ctrlCostWeight, healthyReward,
+            terminateWhenUnhealthy, resetNoiseScale)
     {
         if (!(minHealthyZ < maxHealthyZ))
             throw new ArgumentException($"healthy z range ({minHealthyZ}, {maxHealthyZ}) is empty: expected minHealthyZ < maxHealthyZ");
-        if (!(resetNoiseScale >= 0))
-            throw new ArgumentOutOfRangeException(nameof(resetNoiseScale), resetNoiseScale, "expected a non-negative noise scale");
-        _forwardRewardWeight = forwardRewardWeight;
-        _ctrlCostWeight = ctrlCostWeight;
         _contactCostWeight = contactCostWeight;
         _maxContactCost = maxContactCost;
-        _healthyReward = healthyReward;
-        _terminateWhenUnhealthy = terminateWhenUnhealthy;
         _minHealthyZ = minHealthyZ;
         _maxHealthyZ = maxHealthyZ;
-        _resetNoiseScale = resetNoiseScale;
     }
 
-    Humanoid(MjModel model, int numEnvs, VectorEnvOptions? options)
-        : base(model, numEnvs, DefaultFrameSkip, Box.Unbounded(ObservationSizeOf(model)), ControlSpace(model), options)
+    Humanoid(MjModel model, int numEnvs, VectorEnvOptions? options, double forwardRewardWeight, double ctrlCostWeight,
+        double healthyReward, bool terminateWhenUnhealthy, double resetNoiseScale)
+        : base(model, numEnvs, DefaultFrameSkip, ObservationSizeOf(model), options, forwardRewardWeight, ctrlCostWeight,
+            healthyReward, terminateWhenUnhealthy, hasContactCost: true, resetNoiseScale)
     {
         _bodyMass = model.body_mass.ToArray();
         foreach (double m in _bodyMass) _totalMass += m;
-        _comXBefore = new double[numEnvs];
-        _forwardReward = AddRewardTerm("forward");
-        _healthyRewardTerm = AddRewardTerm("healthy");
-        _ctrlReward = AddRewardTerm("ctrl");
-        _contactReward = AddRewardTerm("contact");
-        _xPosition = Infos.AddValue("x_position");
-        _xVelocity = Infos.AddValue("x_velocity");
     }
 
     static int ObservationSizeOf(MjModel model)
@@ -97,49 +81,28 @@ public sealed class Humanoid : MuJoCoVectorEnv
         return model.nq - 2 + model.nv + bodies * 10 + bodies * 6 + (model.nv - FreeJointDofs) + bodies * 6;
     }
 
-    /// <summary>The action box is the actuators' control ranges, as Gymnasium builds it.</summary>
-    static Box ControlSpace(MjModel model)
-    {
-        var range = model.actuator_ctrlrange;
-        var low = new float[model.nu];
-        var high = new float[model.nu];
-        for (int i = 0; i < low.Length; i++)
-        {
-            low[i] = (float)range[2 * i];
-            high[i] = (float)range[2 * i + 1];
-        }
-        return new Box(low, high);
-    }
-
     protected override bool NeedsContactForces => true;
 
     protected override void ResetModel(MjData data, ref SimRandom rng)
     {
-        SetWithUniformNoise(data.qpos, InitQpos, _resetNoiseScale, ref rng);
-        SetWithUniformNoise(data.qvel, InitQvel, _resetNoiseScale, ref rng);
+        SetWithUniformNoise(data.qpos, InitQpos, ResetNoiseScale, ref rng);
+        SetWithUniformNoise(data.qvel, InitQvel, ResetNoiseScale, ref rng);
     }
 
     protected override void WriteObservation(int env, MjData data, Span<float> observation)
     {
-        int k = 0;
-        k = Append(observation, k, data.qpos, 2);
-        k = Append(observation, k, data.qvel, 0);
+        int k = Append(observation, 0, data.qpos, skip: 2);
+        k = Append(observation, k, data.qvel);
         // Bodies from 1 on: the world body's rows are constant.
-        k = Append(observation, k, data.cinert, 10);
-        k = Append(observation, k, data.cvel, 6);
-        k = Append(observation, k, data.qfrc_actuator, FreeJointDofs);
-        Append(observation, k, data.cfrc_ext, 6);
-    }
-
-    static int Append(Span<float> observation, int offset, ReadOnlySpan<double> values, int skip)
-    {
-        for (int i = skip; i < values.Length; i++) observation[offset++] = (float)values[i];
-        return offset;
+        k = Append(observation, k, data.cinert, skip: 10);
+        k = Append(observation, k, data.cvel, skip: 6);
+        k = Append(observation, k, data.qfrc_actuator, skip: FreeJointDofs);
+        Append(observation, k, data.cfrc_ext, skip: 6);
     }
 
     /// <summary>x of the centre of mass from the bodies' <c>xipos</c> (which, as in Gymnasium, mj_step leaves at the
     /// state before its last integration).</summary>
-    double CenterOfMassX(MjData data)
+    protected override double ForwardPosition(MjData data)
     {
         var xipos = data.xipos;
         double sum = 0;
@@ -147,32 +110,17 @@ public sealed class Humanoid : MuJoCoVectorEnv
         return sum / _totalMass;
     }
 
-    protected override void BeforeSimulation(int env, MjData data) => _comXBefore[env] = CenterOfMassX(data);
-
-    protected override float ComputeReward(int env, MjData data, ReadOnlySpan<float> action, out bool terminated)
+    // Strict inequalities, as Gymnasium writes them.
+    protected override bool IsHealthy(MjData data)
     {
-        double xVelocity = (CenterOfMassX(data) - _comXBefore[env]) / Dt;
-        double forward = _forwardRewardWeight * xVelocity;
-
         double z = data.qpos[2];
-        bool healthy = z > _minHealthyZ && z < _maxHealthyZ;
-        double healthyReward = healthy ? _healthyReward : 0.0;
+        return z > _minHealthyZ && z < _maxHealthyZ;
+    }
 
-        double sumSquaredActions = 0;
-        for (int j = 0; j < action.Length; j++) sumSquaredActions += (double)action[j] * action[j];
-        double ctrlCost = _ctrlCostWeight * sumSquaredActions;
-
+    protected override double ContactCost(MjData data)
+    {
         double sumSquaredForces = 0;
         foreach (double f in data.cfrc_ext) sumSquaredForces += f * f;
-        double contactCost = Math.Min(_contactCostWeight * sumSquaredForces, _maxContactCost);
-
-        _forwardReward[env] = (float)forward;
-        _healthyRewardTerm[env] = (float)healthyReward;
-        _ctrlReward[env] = (float)-ctrlCost;
-        _contactReward[env] = (float)-contactCost;
-        _xPosition[env] = (float)data.qpos[0];
-        _xVelocity[env] = (float)xVelocity;
-        terminated = _terminateWhenUnhealthy && !healthy;
-        return (float)(forward + healthyReward - ctrlCost - contactCost);
+        return Math.Min(_contactCostWeight * sumSquaredForces, _maxContactCost);
     }
 }

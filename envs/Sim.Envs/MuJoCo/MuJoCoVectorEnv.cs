@@ -139,6 +139,27 @@ public abstract class MuJoCoVectorEnv : VectorEnv, IPhysicsState
         for (int i = 0; i < target.Length; i++) target[i] = centre[i] + rng.Uniform(-scale, scale);
     }
 
+    /// <summary>Adds normal noise with standard deviation <paramref name="scale"/> to each value (the velocity reset of
+    /// Gymnasium's HalfCheetah and Ant).</summary>
+    protected static void SetWithNormalNoise(Span<double> target, ReadOnlySpan<double> centre, double scale, ref SimRandom rng)
+    {
+        for (int i = 0; i < target.Length; i++) target[i] = centre[i] + scale * rng.NextGaussian();
+    }
+
+    /// <summary>The action box of the actuators' control ranges, as Gymnasium builds it.</summary>
+    protected static Box ControlSpace(MjModel model)
+    {
+        var range = model.actuator_ctrlrange;
+        var low = new float[model.nu];
+        var high = new float[model.nu];
+        for (int i = 0; i < low.Length; i++)
+        {
+            low[i] = (float)range[2 * i];
+            high[i] = (float)range[2 * i + 1];
+        }
+        return new Box(low, high);
+    }
+
     public int PhysicsStateSize => 1 + Model.nq + Model.nv + Model.na;
 
     public void GetPhysicsState(int env, Span<double> destination)

@@ -1,29 +1,16 @@
 using Sim.Core;
 using Sim.Core.Random;
-using Sim.Core.Spaces;
 using Sim.Envs.MuJoCo;
 using Sim.MuJoCo;
+using static Sim.Envs.Tests.MuJoCo.PhysicsSnapshots;
 
 namespace Sim.Envs.Tests.MuJoCo;
 
+/// <summary>Ant-v1: model dimensions, observation layout with contact forces, v5 reward and health rules, threading determinism.</summary>
 public class AntTests
 {
     const int Nq = 15, Nv = 14;
     const double Dt = 0.01 * 5;
-
-    static float[] RandomActions(ref SimRandom rng, int count)
-    {
-        var a = new float[count];
-        for (int i = 0; i < count; i++) a[i] = (float)rng.Uniform(-1, 1);
-        return a;
-    }
-
-    static double[] State(Ant env, int i)
-    {
-        var s = new double[env.PhysicsStateSize];
-        env.GetPhysicsState(i, s);
-        return s;
-    }
 
     [Fact]
     public void Model_has_the_gymnasium_ant_dimensions()
@@ -48,21 +35,11 @@ public class AntTests
         using var withoutForces = new Ant(1, includeContactForces: false);
         Assert.Equal(105, withForces.SingleObservationSpace.FlatSize);
         Assert.Equal(27, withoutForces.SingleObservationSpace.FlatSize);
-        var box = Assert.IsType<Box>(withForces.SingleActionSpace);
-        Assert.Equal(8, box.FlatSize);
-        foreach (var low in box.Low) Assert.Equal(-1f, low);
-        foreach (var high in box.High) Assert.Equal(1f, high);
+        MuJoCoEnvAssertions.ActionSpaceIsBox(withForces.SingleActionSpace, 8, -1f, 1f);
     }
 
     [Fact]
-    public void Registry_builds_ant_with_time_limit_and_threshold()
-    {
-        var spec = Envs.Registry.Spec("Ant-v1");
-        Assert.Equal(1000, spec.MaxEpisodeSteps);
-        Assert.Equal(6000, spec.RewardThreshold);
-        using var env = Envs.Make("Ant-v1", 2, seed: 3);
-        Assert.Equal(2 * 105, env.Observations.Length);
-    }
+    public void Registry_builds_ant_with_time_limit_and_threshold() => MuJoCoEnvAssertions.RegistryEntryIs("Ant-v1", 6000, observationSize: 105);
 
     [Fact]
     public void Reset_adds_bounded_uniform_noise_to_qpos_and_normal_noise_to_qvel()
@@ -101,7 +78,7 @@ public class AntTests
         bool sawContact = false;
         for (int t = 0; t < 30; t++)
         {
-            var action = RandomActions(ref rng, 8);
+            var action = UniformActions.Sample(ref rng, 8);
             // Forward progress is measured on the torso body's world position, as Gymnasium does.
             double xBefore = env.Data(0).xpos[3];
             env.Step(action);
@@ -113,18 +90,7 @@ public class AntTests
             bool healthy = z >= 0.2 && z <= 1.0;
             double ctrl = 0.5 * action.Sum(a => (double)a * a);
             double contact = 5e-4 * data.cfrc_ext.ToArray().Sum(f => Math.Pow(Math.Clamp(f, -1, 1), 2));
-            double expected = forward + (healthy ? 1 : 0) - ctrl - contact;
-
-            Assert.Equal(expected, env.Rewards[0], 4);
-            Assert.Equal(forward, env.Infos.Value("reward_forward")[0], 4);
-            Assert.Equal(healthy ? 1f : 0f, env.Infos.Value("reward_healthy")[0]);
-            Assert.Equal(-ctrl, env.Infos.Value("reward_ctrl")[0], 5);
-            Assert.Equal(-contact, env.Infos.Value("reward_contact")[0], 6);
-            Assert.Equal((float)s[1], env.Infos.Value("x_position")[0]);
-            Assert.Equal(forward, env.Infos.Value("x_velocity")[0], 4);
-            float termSum = 0;
-            foreach (var key in env.Infos.RewardTerms) termSum += env.Infos.Value(key)[0];
-            Assert.Equal(env.Rewards[0], termSum, 4);
+            MuJoCoEnvAssertions.LocomotionRewardIs(env, forward, healthy: healthy ? 1 : 0, ctrl, contact, xPosition: s[1], xVelocity: forward);
             Assert.Equal(!healthy, env.Terminated[0]);
             sawContact |= contact > 0;
 
@@ -161,10 +127,7 @@ public class AntTests
         s[3] = 1.5; // torso z; one 0.05 s step of free fall lowers it by about 1.2 cm
         for (int j = 0; j < Nv; j++) s[1 + Nq + j] = 0;
         env.SetPhysicsState(0, s);
-        env.Step(new float[8]);
-        Assert.True(env.Terminated[0]);
-        Assert.False(env.Truncated[0]);
-        Assert.Equal(0f, env.Infos.Value("reward_healthy")[0]);
+        MuJoCoEnvAssertions.ZeroActionStep(env, terminated: true, healthyReward: 0f);
     }
 
     [Fact]
@@ -175,9 +138,7 @@ public class AntTests
         var s = State(env, 0);
         s[3] = 1.5;
         env.SetPhysicsState(0, s);
-        env.Step(new float[8]);
-        Assert.False(env.Terminated[0]);
-        Assert.Equal(0f, env.Infos.Value("reward_healthy")[0]);
+        MuJoCoEnvAssertions.ZeroActionStep(env, terminated: false, healthyReward: 0f);
     }
 
     [Fact]
@@ -185,33 +146,10 @@ public class AntTests
     {
         using var env = new Ant(4);
         env.Reset(seed: 21);
-        var rng = new SimRandom(7);
-        for (int t = 0; t < 200; t++)
-        {
-            env.Step(RandomActions(ref rng, 4 * 8));
-            foreach (var o in env.Observations) Assert.True(float.IsFinite(o));
-            foreach (var r in env.Rewards) Assert.True(float.IsFinite(r));
-            Assert.All(env.Infos.Flag("diverged"), d => Assert.False(d));
-        }
+        MuJoCoEnvAssertions.RandomRolloutStaysFinite(env, 200);
     }
 
     [Fact]
-    public void Trajectories_are_identical_with_one_or_two_threads()
-    {
-        const int n = 6, steps = 40;
-        using var single = new Ant(n, new VectorEnvOptions { NumThreads = 1 });
-        using var dual = new Ant(n, new VectorEnvOptions { NumThreads = 2 });
-        single.Reset(seed: 8);
-        dual.Reset(seed: 8);
-        var rng = new SimRandom(3);
-        for (int t = 0; t < steps; t++)
-        {
-            var actions = RandomActions(ref rng, n * 8);
-            single.Step(actions);
-            dual.Step(actions);
-            Assert.True(single.Observations.SequenceEqual(dual.Observations));
-            Assert.True(single.Rewards.SequenceEqual(dual.Rewards));
-            Assert.True(single.Terminated.SequenceEqual(dual.Terminated));
-        }
-    }
+    public void Trajectories_are_identical_with_one_or_two_threads() =>
+        MuJoCoEnvAssertions.ThreadCountDoesNotChangeTrajectories(options => new Ant(6, options), steps: 40);
 }

@@ -1,8 +1,8 @@
 using Sim.Core;
 using Sim.Core.Random;
-using Sim.Core.Spaces;
 using Sim.Envs.MuJoCo;
 using Sim.MuJoCo;
+using static Sim.Envs.Tests.MuJoCo.PhysicsSnapshots;
 
 namespace Sim.Envs.Tests.MuJoCo;
 
@@ -11,20 +11,6 @@ public class HalfCheetahTests
 {
     const int Nq = 9, Nv = 9, Nu = 6;
     const double Dt = 0.01 * 5;
-
-    static float[] RandomActions(ref SimRandom rng, int count, double bound = 1)
-    {
-        var a = new float[count];
-        for (int i = 0; i < count; i++) a[i] = (float)rng.Uniform(-bound, bound);
-        return a;
-    }
-
-    static double[] State(IPhysicsState env, int i)
-    {
-        var s = new double[env.PhysicsStateSize];
-        env.GetPhysicsState(i, s);
-        return s;
-    }
 
     [Fact]
     public void Model_has_the_gymnasium_cheetah_dimensions()
@@ -60,21 +46,12 @@ public class HalfCheetahTests
     {
         using var env = new HalfCheetah(2);
         Assert.Equal(17, env.SingleObservationSpace.FlatSize);
-        var box = Assert.IsType<Box>(env.SingleActionSpace);
-        Assert.Equal(Nu, box.FlatSize);
-        foreach (var low in box.Low) Assert.Equal(-1f, low);
-        foreach (var high in box.High) Assert.Equal(1f, high);
+        MuJoCoEnvAssertions.ActionSpaceIsBox(env.SingleActionSpace, Nu, -1f, 1f);
     }
 
     [Fact]
-    public void Registry_builds_cheetah_with_time_limit_and_threshold()
-    {
-        var spec = Envs.Registry.Spec("HalfCheetah-v1");
-        Assert.Equal(1000, spec.MaxEpisodeSteps);
-        Assert.Equal(4800, spec.RewardThreshold);
-        using var env = Envs.Make("HalfCheetah-v1", 3, seed: 1);
-        Assert.Equal(3 * 17, env.Observations.Length);
-    }
+    public void Registry_builds_cheetah_with_time_limit_and_threshold() =>
+        MuJoCoEnvAssertions.RegistryEntryIs("HalfCheetah-v1", 4800, observationSize: 17);
 
     [Fact]
     public void Reset_adds_uniform_qpos_noise_and_normal_qvel_noise_of_scale_0_1()
@@ -130,7 +107,7 @@ public class HalfCheetahTests
         var rng = new SimRandom(99);
         for (int t = 0; t < 100; t++)
         {
-            var action = RandomActions(ref rng, Nu, bound: 1.5);
+            var action = UniformActions.Sample(ref rng, Nu, bound: 1.5);
             double xBefore = State(env, 0)[1];
             env.Step(action);
             var s = State(env, 0);
@@ -138,13 +115,9 @@ public class HalfCheetahTests
             double forward = (s[1] - xBefore) / Dt;
             double ctrl = 0.1 * action.Sum(a => (double)a * a);
 
-            Assert.Equal(forward - ctrl, env.Rewards[0], 4);
-            Assert.Equal(forward, env.Infos.Value("reward_forward")[0], 4);
-            Assert.Equal(-ctrl, env.Infos.Value("reward_ctrl")[0], 6);
-            Assert.Equal((float)s[1], env.Infos.Value("x_position")[0]);
-            Assert.Equal(forward, env.Infos.Value("x_velocity")[0], 4);
+            MuJoCoEnvAssertions.LocomotionRewardIs(env, forward, healthy: null, ctrl, contact: null,
+                xPosition: s[1], xVelocity: forward, ctrlPrecision: 6);
             Assert.Equal(["reward_forward", "reward_ctrl"], env.Infos.RewardTerms);
-            Assert.Equal(env.Rewards[0], env.Infos.Value("reward_forward")[0] + env.Infos.Value("reward_ctrl")[0], 4);
             Assert.False(env.Terminated[0]);
         }
     }
@@ -170,7 +143,7 @@ public class HalfCheetahTests
         var rng = new SimRandom(1);
         for (int t = 0; t < 200; t++)
         {
-            env.Step(RandomActions(ref rng, Nu));
+            env.Step(UniformActions.Sample(ref rng, Nu));
             Assert.False(env.Terminated[0] || env.Truncated[0], $"step {t}");
         }
     }
@@ -196,34 +169,13 @@ public class HalfCheetahTests
     }
 
     [Fact]
-    public void Trajectories_are_identical_with_one_or_two_threads()
-    {
-        const int n = 4, steps = 100;
-        using var single = new HalfCheetah(n, new VectorEnvOptions { NumThreads = 1 });
-        using var dual = new HalfCheetah(n, new VectorEnvOptions { NumThreads = 2 });
-        single.Reset(seed: 8);
-        dual.Reset(seed: 8);
-        var rng = new SimRandom(3);
-        for (int t = 0; t < steps; t++)
-        {
-            var actions = RandomActions(ref rng, n * Nu);
-            single.Step(actions);
-            dual.Step(actions);
-            Assert.True(single.Observations.SequenceEqual(dual.Observations), $"observations differ at step {t}");
-            Assert.True(single.Rewards.SequenceEqual(dual.Rewards), $"rewards differ at step {t}");
-        }
-    }
+    public void Trajectories_are_identical_with_one_or_two_threads() =>
+        MuJoCoEnvAssertions.ThreadCountDoesNotChangeTrajectories(options => new HalfCheetah(4, options), steps: 100);
 
     [Fact]
     public void Stepping_allocates_nothing()
     {
         using var env = Envs.Make("HalfCheetah-v1", 8, seed: 5);
-        var actions = new float[8 * Nu];
-        var rng = new SimRandom(1);
-        for (int i = 0; i < actions.Length; i++) actions[i] = (float)rng.Uniform(-1, 1);
-        for (int t = 0; t < 100; t++) env.Step(actions);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int t = 0; t < 300; t++) env.Step(actions);
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        MuJoCoEnvAssertions.SteppingAllocatesNothing(env);
     }
 }

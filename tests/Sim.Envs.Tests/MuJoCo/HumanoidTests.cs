@@ -1,29 +1,19 @@
 using Sim.Core;
 using Sim.Core.Random;
-using Sim.Core.Spaces;
 using Sim.Envs.MuJoCo;
 using Sim.MuJoCo;
+using static Sim.Envs.Tests.MuJoCo.PhysicsSnapshots;
 
 namespace Sim.Envs.Tests.MuJoCo;
 
+/// <summary>Humanoid-v1: model structure, observation layout, v5 reward with centre-of-mass progress and capped contact cost, health rules, threading determinism.</summary>
 public class HumanoidTests
 {
     const int Nq = 24, Nv = 23, Nu = 17, Bodies = 13;
     const double Dt = 0.003 * 5;
 
-    static float[] RandomActions(ref SimRandom rng, int count)
-    {
-        var a = new float[count];
-        for (int i = 0; i < count; i++) a[i] = (float)rng.Uniform(-0.4, 0.4);
-        return a;
-    }
-
-    static double[] State(Humanoid env, int i)
-    {
-        var s = new double[env.PhysicsStateSize];
-        env.GetPhysicsState(i, s);
-        return s;
-    }
+    /// <summary>The humanoid's action box is [−0.4, 0.4].</summary>
+    const double ActionBound = 0.4;
 
     /// <summary>x of the centre of mass: Σ m_b x_b / Σ m_b over the bodies' inertial frames.</summary>
     static double CenterOfMassX(MjModel model, MjData data)
@@ -71,21 +61,12 @@ public class HumanoidTests
         using var env = new Humanoid(1);
         Assert.Equal(22 + 23 + 130 + 78 + 17 + 78, env.SingleObservationSpace.FlatSize);
         Assert.Equal(348, env.SingleObservationSpace.FlatSize);
-        var box = Assert.IsType<Box>(env.SingleActionSpace);
-        Assert.Equal(Nu, box.FlatSize);
-        foreach (var low in box.Low) Assert.Equal(-0.4f, low);
-        foreach (var high in box.High) Assert.Equal(0.4f, high);
+        MuJoCoEnvAssertions.ActionSpaceIsBox(env.SingleActionSpace, Nu, -0.4f, 0.4f);
     }
 
     [Fact]
-    public void Registry_builds_humanoid_with_time_limit_and_no_threshold()
-    {
-        var spec = Envs.Registry.Spec("Humanoid-v1");
-        Assert.Equal(1000, spec.MaxEpisodeSteps);
-        Assert.Null(spec.RewardThreshold);
-        using var env = Envs.Make("Humanoid-v1", 2, seed: 3);
-        Assert.Equal(2 * 348, env.Observations.Length);
-    }
+    public void Registry_builds_humanoid_with_time_limit_and_no_threshold() =>
+        MuJoCoEnvAssertions.RegistryEntryIs("Humanoid-v1", rewardThreshold: null, observationSize: 348);
 
     [Fact]
     public void Reset_adds_uniform_noise_of_0_01_to_qpos_and_qvel()
@@ -137,7 +118,7 @@ public class HumanoidTests
         bool sawContact = false;
         for (int t = 0; t < 60; t++)
         {
-            var action = RandomActions(ref rng, Nu);
+            var action = UniformActions.Sample(ref rng, Nu, ActionBound);
             double comBefore = CenterOfMassX(env.Model, env.Data(0));
             env.Step(action);
             var data = env.Data(0);
@@ -148,18 +129,8 @@ public class HumanoidTests
             bool healthy = z > 1.0 && z < 2.0;
             double ctrl = 0.1 * action.Sum(a => (double)a * a);
             double contact = Math.Min(5e-7 * data.cfrc_ext.ToArray().Sum(f => f * f), 10);
-            double expected = 1.25 * xVelocity + (healthy ? 5 : 0) - ctrl - contact;
-
-            Assert.Equal(expected, env.Rewards[0], 4);
-            Assert.Equal(1.25 * xVelocity, env.Infos.Value("reward_forward")[0], 4);
-            Assert.Equal(healthy ? 5f : 0f, env.Infos.Value("reward_healthy")[0]);
-            Assert.Equal(-ctrl, env.Infos.Value("reward_ctrl")[0], 5);
-            Assert.Equal(-contact, env.Infos.Value("reward_contact")[0], 6);
-            Assert.Equal((float)s[1], env.Infos.Value("x_position")[0]);
-            Assert.Equal(xVelocity, env.Infos.Value("x_velocity")[0], 4);
-            float termSum = 0;
-            foreach (var key in env.Infos.RewardTerms) termSum += env.Infos.Value(key)[0];
-            Assert.Equal(env.Rewards[0], termSum, 4);
+            MuJoCoEnvAssertions.LocomotionRewardIs(env, forward: 1.25 * xVelocity, healthy: healthy ? 5 : 0, ctrl, contact,
+                xPosition: s[1], xVelocity);
             Assert.Equal(!healthy, env.Terminated[0]);
             sawContact |= contact > 0;
             if (env.Terminated[0]) break;
@@ -195,10 +166,7 @@ public class HumanoidTests
         // Pitched 90° about y, the body lies horizontally at 0.9 m, clear of the floor; one 15 ms step of free fall
         // lowers it by about a millimetre.
         PlaceTorso(env, 0.9, [Math.Sqrt(0.5), 0, Math.Sqrt(0.5), 0]);
-        env.Step(new float[Nu]);
-        Assert.True(env.Terminated[0]);
-        Assert.False(env.Truncated[0]);
-        Assert.Equal(0f, env.Infos.Value("reward_healthy")[0]);
+        MuJoCoEnvAssertions.ZeroActionStep(env, terminated: true, healthyReward: 0f);
     }
 
     [Fact]
@@ -207,9 +175,7 @@ public class HumanoidTests
         using var env = new Humanoid(1);
         env.Reset(seed: 4);
         PlaceTorso(env, 2.5, [1, 0, 0, 0]);
-        env.Step(new float[Nu]);
-        Assert.True(env.Terminated[0]);
-        Assert.Equal(0f, env.Infos.Value("reward_healthy")[0]);
+        MuJoCoEnvAssertions.ZeroActionStep(env, terminated: true, healthyReward: 0f);
     }
 
     [Fact]
@@ -218,9 +184,7 @@ public class HumanoidTests
         using var env = new Humanoid(1, terminateWhenUnhealthy: false);
         env.Reset(seed: 4);
         PlaceTorso(env, 2.5, [1, 0, 0, 0]);
-        env.Step(new float[Nu]);
-        Assert.False(env.Terminated[0]);
-        Assert.Equal(0f, env.Infos.Value("reward_healthy")[0]);
+        MuJoCoEnvAssertions.ZeroActionStep(env, terminated: false, healthyReward: 0f);
     }
 
     [Fact]
@@ -245,36 +209,11 @@ public class HumanoidTests
     {
         using var env = new Humanoid(4);
         env.Reset(seed: 21);
-        var rng = new SimRandom(7);
-        int episodesEnded = 0;
-        for (int t = 0; t < 200; t++)
-        {
-            env.Step(RandomActions(ref rng, 4 * Nu));
-            foreach (var o in env.Observations) Assert.True(float.IsFinite(o));
-            foreach (var r in env.Rewards) Assert.True(float.IsFinite(r));
-            Assert.All(env.Infos.Flag("diverged"), d => Assert.False(d));
-            foreach (var done in env.Terminated) episodesEnded += done ? 1 : 0;
-        }
+        int episodesEnded = MuJoCoEnvAssertions.RandomRolloutStaysFinite(env, 200, ActionBound);
         Assert.True(episodesEnded > 0, "random humanoids fall: some episode must end in 200 steps");
     }
 
     [Fact]
-    public void Trajectories_are_identical_with_one_or_two_threads()
-    {
-        const int n = 5, steps = 40;
-        using var single = new Humanoid(n, new VectorEnvOptions { NumThreads = 1 });
-        using var dual = new Humanoid(n, new VectorEnvOptions { NumThreads = 2 });
-        single.Reset(seed: 8);
-        dual.Reset(seed: 8);
-        var rng = new SimRandom(3);
-        for (int t = 0; t < steps; t++)
-        {
-            var actions = RandomActions(ref rng, n * Nu);
-            single.Step(actions);
-            dual.Step(actions);
-            Assert.True(single.Observations.SequenceEqual(dual.Observations));
-            Assert.True(single.Rewards.SequenceEqual(dual.Rewards));
-            Assert.True(single.Terminated.SequenceEqual(dual.Terminated));
-        }
-    }
+    public void Trajectories_are_identical_with_one_or_two_threads() =>
+        MuJoCoEnvAssertions.ThreadCountDoesNotChangeTrajectories(options => new Humanoid(5, options), steps: 40, ActionBound);
 }

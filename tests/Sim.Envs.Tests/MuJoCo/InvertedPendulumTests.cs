@@ -7,9 +7,6 @@ namespace Sim.Envs.Tests.MuJoCo;
 
 public class InvertedPendulumTests
 {
-    /// <summary>Capsule of radius r and segment length l at density 1000.</summary>
-    static double CapsuleMass(double r, double l) => 1000 * (Math.PI * r * r * l + 4.0 / 3.0 * Math.PI * r * r * r);
-
     static double[] State(InvertedPendulum env, double x, double angle, double xDot = 0, double angleDot = 0)
     {
         var s = new double[env.PhysicsStateSize];
@@ -35,8 +32,8 @@ public class InvertedPendulumTests
         Assert.Equal(100, m.actuator_gear[0]);
         Assert.Equal(-3, m.actuator_ctrlrange[0]);
         Assert.Equal(3, m.actuator_ctrlrange[1]);
-        Assert.Equal(CapsuleMass(0.1, 0.2), m.body_mass[1], 1e-9);
-        Assert.Equal(CapsuleMass(0.049, Math.Sqrt(0.6 * 0.6 + 0.001 * 0.001)), m.body_mass[2], 1e-9);
+        Assert.Equal(GeomMass.Capsule(0.1, 0.2), m.body_mass[1], 1e-9);
+        Assert.Equal(GeomMass.Capsule(0.049, Math.Sqrt(0.6 * 0.6 + 0.001 * 0.001)), m.body_mass[2], 1e-9);
         // Slider range ±1 m, hinge ±90° compiled to radians.
         double[] ranges = [-1.0, 1.0, -Math.PI / 2, Math.PI / 2];
         for (int k = 0; k < 4; k++) Assert.Equal(ranges[k], m.jnt_range[k], 1e-12);

@@ -8,10 +8,6 @@ namespace Sim.Envs.Tests.MuJoCo;
 
 public class ReacherTests
 {
-    static double CapsuleMass(double r, double l) => 1000 * (Math.PI * r * r * l + 4.0 / 3.0 * Math.PI * r * r * r);
-
-    static double SphereMass(double r) => 1000 * 4.0 / 3.0 * Math.PI * r * r * r;
-
     /// <summary>fingertip − target from the bodies' xpos, looked up by name.</summary>
     static double[] FingertipMinusTarget(Reacher env, int i)
     {
@@ -44,10 +40,10 @@ public class ReacherTests
             Assert.Equal(1, m.actuator_ctrlrange[2 * a + 1]);
             Assert.Equal(a, m.actuator_trnid[2 * a]);
         }
-        Assert.Equal(CapsuleMass(0.01, 0.1), m.body_mass[m.NameToId(MjObject.Body, "body0")], 1e-9);
-        Assert.Equal(CapsuleMass(0.01, 0.1), m.body_mass[m.NameToId(MjObject.Body, "body1")], 1e-9);
-        Assert.Equal(SphereMass(0.01), m.body_mass[m.NameToId(MjObject.Body, "fingertip")], 1e-9);
-        Assert.Equal(SphereMass(0.009), m.body_mass[m.NameToId(MjObject.Body, "target")], 1e-9);
+        Assert.Equal(GeomMass.Capsule(0.01, 0.1), m.body_mass[m.NameToId(MjObject.Body, "body0")], 1e-9);
+        Assert.Equal(GeomMass.Capsule(0.01, 0.1), m.body_mass[m.NameToId(MjObject.Body, "body1")], 1e-9);
+        Assert.Equal(GeomMass.Sphere(0.01), m.body_mass[m.NameToId(MjObject.Body, "fingertip")], 1e-9);
+        Assert.Equal(GeomMass.Sphere(0.009), m.body_mass[m.NameToId(MjObject.Body, "target")], 1e-9);
     }
 
     [Fact]
