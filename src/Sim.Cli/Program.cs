@@ -5,6 +5,8 @@ using Sim.Cli.Commands;
 var bench = new Command("bench", "Benchmarks, recorded in docs/benchmarks.md") { BenchEnvsCommand.Create() };
 var root = new RootCommand("sim: vectorized MuJoCo environments and robot learning")
 {
+    TrainCommand.Create(),
+    EvalCommand.Create(),
     DemoCommand.Create(),
     EnvsCommand.Create(),
     bench,

@@ -25,6 +25,12 @@ public sealed class CategoricalPolicy : StochasticPolicy
     /// <summary>Unnormalised log-probabilities <c>[batch, Choices]</c>.</summary>
     public override Tensor forward(Tensor observations) => _logits.forward(observations);
 
+    public override Tensor Mode(Tensor observations)
+    {
+        using var logits = forward(observations);
+        return logits.argmax(-1, keepdim: true).to(ScalarType.Float32);
+    }
+
     public override (Tensor Actions, Tensor LogProbs) Sample(Tensor observations, Generator generator)
     {
         using var logits = forward(observations);

@@ -33,6 +33,8 @@ public sealed class GaussianPolicy : StochasticPolicy
     /// <summary>Action means <c>[batch, ActionSize]</c>.</summary>
     public override Tensor forward(Tensor observations) => _mean.forward(observations);
 
+    public override Tensor Mode(Tensor observations) => forward(observations);
+
     public override (Tensor Actions, Tensor LogProbs) Sample(Tensor observations, Generator generator)
     {
         using var mean = forward(observations);

@@ -16,6 +16,9 @@ public abstract class StochasticPolicy : nn.Module<Tensor, Tensor>
     /// <summary>Draws one action per observation from <paramref name="generator"/>: actions <c>[batch, ActionSize]</c>, log-probabilities <c>[batch]</c>.</summary>
     public abstract (Tensor Actions, Tensor LogProbs) Sample(Tensor observations, Generator generator);
 
+    /// <summary>The most likely action for each observation (the mean, or the highest-probability choice), for evaluation.</summary>
+    public abstract Tensor Mode(Tensor observations);
+
     /// <summary>Log-probabilities <c>[batch]</c> of the given <paramref name="actions"/> and the policy's entropies <c>[batch]</c>.</summary>
     public abstract (Tensor LogProbs, Tensor Entropies) Evaluate(Tensor observations, Tensor actions);
 }

@@ -3,6 +3,7 @@ using Sim.Core;
 using Sim.Core.Wrappers;
 using Sim.Learning.Modules;
 using Sim.Learning.Rollouts;
+using Sim.Learning.Training;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -23,7 +24,7 @@ namespace Sim.Learning.Ppo;
 /// trainer and seeded from <see cref="PpoConfig.Seed"/>, and the env is reset with the same seed, so a run is
 /// reproducible whatever other torch code runs in the process. Use a trainer from one thread.</para>
 /// </remarks>
-public sealed class PpoTrainer : IDisposable
+public sealed partial class PpoTrainer : ITrainer
 {
     private readonly IVectorEnv _env;
     private readonly ActorCritic _agent;

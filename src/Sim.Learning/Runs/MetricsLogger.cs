@@ -1,3 +1,4 @@
+using Sim.Learning.Training;
 using System.Globalization;
 using System.Text;
 using TorchSharp;
@@ -20,7 +21,7 @@ namespace Sim.Learning.Runs;
 /// the crashed run logged after its last checkpoint and the resumed run is about to log again.</para>
 /// <para>One thread at a time: the logger does no locking, as a training loop logs from one thread.</para>
 /// </remarks>
-public sealed class MetricsLogger : IDisposable
+public sealed class MetricsLogger : IMetricSink, IDisposable
 {
     /// <summary>The first line of every metrics CSV.</summary>
     public const string CsvHeader = "step,tag,value,wall_time";

@@ -1,0 +1,138 @@
+using System.CommandLine;
+using System.Globalization;
+using Sim.Core;
+using Sim.Core.Spaces;
+using Sim.Learning.Ppo;
+using Sim.Learning.Runs;
+using Sim.Learning.Training;
+using Spectre.Console;
+
+namespace Sim.Cli.Commands;
+
+/// <summary><c>sim train</c>: trains an agent in a run folder with metrics, checkpoints, plots and resume.</summary>
+public static class TrainCommand
+{
+    static readonly string[] Algorithms = ["ppo"];
+
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var env = new Option<string>("--env") { Description = "Env id (see `sim envs`)", DefaultValueFactory = _ => "CartPole-v1" };
+        var algo = new Option<string>("--algo") { Description = "Algorithm: " + string.Join(", ", Algorithms), DefaultValueFactory = _ => "ppo" };
+        var numEnvs = new Option<int?>("--num-envs") { Description = "Envs stepped together (default: the algorithm's)" };
+        var steps = new Option<double>("--steps") { Description = "Total env steps, e.g. 1e6", DefaultValueFactory = _ => 100_000 };
+        var seed = new Option<ulong>("--seed") { Description = "Seed for envs, networks and sampling", DefaultValueFactory = _ => 1 };
+        var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N", DefaultValueFactory = _ => "cpu" };
+        var threads = new Option<int>("--threads") { Description = "Worker threads stepping the envs", DefaultValueFactory = _ => 1 };
+        var torchThreads = new Option<int>("--torch-threads") { Description = "CPU threads torch may use (small networks gain nothing from more)", DefaultValueFactory = _ => 1 };
+        var runs = new Option<DirectoryInfo>("--runs") { Description = "Folder that holds run folders", DefaultValueFactory = _ => new DirectoryInfo("runs") };
+        var resume = new Option<DirectoryInfo?>("--resume") { Description = "Run folder to continue from its latest checkpoint (its config.json wins over other options)" };
+        var checkpointEvery = new Option<double>("--checkpoint-every") { Description = "Env steps between checkpoints", DefaultValueFactory = _ => 50_000 };
+        var command = new Command("train", "Train an agent; writes runs/<env>__<algo>__<seed>__<time>/ with config, metrics.csv, TensorBoard events, checkpoints and curve.png")
+        {
+            env, algo, numEnvs, steps, seed, device, threads, torchThreads, runs, resume, checkpointEvery,
+        };
+        command.SetAction(parse =>
+        {
+            var resumeDir = parse.GetValue(resume);
+            // On resume the run's config.json decides everything, except a --steps given explicitly, which extends the budget.
+            if (resumeDir != null) return Resume(resumeDir, parse.GetResult(steps) is null ? null : parse.GetValue(steps));
+            var settings = NewSettings(parse.GetValue(env)!, parse.GetValue(algo)!, parse.GetValue(numEnvs), parse.GetValue(steps),
+                parse.GetValue(seed), parse.GetValue(device)!, parse.GetValue(threads), parse.GetValue(torchThreads), parse.GetValue(checkpointEvery));
+            var run = RunDirectory.Create(parse.GetValue(runs)!.FullName, settings.Env, settings.Algorithm, Seed(settings), DateTimeOffset.UtcNow);
+            run.SaveConfig(settings);
+            return Train(run, settings, resume: false);
+        });
+        return command;
+    }
+
+    static TrainSettings NewSettings(string envId, string algo, int? numEnvs, double steps, ulong seed, string device,
+        int threads, int torchThreads, double checkpointEvery)
+    {
+        if (!Algorithms.Contains(algo)) throw new ArgumentException($"--algo '{algo}': expected one of {string.Join(", ", Algorithms)}");
+        if (!(steps >= 1) || steps > long.MaxValue) throw new ArgumentException($"--steps = {steps}: expected a positive number of env steps");
+        if (!(checkpointEvery >= 1)) throw new ArgumentException($"--checkpoint-every = {checkpointEvery}: expected a positive number of env steps");
+        if (torchThreads < 1) throw new ArgumentException($"--torch-threads = {torchThreads}: expected at least 1");
+        var spec = Envs.Envs.Registry.Spec(envId);
+        using var probe = spec.Factory(1, VectorEnvOptions.Default);
+        bool discrete = probe.SingleActionSpace is Discrete;
+        var ppo = (discrete ? PpoConfig.DiscreteDefaults : new PpoConfig()) with
+        {
+            Seed = seed,
+            Device = device,
+            TorchThreads = torchThreads,
+            TotalTimesteps = (long)steps,
+        };
+        if (numEnvs is int n) ppo = ppo with { NumEnvs = n };
+        ppo.Validate();
+        return new TrainSettings
+        {
+            Env = envId,
+            Algorithm = algo,
+            EnvThreads = threads,
+            CheckpointEvery = (long)checkpointEvery,
+            Ppo = ppo,
+        };
+    }
+
+    static ulong Seed(TrainSettings s) => s.Ppo?.Seed ?? 0;
+
+    static int Resume(DirectoryInfo folder, double? steps)
+    {
+        var run = RunDirectory.Open(folder.FullName);
+        var settings = run.LoadConfig<TrainSettings>();
+        if (steps is double total)
+        {
+            if (!(total >= 1) || total > long.MaxValue) throw new ArgumentException($"--steps = {total}: expected a positive number of env steps");
+            var ppo = settings.Ppo! with { TotalTimesteps = (long)total };
+            ppo.Validate();
+            settings = settings with { Ppo = ppo };
+            run.SaveConfig(settings);
+        }
+        return Train(run, settings, resume: true);
+    }
+
+    static int Train(RunDirectory run, TrainSettings settings, bool resume)
+    {
+        var config = settings.Ppo ?? throw new InvalidDataException($"'{run.ConfigPath}' has no ppo section for algorithm '{settings.Algorithm}'");
+        using var env = PpoEnvironment.Wrap(
+            Envs.Envs.Make(settings.Env, config.NumEnvs, config.Seed, PpoEnvironment.Options(settings.EnvThreads)), config);
+        using var trainer = new PpoTrainer(env, config);
+        var loop = new TrainingLoop(trainer, run, settings.CheckpointEvery);
+        long? resumedFrom = resume ? loop.Resume() : null;
+
+        AnsiConsole.MarkupLine($"[bold]{Markup.Escape(settings.Env)}[/] · {settings.Algorithm} · {config.NumEnvs} envs · seed {config.Seed} · {config.Device}");
+        AnsiConsole.MarkupLine($"run folder: [blue]{Markup.Escape(run.Path)}[/]" + (resumedFrom is long r ? $" (resumed at step {r:N0})" : ""));
+        using var cancel = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true; // finish the chunk, checkpoint, then stop
+            cancel.Cancel();
+        };
+
+        AnsiConsole.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .Start(ctx =>
+            {
+                var task = ctx.AddTask("training", maxValue: config.TotalTimesteps);
+                task.Value = trainer.GlobalStep;
+                loop.Progress += p =>
+                {
+                    task.Value = Math.Min(p.GlobalStep, p.TotalTimesteps);
+                    string ret = double.IsNaN(p.RecentReturn) ? "—" : p.RecentReturn.ToString("0.0", CultureInfo.InvariantCulture);
+                    task.Description = $"{p.GlobalStep:N0} steps · {p.StepsPerSecond:N0} SPS · return {ret}";
+                };
+                loop.Run(cancel.Token);
+            });
+
+        var table = new Table().Border(TableBorder.Rounded).AddColumns("", "");
+        table.AddRow("env steps", trainer.GlobalStep.ToString("N0", CultureInfo.InvariantCulture));
+        table.AddRow("recent return", double.IsNaN(trainer.RecentReturn) ? "—" : trainer.RecentReturn.ToString("0.0", CultureInfo.InvariantCulture));
+        table.AddRow("learning curve", Markup.Escape(run.CurvePath));
+        table.AddRow("metrics", Markup.Escape(run.MetricsPath) + " and " + Markup.Escape(run.TensorBoardPath));
+        table.AddRow("checkpoint", Markup.Escape(loop.LastCheckpointStep is long s ? run.Checkpoints().PathOf(s) : "—"));
+        table.AddRow("continue with", Markup.Escape($"sim train --resume {run.Path}"));
+        AnsiConsole.Write(table);
+        return 0;
+    }
+}

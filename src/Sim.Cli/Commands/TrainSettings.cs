@@ -1,0 +1,22 @@
+using Sim.Learning.Ppo;
+
+namespace Sim.Cli.Commands;
+
+/// <summary>What <c>sim train</c> was asked to do, saved as the run's config.json so that <c>--resume</c> rebuilds the same run.</summary>
+public sealed record TrainSettings
+{
+    /// <summary>Registered env id.</summary>
+    public required string Env { get; init; }
+
+    /// <summary>Algorithm name: ppo or sac.</summary>
+    public required string Algorithm { get; init; }
+
+    /// <summary>Worker threads stepping the envs.</summary>
+    public int EnvThreads { get; init; } = 1;
+
+    /// <summary>Env steps between checkpoints.</summary>
+    public long CheckpointEvery { get; init; } = 100_000;
+
+    /// <summary>PPO hyperparameters, when <see cref="Algorithm"/> is ppo.</summary>
+    public PpoConfig? Ppo { get; init; }
+}
