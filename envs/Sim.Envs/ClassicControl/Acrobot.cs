@@ -80,6 +80,22 @@ public sealed class Acrobot : VectorEnv
         WriteObservation(env);
     }
 
+    protected override void SaveEnvState(BinaryWriter writer)
+    {
+        writer.WriteArray<double>(_theta1);
+        writer.WriteArray<double>(_theta2);
+        writer.WriteArray<double>(_theta1Dot);
+        writer.WriteArray<double>(_theta2Dot);
+    }
+
+    protected override void LoadEnvState(BinaryReader reader)
+    {
+        reader.ReadArray<double>(_theta1, "Acrobot theta1");
+        reader.ReadArray<double>(_theta2, "Acrobot theta2");
+        reader.ReadArray<double>(_theta1Dot, "Acrobot theta1 velocity");
+        reader.ReadArray<double>(_theta2Dot, "Acrobot theta2 velocity");
+    }
+
     protected override void ResetEnv(int env)
     {
         // Gymnasium draws the initial state as float32, so the values are rounded to float before the first step.

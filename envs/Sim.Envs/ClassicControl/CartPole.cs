@@ -80,6 +80,22 @@ public sealed class CartPole : VectorEnv
         WriteObservation(env);
     }
 
+    protected override void SaveEnvState(BinaryWriter writer)
+    {
+        writer.WriteArray<float>(_x);
+        writer.WriteArray<float>(_xDot);
+        writer.WriteArray<float>(_theta);
+        writer.WriteArray<float>(_thetaDot);
+    }
+
+    protected override void LoadEnvState(BinaryReader reader)
+    {
+        reader.ReadArray<float>(_x, "CartPole x");
+        reader.ReadArray<float>(_xDot, "CartPole x velocity");
+        reader.ReadArray<float>(_theta, "CartPole theta");
+        reader.ReadArray<float>(_thetaDot, "CartPole theta velocity");
+    }
+
     protected override void ResetEnv(int env)
     {
         ref var rng = ref Rngs[env];

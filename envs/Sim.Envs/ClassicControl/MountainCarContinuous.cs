@@ -70,6 +70,18 @@ public sealed class MountainCarContinuous : VectorEnv
         WriteObservation(env);
     }
 
+    protected override void SaveEnvState(BinaryWriter writer)
+    {
+        writer.WriteArray<float>(_position);
+        writer.WriteArray<float>(_velocity);
+    }
+
+    protected override void LoadEnvState(BinaryReader reader)
+    {
+        reader.ReadArray<float>(_position, "MountainCarContinuous position");
+        reader.ReadArray<float>(_velocity, "MountainCarContinuous velocity");
+    }
+
     protected override void ResetEnv(int env)
     {
         _position[env] = (float)Rngs[env].Uniform(-0.6, -0.4);

@@ -64,6 +64,18 @@ public sealed class Pendulum : VectorEnv
         WriteObservation(env);
     }
 
+    protected override void SaveEnvState(BinaryWriter writer)
+    {
+        writer.WriteArray<double>(_theta);
+        writer.WriteArray<double>(_thetaDot);
+    }
+
+    protected override void LoadEnvState(BinaryReader reader)
+    {
+        reader.ReadArray<double>(_theta, "Pendulum theta");
+        reader.ReadArray<double>(_thetaDot, "Pendulum theta velocity");
+    }
+
     protected override void ResetEnv(int env)
     {
         ref var rng = ref Rngs[env];

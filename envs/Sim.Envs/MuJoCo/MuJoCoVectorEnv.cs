@@ -12,7 +12,7 @@ namespace Sim.Envs.MuJoCo;
 /// the state before the failed step, and the observation and reward are those of that last valid state
 /// (as if the step had not moved anything), so no NaN and no made-up value ever reaches a learner.
 /// </remarks>
-public abstract class MuJoCoVectorEnv : VectorEnv, IPhysicsState
+public abstract partial class MuJoCoVectorEnv : VectorEnv, IPhysicsState
 {
     readonly bool[] _diverged;
     readonly double[] _preStepStates;

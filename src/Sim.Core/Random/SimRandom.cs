@@ -20,6 +20,36 @@ public struct SimRandom
         _s3 = SplitMix(ref seed);
     }
 
+    /// <summary>Number of 64-bit words in the generator's state.</summary>
+    public const int StateWords = 4;
+
+    /// <summary>Copies the state words into <paramref name="words"/>, so that <see cref="FromState"/> can continue the stream exactly.</summary>
+    public readonly void GetState(Span<ulong> words)
+    {
+        if (words.Length != StateWords)
+            throw new ArgumentException($"state destination has {words.Length} words, expected {StateWords}", nameof(words));
+        words[0] = _s0;
+        words[1] = _s1;
+        words[2] = _s2;
+        words[3] = _s3;
+    }
+
+    /// <summary>A generator that continues exactly where the one whose <see cref="GetState"/> gave <paramref name="words"/> stopped.</summary>
+    public static SimRandom FromState(ReadOnlySpan<ulong> words)
+    {
+        if (words.Length != StateWords)
+            throw new ArgumentException($"state has {words.Length} words, expected {StateWords}", nameof(words));
+        // xoshiro maps the all-zero state to itself forever, and no seed leads to it.
+        if ((words[0] | words[1] | words[2] | words[3]) == 0)
+            throw new ArgumentException("state words are all zero: no seeded generator reaches that state", nameof(words));
+        SimRandom rng = default;
+        rng._s0 = words[0];
+        rng._s1 = words[1];
+        rng._s2 = words[2];
+        rng._s3 = words[3];
+        return rng;
+    }
+
     static ulong SplitMix(ref ulong x)
     {
         ulong z = x += 0x9E3779B97F4A7C15UL;

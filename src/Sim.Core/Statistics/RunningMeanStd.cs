@@ -105,6 +105,36 @@ public sealed class RunningMeanStd
         Count = total;
     }
 
+    /// <summary>Writes the size, count, mean and variance exactly, e.g. inside an env state.</summary>
+    public void Write(BinaryWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.Write(Size);
+        writer.Write(Count);
+        writer.WriteArray<double>(_mean);
+        writer.WriteArray<double>(_variance);
+    }
+
+    /// <summary>Replaces the statistics with ones written by <see cref="Write"/>; <paramref name="what"/> names them in errors.</summary>
+    public void Read(BinaryReader reader, string what)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        reader.ExpectInt32(Size, $"{what} size");
+        double count = reader.ReadDouble();
+        var mean = new double[Size];
+        var variance = new double[Size];
+        reader.ReadArray<double>(mean, $"{what} mean");
+        reader.ReadArray<double>(variance, $"{what} variance");
+        try
+        {
+            Set(count, mean, variance);
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataException($"{what}: {e.Message}", e);
+        }
+    }
+
     /// <summary>Replaces the statistics with saved ones, after checking they are well formed.</summary>
     public void Set(double count, ReadOnlySpan<double> mean, ReadOnlySpan<double> variance)
     {

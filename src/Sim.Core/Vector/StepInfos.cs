@@ -64,4 +64,46 @@ public sealed class StepInfos
 
     /// <summary>Whether a boolean column named <paramref name="key"/> exists.</summary>
     public bool TryGetFlag(string key, out bool[] column) => _flags.TryGetValue(key, out column!);
+
+    /// <summary>Writes every column with its key, for <see cref="IStatefulEnv.SaveState"/>.</summary>
+    internal void WriteState(BinaryWriter writer)
+    {
+        writer.Write(_values.Count);
+        foreach (var (key, column) in _values)
+        {
+            writer.Write(key);
+            writer.WriteArray<float>(column);
+        }
+        writer.Write(_flags.Count);
+        foreach (var (key, column) in _flags)
+        {
+            writer.Write(key);
+            writer.WriteArray<bool>(column);
+        }
+    }
+
+    /// <summary>Reads columns written by <see cref="WriteState"/>; the state must hold exactly the registered keys, in any order.</summary>
+    internal void ReadState(BinaryReader reader)
+    {
+        ReadColumns(reader, _values, "value", (r, column, what) => r.ReadArray<float>(column, what));
+        ReadColumns(reader, _flags, "flag", (r, column, what) => r.ReadFlags(column, what));
+    }
+
+    static void ReadColumns<T>(BinaryReader reader, Dictionary<string, T[]> columns, string kind, Action<BinaryReader, T[], string> read)
+    {
+        int count = reader.ReadInt32();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < count; i++)
+        {
+            string key = reader.ReadString();
+            if (!columns.TryGetValue(key, out var column))
+                throw new InvalidDataException(
+                    $"the state has info {kind} '{key}', which this chain does not register; registered: {string.Join(", ", columns.Keys)}");
+            if (!seen.Add(key)) throw new InvalidDataException($"the state has info {kind} '{key}' twice");
+            read(reader, column, $"info {kind} '{key}'");
+        }
+        if (seen.Count != columns.Count)
+            throw new InvalidDataException(
+                $"the state lacks info {kind}s {string.Join(", ", columns.Keys.Where(k => !seen.Contains(k)))}, which this chain registers");
+    }
 }

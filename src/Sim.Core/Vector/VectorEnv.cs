@@ -9,8 +9,11 @@ namespace Sim.Core;
 /// simple dynamics can be written as tight loops over struct-of-arrays state. Everything a step
 /// touches is allocated here, once.
 /// </remarks>
-public abstract class VectorEnv : IVectorEnv, IPartitionedWork
+public abstract class VectorEnv : IVectorEnv, IPartitionedWork, IStatefulEnv
 {
+    /// <summary>Version of the layout <see cref="SaveState"/> writes; older or newer states are rejected.</summary>
+    public const int StateFormatVersion = 1;
+
     readonly WorkerPool? _pool;
     readonly List<float[]> _rewardTermColumns = new();
     bool _resetPhase;
@@ -201,6 +204,89 @@ public abstract class VectorEnv : IVectorEnv, IPartitionedWork
         TruncatedBuffer[env] = true;
         EndEpisode(env);
     }
+
+    /// <summary>Writes the base state (configuration header, RNG states, reset flags, every batch buffer and info column),
+    /// then the subclass's through <see cref="SaveEnvState"/>.</summary>
+    public void SaveState(BinaryWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        writer.Write(StateFormatVersion);
+        writer.Write(GetType().FullName!);
+        writer.Write(NumEnvs);
+        writer.Write(ObservationSize);
+        writer.Write(ActionSize);
+        writer.Write((int)AutoresetMode);
+        writer.Write(_hasReset);
+        Span<ulong> words = stackalloc ulong[SimRandom.StateWords];
+        foreach (var rng in Rngs)
+        {
+            rng.GetState(words);
+            writer.WriteArray<ulong>(words);
+        }
+        writer.WriteArray<bool>(ResetPending);
+        writer.WriteArray<float>(ObservationBuffer);
+        writer.WriteArray<float>(FinalObservationBuffer);
+        writer.WriteArray<float>(ActionBuffer);
+        writer.WriteArray<float>(RewardBuffer);
+        writer.WriteArray<bool>(TerminatedBuffer);
+        writer.WriteArray<bool>(TruncatedBuffer);
+        writer.WriteArray<bool>(EpisodeStartedBuffer);
+        // The table holds the wrappers' columns too (they register on the env's table), so they are saved here once.
+        Infos.WriteState(writer);
+        SaveEnvState(writer);
+    }
+
+    /// <summary>Restores a state written by <see cref="SaveState"/> of an env of the same type and configuration.</summary>
+    public void LoadState(BinaryReader reader)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        reader.ExpectInt32(StateFormatVersion, "env state format version");
+        reader.ExpectString(GetType().FullName!, "env type");
+        reader.ExpectInt32(NumEnvs, $"number of envs of {GetType().Name}");
+        reader.ExpectInt32(ObservationSize, $"observation size of {GetType().Name}");
+        reader.ExpectInt32(ActionSize, $"action size of {GetType().Name}");
+        int mode = reader.ReadInt32();
+        if (mode != (int)AutoresetMode)
+            throw new InvalidDataException(
+                $"autoreset mode of {GetType().Name}: the state has {(AutoresetMode)mode}, expected {AutoresetMode}");
+        _hasReset = reader.ReadFlag("has-reset flag");
+        Span<ulong> words = stackalloc ulong[SimRandom.StateWords];
+        for (int i = 0; i < NumEnvs; i++)
+        {
+            reader.ReadArray(words, $"RNG state of env {i}");
+            try
+            {
+                Rngs[i] = SimRandom.FromState(words);
+            }
+            catch (ArgumentException e)
+            {
+                throw new InvalidDataException($"RNG state of env {i}: {e.Message}", e);
+            }
+        }
+        reader.ReadFlags(ResetPending, "reset-pending flags");
+        reader.ReadArray<float>(ObservationBuffer, "observations");
+        reader.ReadArray<float>(FinalObservationBuffer, "final observations");
+        reader.ReadArray<float>(ActionBuffer, "actions");
+        reader.ReadArray<float>(RewardBuffer, "rewards");
+        reader.ReadFlags(TerminatedBuffer, "terminated flags");
+        reader.ReadFlags(TruncatedBuffer, "truncated flags");
+        reader.ReadFlags(EpisodeStartedBuffer, "episode-started flags");
+        Infos.ReadState(reader);
+        LoadEnvState(reader);
+    }
+
+    /// <summary>Writes the subclass's simulation state: everything later steps read that the base buffers and RNGs do not hold.</summary>
+    /// <remarks>There is no default: an env that forgets its state would resume wrongly without a word. A subclass with
+    /// no state of its own overrides both hooks with empty bodies.</remarks>
+    protected virtual void SaveEnvState(BinaryWriter writer) => throw StateNotSupported();
+
+    /// <summary>Reads what <see cref="SaveEnvState"/> wrote, after the base state has been restored.</summary>
+    protected virtual void LoadEnvState(BinaryReader reader) => throw StateNotSupported();
+
+    NotSupportedException StateNotSupported() => new(
+        $"{GetType().FullName} cannot save or load its state: it must override SaveEnvState and LoadEnvState to write its simulation state");
 
     public void Dispose()
     {

@@ -33,6 +33,10 @@ public sealed class ClipAction : VectorEnvWrapper
     /// <summary>The actions last passed to the inner env, after clipping.</summary>
     public ReadOnlySpan<float> ClippedActions => _clipped;
 
+    protected override void SaveWrapperState(BinaryWriter writer) => writer.WriteArray<float>(_clipped);
+
+    protected override void LoadWrapperState(BinaryReader reader) => reader.ReadArray<float>(_clipped, "ClipAction clipped actions");
+
     public override void Step(ReadOnlySpan<float> actions)
     {
         if (actions.Length != _clipped.Length)

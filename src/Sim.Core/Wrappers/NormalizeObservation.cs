@@ -92,6 +92,30 @@ public sealed class NormalizeObservation : VectorEnvWrapper
         for (int d = 0; d < _size; d++) _scale[d] = 1.0 / Math.Sqrt(variance[d] + Epsilon);
     }
 
+    protected override void SaveWrapperState(BinaryWriter writer)
+    {
+        writer.Write(Epsilon);
+        writer.Write((double)Clip);
+        writer.Write(Training);
+        Statistics.Write(writer);
+        // The cached scales are saved as they are rather than recomputed, so they match even after a caller changed
+        // the statistics without calling StatisticsChanged.
+        writer.WriteArray<double>(_scale);
+        writer.WriteArray<float>(_observations);
+        writer.WriteArray<float>(_finalObservations);
+    }
+
+    protected override void LoadWrapperState(BinaryReader reader)
+    {
+        reader.ExpectDouble(Epsilon, "NormalizeObservation epsilon");
+        reader.ExpectDouble(Clip, "NormalizeObservation clip");
+        Training = reader.ReadFlag("NormalizeObservation training flag");
+        Statistics.Read(reader, "NormalizeObservation statistics");
+        reader.ReadArray<double>(_scale, "NormalizeObservation scales");
+        reader.ReadArray<float>(_observations, "NormalizeObservation observations");
+        reader.ReadArray<float>(_finalObservations, "NormalizeObservation final observations");
+    }
+
     public override void Reset(ulong? seed = null)
     {
         Inner.Reset(seed);

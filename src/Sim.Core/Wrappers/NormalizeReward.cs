@@ -68,6 +68,32 @@ public sealed class NormalizeReward : VectorEnvWrapper
     /// <summary>Recomputes the cached scale after <see cref="Statistics"/> was changed from outside.</summary>
     public void StatisticsChanged() => _scale = 1.0 / Math.Sqrt(Statistics.Variance[0] + Epsilon);
 
+    protected override void SaveWrapperState(BinaryWriter writer)
+    {
+        writer.Write(Gamma);
+        writer.Write(Epsilon);
+        writer.Write((double)Clip);
+        writer.Write(Training);
+        Statistics.Write(writer);
+        // Saved as it is rather than recomputed, so it matches even after a caller changed the statistics without
+        // calling StatisticsChanged.
+        writer.Write(_scale);
+        writer.WriteArray<double>(_returns);
+        writer.WriteArray<float>(_rewards);
+    }
+
+    protected override void LoadWrapperState(BinaryReader reader)
+    {
+        reader.ExpectDouble(Gamma, "NormalizeReward gamma");
+        reader.ExpectDouble(Epsilon, "NormalizeReward epsilon");
+        reader.ExpectDouble(Clip, "NormalizeReward clip");
+        Training = reader.ReadFlag("NormalizeReward training flag");
+        Statistics.Read(reader, "NormalizeReward statistics");
+        _scale = reader.ReadDouble();
+        reader.ReadArray<double>(_returns, "NormalizeReward discounted returns");
+        reader.ReadArray<float>(_rewards, "NormalizeReward rewards");
+    }
+
     public override void Reset(ulong? seed = null)
     {
         Inner.Reset(seed);

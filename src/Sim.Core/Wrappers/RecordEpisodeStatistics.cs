@@ -99,6 +99,33 @@ public sealed class RecordEpisodeStatistics : VectorEnvWrapper
         return n;
     }
 
+    protected override void SaveWrapperState(BinaryWriter writer)
+    {
+        writer.Write(BufferLength);
+        writer.WriteArray<double>(_returns);
+        writer.WriteArray<int>(_lengths);
+        writer.WriteArray<double>(_recentReturns);
+        writer.WriteArray<int>(_recentLengths);
+        writer.Write(_recentNext);
+        writer.Write(EpisodeCount);
+    }
+
+    protected override void LoadWrapperState(BinaryReader reader)
+    {
+        reader.ExpectInt32(BufferLength, "RecordEpisodeStatistics buffer length");
+        reader.ReadArray<double>(_returns, "RecordEpisodeStatistics current returns");
+        reader.ReadArray<int>(_lengths, "RecordEpisodeStatistics current lengths");
+        reader.ReadArray<double>(_recentReturns, "RecordEpisodeStatistics recent returns");
+        reader.ReadArray<int>(_recentLengths, "RecordEpisodeStatistics recent lengths");
+        int next = reader.ReadInt32();
+        long count = reader.ReadInt64();
+        if ((uint)next >= (uint)BufferLength)
+            throw new InvalidDataException($"RecordEpisodeStatistics ring position {next}: expected a slot in [0, {BufferLength - 1}]");
+        if (count < 0) throw new InvalidDataException($"RecordEpisodeStatistics episode count {count}: expected a count >= 0");
+        _recentNext = next;
+        EpisodeCount = count;
+    }
+
     public override void Reset(ulong? seed = null)
     {
         Inner.Reset(seed);

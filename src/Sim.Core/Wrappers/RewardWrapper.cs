@@ -62,6 +62,31 @@ public abstract class RewardWrapper : VectorEnvWrapper
     protected abstract void ComputeRewards(
         ReadOnlySpan<float> observations, ReadOnlySpan<float> actions, ReadOnlySpan<float> nextObservations, Span<float> rewards);
 
+    /// <summary>Writes the previous observations, the last actions and rewards; a subclass whose reward has state of its
+    /// own (a model, running statistics) overrides this, calls the base and writes that state after.</summary>
+    protected override void SaveWrapperState(BinaryWriter writer)
+    {
+        writer.Write((int)Mode);
+        writer.Write((double)Weight);
+        writer.WriteArray<float>(_observations);
+        writer.WriteArray<float>(_actions);
+        writer.WriteArray<float>(_nextObservations);
+        writer.WriteArray<float>(_learned);
+        writer.WriteArray<float>(_rewards);
+    }
+
+    /// <summary>Reads what <see cref="SaveWrapperState"/> wrote.</summary>
+    protected override void LoadWrapperState(BinaryReader reader)
+    {
+        reader.ExpectInt32((int)Mode, $"{GetType().Name} reward mode ({(int)RewardMode.Replace} = Replace, {(int)RewardMode.Add} = Add)");
+        reader.ExpectDouble(Weight, $"{GetType().Name} weight");
+        reader.ReadArray<float>(_observations, $"{GetType().Name} previous observations");
+        reader.ReadArray<float>(_actions, $"{GetType().Name} actions");
+        reader.ReadArray<float>(_nextObservations, $"{GetType().Name} next observations");
+        reader.ReadArray<float>(_learned, $"{GetType().Name} learned rewards");
+        reader.ReadArray<float>(_rewards, $"{GetType().Name} rewards");
+    }
+
     public override void Reset(ulong? seed = null)
     {
         Inner.Reset(seed);

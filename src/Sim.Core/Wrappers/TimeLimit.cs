@@ -21,6 +21,18 @@ public sealed class TimeLimit : VectorEnvWrapper
     /// <summary>Steps taken in each env's current episode.</summary>
     public ReadOnlySpan<int> ElapsedSteps => _elapsed;
 
+    protected override void SaveWrapperState(BinaryWriter writer)
+    {
+        writer.Write(MaxEpisodeSteps);
+        writer.WriteArray<int>(_elapsed);
+    }
+
+    protected override void LoadWrapperState(BinaryReader reader)
+    {
+        reader.ExpectInt32(MaxEpisodeSteps, "TimeLimit max episode steps");
+        reader.ReadArray<int>(_elapsed, "TimeLimit elapsed steps");
+    }
+
     public override void Reset(ulong? seed = null)
     {
         Inner.Reset(seed);

@@ -4,7 +4,7 @@ using Sim.Core;
 namespace Sim.Core.Wrappers;
 
 /// <summary>Base of wrappers: forwards everything to the inner env, so each wrapper overrides only what it changes.</summary>
-public abstract class VectorEnvWrapper : IVectorEnv
+public abstract class VectorEnvWrapper : IVectorEnv, IStatefulEnv
 {
     /// <summary>Wraps <paramref name="inner"/>; disposing the wrapper disposes it.</summary>
     protected VectorEnvWrapper(IVectorEnv inner) => Inner = inner ?? throw new ArgumentNullException(nameof(inner));
@@ -38,6 +38,38 @@ public abstract class VectorEnvWrapper : IVectorEnv
         }
         return null;
     }
+
+    /// <summary>Writes the inner env's state, this wrapper's type name (so a differently built chain is caught), then
+    /// this wrapper's own state through <see cref="SaveWrapperState"/>.</summary>
+    public void SaveState(BinaryWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        StatefulInner.SaveState(writer);
+        writer.Write(GetType().FullName!);
+        SaveWrapperState(writer);
+    }
+
+    /// <summary>Restores a state written by <see cref="SaveState"/> of a chain built the same way.</summary>
+    public void LoadState(BinaryReader reader)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        StatefulInner.LoadState(reader);
+        reader.ExpectString(GetType().FullName!, $"wrapper around {Inner.GetType().Name}");
+        LoadWrapperState(reader);
+    }
+
+    /// <summary>Writes this wrapper's own state (counters, statistics, output buffers); its info columns are saved by the env that owns the table.</summary>
+    /// <remarks>There is no default: a wrapper that forgets its state would resume wrongly without a word. A wrapper
+    /// with no state of its own overrides both hooks with empty bodies.</remarks>
+    protected virtual void SaveWrapperState(BinaryWriter writer) =>
+        throw new NotSupportedException($"{GetType().FullName} cannot save its state: it must override SaveWrapperState and LoadWrapperState");
+
+    /// <summary>Reads what <see cref="SaveWrapperState"/> wrote, after the inner env's state has been restored.</summary>
+    protected virtual void LoadWrapperState(BinaryReader reader) =>
+        throw new NotSupportedException($"{GetType().FullName} cannot load its state: it must override SaveWrapperState and LoadWrapperState");
+
+    IStatefulEnv StatefulInner => Inner as IStatefulEnv
+        ?? throw new NotSupportedException($"{Inner.GetType().FullName} cannot save or load its state: it does not implement {nameof(IStatefulEnv)}");
 
     public void Dispose()
     {
