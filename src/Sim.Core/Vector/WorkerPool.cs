@@ -3,12 +3,17 @@ using System.Runtime.ExceptionServices;
 
 namespace Sim.Core;
 
-/// <summary>Persistent threads that run the partitions of one piece of work at a time, the caller taking partition 0.</summary>
+/// <summary>Persistent threads that run the partitions of one piece of work at a time, the caller included.</summary>
 /// <remarks>
 /// A step of a vector env is tens of microseconds, so waking threads through the OS scheduler each
 /// step (as Parallel.For effectively does) costs as much as the work. Workers spin for a short
 /// while after each job so back-to-back steps are picked up at once, then sleep on a monitor so
 /// an idle pool does not steal cores from the learner between rollouts.
+///
+/// Partition boundaries are fixed, but which thread runs a partition is not: the caller and the
+/// workers claim partitions from a shared counter. On a busy machine a worker may not get a core
+/// for milliseconds; the caller then runs its partitions too instead of waiting for it. Results do
+/// not depend on who runs what, because envs keep their own random streams.
 /// </remarks>
 public sealed class WorkerPool : IDisposable
 {
@@ -18,6 +23,8 @@ public sealed class WorkerPool : IDisposable
     readonly object _gate = new();
     IPartitionedWork? _work;
     long _generation;
+    // High 32 bits: the generation being claimed; low 32 bits: the next unclaimed partition.
+    long _claim;
     int _remaining;
     volatile bool _disposed;
     ExceptionDispatchInfo? _failure;
@@ -30,8 +37,7 @@ public sealed class WorkerPool : IDisposable
         _threads = new Thread[threadCount - 1];
         for (int i = 0; i < _threads.Length; i++)
         {
-            int partition = i + 1;
-            _threads[i] = new Thread(() => WorkerLoop(partition)) { IsBackground = true, Name = $"sim-worker-{partition}" };
+            _threads[i] = new Thread(WorkerLoop) { IsBackground = true, Name = $"sim-worker-{i + 1}" };
             _threads[i].Start();
         }
     }
@@ -49,34 +55,32 @@ public sealed class WorkerPool : IDisposable
             return;
         }
         _work = work;
-        Volatile.Write(ref _remaining, ThreadCount - 1);
+        Volatile.Write(ref _remaining, ThreadCount);
+        long generation;
         lock (_gate)
         {
-            _generation++;
+            generation = ++_generation;
+            Volatile.Write(ref _claim, generation << 32);
             Monitor.PulseAll(_gate);
         }
-        try
-        {
-            work.Execute(0, ThreadCount);
-        }
-        finally
-        {
-            var spinner = new SpinWait();
-            while (Volatile.Read(ref _remaining) != 0) spinner.SpinOnce(sleep1Threshold: -1);
-            _work = null;
-        }
+        RunClaimedPartitions(generation);
+        var spinner = new SpinWait();
+        while (Volatile.Read(ref _remaining) != 0) spinner.SpinOnce(sleep1Threshold: -1);
+        _work = null;
         var failure = Interlocked.Exchange(ref _failure, null);
         failure?.Throw();
     }
 
-    void WorkerLoop(int partition)
+    // Claims and runs partitions of this generation until none is left.
+    void RunClaimedPartitions(long generation)
     {
-        long seen = 0;
         while (true)
         {
-            long generation = WaitForJob(seen);
-            if (_disposed) return;
-            seen = generation;
+            long claim = Volatile.Read(ref _claim);
+            int partition = (int)(claim & 0xFFFF_FFFF);
+            if (claim >> 32 != generation || partition >= ThreadCount) return;
+            if (Interlocked.CompareExchange(ref _claim, claim + 1, claim) != claim) continue;
+            // The job cannot change under us: Run waits for this partition before starting the next job.
             try
             {
                 _work!.Execute(partition, ThreadCount);
@@ -89,11 +93,22 @@ public sealed class WorkerPool : IDisposable
         }
     }
 
+    void WorkerLoop()
+    {
+        long seen = 0;
+        while (true)
+        {
+            long generation = WaitForJob(seen);
+            if (_disposed) return;
+            seen = generation;
+            RunClaimedPartitions(generation);
+        }
+    }
+
     long WaitForJob(long seen)
     {
         long start = Stopwatch.GetTimestamp();
-        long generation;
-        while ((generation = Volatile.Read(ref _generation)) == seen && !_disposed)
+        while (Volatile.Read(ref _generation) == seen && !_disposed)
         {
             if (Stopwatch.GetTimestamp() - start < SpinTicks)
             {

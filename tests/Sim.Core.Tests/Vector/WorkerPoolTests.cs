@@ -36,6 +36,7 @@ public class WorkerPoolTests
         var work = new CoverageWork(1001);
         for (int run = 0; run < 500; run++) pool.Run(work);
         Assert.All(work.Hits, h => Assert.Equal(500, h));
+        // Partition boundaries are fixed whichever thread claims them.
         Assert.Equal(0, work.Partition[0]);
         Assert.Equal(threads - 1, work.Partition[^1]);
     }
@@ -49,6 +50,22 @@ public class WorkerPoolTests
         var work = new CoverageWork(10);
         pool.Run(work);
         Assert.All(work.Hits, h => Assert.Equal(1, h));
+    }
+
+    sealed class ThreadRecordingWork : IPartitionedWork
+    {
+        public readonly int[] ThreadIds = new int[2];
+        public void Execute(int partition, int partitionCount) => ThreadIds[partition] = Environment.CurrentManagedThreadId;
+    }
+
+    [Fact]
+    public void Every_partition_runs_on_some_thread_in_every_run()
+    {
+        // Whoever claims a partition, each one runs once per job.
+        using var pool = new WorkerPool(2);
+        var work = new ThreadRecordingWork();
+        for (int i = 0; i < 200; i++) pool.Run(work);
+        Assert.All(work.ThreadIds, id => Assert.NotEqual(0, id));
     }
 
     [Fact]
