@@ -3,9 +3,12 @@ using System.Globalization;
 using Sim.Core;
 using Sim.Core.Trajectories;
 using Sim.Core.Wrappers;
+using Sim.Learning;
 using Sim.Learning.Ppo;
 using Sim.Learning.Runs;
+using Sim.Learning.Sac;
 using Spectre.Console;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Sim.Cli.Commands;
@@ -31,24 +34,14 @@ public static class EvalCommand
         if (episodes < 1) throw new ArgumentException($"--episodes = {episodes}: expected at least 1");
         var run = RunDirectory.Open(folder.FullName);
         var settings = run.LoadConfig<TrainSettings>();
-        var config = settings.Ppo ?? throw new InvalidDataException($"'{run.ConfigPath}' has no ppo section");
         var store = run.Checkpoints();
         var checkpoint = step is long s ? store.Open(s) : store.Latest()
             ?? throw new FileNotFoundException($"run '{run.Path}' has no checkpoint yet; train it first", store.Directory);
 
-        using var env = PpoEnvironment.Wrap(Envs.Envs.Make(settings.Env, config.NumEnvs, config.Seed, PpoEnvironment.Options(settings.EnvThreads)), config);
-        // The episode statistics sit below the normalisers, so they see raw observations and rewards.
+        using var policy = Policy.Load(run, settings, checkpoint);
+        var env = policy.Env;
         var raw = ((VectorEnvWrapper)env).Find<RecordEpisodeStatistics>()!;
-        using var trainer = new PpoTrainer(env, config with { TorchThreads = config.TorchThreads ?? 1 });
-        trainer.Load(checkpoint);
-        // Evaluation must not move the normalisers' statistics.
-        if (env is VectorEnvWrapper chain)
-        {
-            if (chain.Find<NormalizeObservation>() is { } obs) obs.Training = false;
-            if (chain.Find<NormalizeReward>() is { } rew) rew.Training = false;
-        }
-
-        ulong seed = seedOption ?? unchecked(config.Seed + 10_000);
+        ulong seed = seedOption ?? unchecked(policy.TrainingSeed + 10_000);
         env.Reset(seed);
         var recorder = record != null ? new TrajectoryRecorder(raw, settings.Env) : null;
         recorder?.RecordReset(seed);
@@ -57,16 +50,14 @@ public static class EvalCommand
         var episodeReturn = raw.Infos.Value(RecordEpisodeStatistics.ReturnKey);
         int obsSize = env.SingleObservationSpace.FlatSize;
         var actions = new float[env.NumEnvs * env.SingleActionSpace.FlatSize];
-        var device = trainer.Device;
         using (no_grad())
         {
             while (returns.Count < episodes)
             {
                 using (var scope = NewDisposeScope())
                 {
-                    var observations = tensor(env.Observations.ToArray(), [env.NumEnvs, obsSize]).to(device);
-                    var mode = trainer.Agent.Actor.Mode(observations).cpu();
-                    mode.data<float>().CopyTo(actions, 0);
+                    var observations = tensor(env.Observations.ToArray(), [env.NumEnvs, obsSize]).to(policy.Device);
+                    policy.Act(observations).cpu().contiguous().data<float>().CopyTo(actions, 0);
                 }
                 env.Step(actions);
                 recorder?.RecordStep(actions);
@@ -90,6 +81,91 @@ public static class EvalCommand
         }
         AnsiConsole.Write(table);
         return 0;
+    }
+
+    // The env chain a run trained in and its deterministic policy (the Gaussian's mode, or SAC's tanh of the mean), from a checkpoint.
+    sealed class Policy : IDisposable
+    {
+        readonly IDisposable _owner;
+
+        Policy(IVectorEnv env, IDisposable owner, Func<Tensor, Tensor> act, Device device, ulong trainingSeed)
+        {
+            Env = env;
+            _owner = owner;
+            Act = act;
+            Device = device;
+            TrainingSeed = trainingSeed;
+        }
+
+        public IVectorEnv Env { get; }
+        public Func<Tensor, Tensor> Act { get; }
+        public Device Device { get; }
+        public ulong TrainingSeed { get; }
+
+        public static Policy Load(RunDirectory run, TrainSettings settings, Checkpoint checkpoint)
+        {
+            switch (settings.Algorithm)
+            {
+                case "ppo":
+                {
+                    var config = TrainCommand.PpoConfigOf(run, settings);
+                    var env = PpoEnvironment.Wrap(Envs.Envs.Make(settings.Env, config.NumEnvs, config.Seed, PpoEnvironment.Options(settings.EnvThreads)), config);
+                    try
+                    {
+                        var trainer = new PpoTrainer(env, config with { TorchThreads = config.TorchThreads ?? 1 });
+                        try
+                        {
+                            // Loads the normalisers' statistics too, which the policy's inputs depend on.
+                            trainer.Load(checkpoint);
+                        }
+                        catch
+                        {
+                            trainer.Dispose();
+                            throw;
+                        }
+                        // Evaluation must not move the normalisers' statistics.
+                        if (env is VectorEnvWrapper chain)
+                        {
+                            if (chain.Find<NormalizeObservation>() is { } obs) obs.Training = false;
+                            if (chain.Find<NormalizeReward>() is { } rew) rew.Training = false;
+                        }
+                        return new Policy(env, trainer, o => trainer.Agent.Actor.Mode(o), trainer.Device, config.Seed);
+                    }
+                    catch
+                    {
+                        env.Dispose();
+                        throw;
+                    }
+                }
+                case "sac":
+                {
+                    var config = TrainCommand.SacConfigOf(run, settings);
+                    // SAC trains on the env's own observations, so only the networks are needed, not the replay buffer.
+                    var env = SacEnvironment.Wrap(Envs.Envs.Make(settings.Env, config.NumEnvs, config.Seed, SacEnvironment.Options(settings.EnvThreads)));
+                    try
+                    {
+                        set_num_threads(config.TorchThreads ?? 1);
+                        var device = TorchDevice.Parse(config.Device);
+                        var agent = SacTrainer.LoadAgent(checkpoint, env, config);
+                        agent.to(device);
+                        return new Policy(env, agent, o => agent.Actor.MeanAction(o), device, config.Seed);
+                    }
+                    catch
+                    {
+                        env.Dispose();
+                        throw;
+                    }
+                }
+                default:
+                    throw new InvalidDataException($"'{run.ConfigPath}' names algorithm '{settings.Algorithm}': expected ppo or sac");
+            }
+        }
+
+        public void Dispose()
+        {
+            _owner.Dispose();
+            Env.Dispose();
+        }
     }
 
     static double Std(IReadOnlyList<double> values)

@@ -4,6 +4,7 @@ using Sim.Core;
 using Sim.Core.Spaces;
 using Sim.Learning.Ppo;
 using Sim.Learning.Runs;
+using Sim.Learning.Sac;
 using Sim.Learning.Training;
 using Spectre.Console;
 
@@ -12,7 +13,7 @@ namespace Sim.Cli.Commands;
 /// <summary><c>sim train</c>: trains an agent in a run folder with metrics, checkpoints, plots and resume.</summary>
 public static class TrainCommand
 {
-    static readonly string[] Algorithms = ["ppo"];
+    static readonly string[] Algorithms = ["ppo", "sac"];
 
     /// <summary>Builds the command.</summary>
     public static Command Create()
@@ -36,7 +37,7 @@ public static class TrainCommand
         {
             var resumeDir = parse.GetValue(resume);
             // On resume the run's config.json decides everything, except a --steps given explicitly, which extends the budget.
-            if (resumeDir != null) return Resume(resumeDir, parse.GetResult(steps) is null ? null : parse.GetValue(steps));
+            if (resumeDir != null) return Resume(resumeDir, parse.GetResult(steps) is { Implicit: false } ? parse.GetValue(steps) : null);
             var settings = NewSettings(parse.GetValue(env)!, parse.GetValue(algo)!, parse.GetValue(numEnvs), parse.GetValue(steps),
                 parse.GetValue(seed), parse.GetValue(device)!, parse.GetValue(threads), parse.GetValue(torchThreads), parse.GetValue(checkpointEvery));
             var run = RunDirectory.Create(parse.GetValue(runs)!.FullName, settings.Env, settings.Algorithm, Seed(settings), DateTimeOffset.UtcNow);
@@ -55,6 +56,22 @@ public static class TrainCommand
         if (torchThreads < 1) throw new ArgumentException($"--torch-threads = {torchThreads}: expected at least 1");
         var spec = Envs.Envs.Registry.Spec(envId);
         using var probe = spec.Factory(1, VectorEnvOptions.Default);
+        var settings = new TrainSettings
+        {
+            Env = envId,
+            Algorithm = algo,
+            EnvThreads = threads,
+            CheckpointEvery = (long)checkpointEvery,
+        };
+        if (algo == "sac")
+        {
+            if (probe.SingleActionSpace is not Box)
+                throw new ArgumentException($"--algo sac on {envId}: its action space is {probe.SingleActionSpace}, but SAC needs a continuous Box; use --algo ppo");
+            var sac = new SacConfig { Seed = seed, Device = device, TorchThreads = torchThreads, TotalTimesteps = (long)steps };
+            if (numEnvs is int envs) sac = sac with { NumEnvs = envs };
+            sac.Validate();
+            return settings with { Sac = sac };
+        }
         bool discrete = probe.SingleActionSpace is Discrete;
         var ppo = (discrete ? PpoConfig.DiscreteDefaults : new PpoConfig()) with
         {
@@ -65,17 +82,10 @@ public static class TrainCommand
         };
         if (numEnvs is int n) ppo = ppo with { NumEnvs = n };
         ppo.Validate();
-        return new TrainSettings
-        {
-            Env = envId,
-            Algorithm = algo,
-            EnvThreads = threads,
-            CheckpointEvery = (long)checkpointEvery,
-            Ppo = ppo,
-        };
+        return settings with { Ppo = ppo };
     }
 
-    static ulong Seed(TrainSettings s) => s.Ppo?.Seed ?? 0;
+    static ulong Seed(TrainSettings s) => s.Ppo?.Seed ?? s.Sac?.Seed ?? 0;
 
     static int Resume(DirectoryInfo folder, double? steps)
     {
@@ -84,24 +94,80 @@ public static class TrainCommand
         if (steps is double total)
         {
             if (!(total >= 1) || total > long.MaxValue) throw new ArgumentException($"--steps = {total}: expected a positive number of env steps");
-            var ppo = settings.Ppo! with { TotalTimesteps = (long)total };
-            ppo.Validate();
-            settings = settings with { Ppo = ppo };
+            if (settings.Algorithm == "sac")
+            {
+                var sac = SacConfigOf(run, settings) with { TotalTimesteps = (long)total };
+                sac.Validate();
+                settings = settings with { Sac = sac };
+            }
+            else
+            {
+                var ppo = PpoConfigOf(run, settings) with { TotalTimesteps = (long)total };
+                ppo.Validate();
+                settings = settings with { Ppo = ppo };
+            }
             run.SaveConfig(settings);
         }
         return Train(run, settings, resume: true);
     }
 
+    /// <summary>The run's PPO section, or an error naming the config file.</summary>
+    internal static PpoConfig PpoConfigOf(RunDirectory run, TrainSettings settings) =>
+        settings.Ppo ?? throw new InvalidDataException($"'{run.ConfigPath}' has no ppo section for algorithm '{settings.Algorithm}'");
+
+    /// <summary>The run's SAC section, or an error naming the config file.</summary>
+    internal static SacConfig SacConfigOf(RunDirectory run, TrainSettings settings) =>
+        settings.Sac ?? throw new InvalidDataException($"'{run.ConfigPath}' has no sac section for algorithm '{settings.Algorithm}'");
+
+    // Builds the env chain and trainer the run's algorithm trains with; the caller disposes both.
+    static (IVectorEnv Env, ITrainer Trainer, string Summary) Build(RunDirectory run, TrainSettings settings)
+    {
+        IVectorEnv env;
+        switch (settings.Algorithm)
+        {
+            case "ppo":
+            {
+                var config = PpoConfigOf(run, settings);
+                env = PpoEnvironment.Wrap(Envs.Envs.Make(settings.Env, config.NumEnvs, config.Seed, PpoEnvironment.Options(settings.EnvThreads)), config);
+                try
+                {
+                    return (env, new PpoTrainer(env, config), $"{config.NumEnvs} envs · seed {config.Seed} · {config.Device}");
+                }
+                catch
+                {
+                    env.Dispose();
+                    throw;
+                }
+            }
+            case "sac":
+            {
+                var config = SacConfigOf(run, settings);
+                env = SacEnvironment.Wrap(Envs.Envs.Make(settings.Env, config.NumEnvs, config.Seed, SacEnvironment.Options(settings.EnvThreads)));
+                try
+                {
+                    return (env, new SacTrainer(env, config), $"{config.NumEnvs} envs · seed {config.Seed} · {config.Device}");
+                }
+                catch
+                {
+                    env.Dispose();
+                    throw;
+                }
+            }
+            default:
+                throw new InvalidDataException($"'{run.ConfigPath}' names algorithm '{settings.Algorithm}': expected one of {string.Join(", ", Algorithms)}");
+        }
+    }
+
     static int Train(RunDirectory run, TrainSettings settings, bool resume)
     {
-        var config = settings.Ppo ?? throw new InvalidDataException($"'{run.ConfigPath}' has no ppo section for algorithm '{settings.Algorithm}'");
-        using var env = PpoEnvironment.Wrap(
-            Envs.Envs.Make(settings.Env, config.NumEnvs, config.Seed, PpoEnvironment.Options(settings.EnvThreads)), config);
-        using var trainer = new PpoTrainer(env, config);
+        var built = Build(run, settings);
+        using var env = built.Env;
+        using var trainer = built.Trainer;
+        string summary = built.Summary;
         var loop = new TrainingLoop(trainer, run, settings.CheckpointEvery);
         long? resumedFrom = resume ? loop.Resume() : null;
 
-        AnsiConsole.MarkupLine($"[bold]{Markup.Escape(settings.Env)}[/] · {settings.Algorithm} · {config.NumEnvs} envs · seed {config.Seed} · {config.Device}");
+        AnsiConsole.MarkupLine($"[bold]{Markup.Escape(settings.Env)}[/] · {settings.Algorithm} · {Markup.Escape(summary)}");
         AnsiConsole.MarkupLine($"run folder: [blue]{Markup.Escape(run.Path)}[/]" + (resumedFrom is long r ? $" (resumed at step {r:N0})" : ""));
         using var cancel = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) =>
@@ -114,7 +180,7 @@ public static class TrainCommand
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
             .Start(ctx =>
             {
-                var task = ctx.AddTask("training", maxValue: config.TotalTimesteps);
+                var task = ctx.AddTask("training", maxValue: trainer.TotalTimesteps);
                 task.Value = trainer.GlobalStep;
                 loop.Progress += p =>
                 {

@@ -1,4 +1,5 @@
 using Sim.Learning.Ppo;
+using Sim.Learning.Sac;
 
 namespace Sim.Cli.Commands;
 
@@ -19,4 +20,7 @@ public sealed record TrainSettings
 
     /// <summary>PPO hyperparameters, when <see cref="Algorithm"/> is ppo.</summary>
     public PpoConfig? Ppo { get; init; }
+
+    /// <summary>SAC hyperparameters, when <see cref="Algorithm"/> is sac.</summary>
+    public SacConfig? Sac { get; init; }
 }

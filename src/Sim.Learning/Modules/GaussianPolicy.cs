@@ -1,5 +1,6 @@
 using TorchSharp;
 using TorchSharp.Modules;
+using static Sim.Learning.TorchScalars;
 using static TorchSharp.torch;
 
 namespace Sim.Learning.Modules;
@@ -10,6 +11,9 @@ namespace Sim.Learning.Modules;
 public sealed class GaussianPolicy : StochasticPolicy
 {
     private static readonly double HalfLogTwoPi = 0.5 * Math.Log(2 * Math.PI);
+    // Scalars that libtorch reads are kept for the process's lifetime: see TorchScalars.
+    private static readonly Scalar HalfLogTwoPiScalar = HalfLogTwoPi.ToScalar();
+    private static readonly Scalar EntropyPerDimOffset = (0.5 + HalfLogTwoPi).ToScalar();
 
     private readonly TanhMlp _mean;
     private readonly Parameter _logStd;
@@ -21,7 +25,8 @@ public sealed class GaussianPolicy : StochasticPolicy
         if (actionSize < 1) throw new ArgumentOutOfRangeException(nameof(actionSize), actionSize, $"actionSize = {actionSize}: expected at least 1");
         _actionSize = actionSize;
         _mean = new TanhMlp("mean", observationSize, hidden, actionSize, 0.01, generator);
-        _logStd = new Parameter(full(new long[] { 1, actionSize }, initialLogStd, ScalarType.Float32));
+        using var initial = initialLogStd.ToScalar();
+        _logStd = new Parameter(full(new long[] { 1, actionSize }, initial, ScalarType.Float32));
         RegisterComponents();
     }
 
@@ -41,11 +46,12 @@ public sealed class GaussianPolicy : StochasticPolicy
         using var std = _logStd.exp();
         using var noise = randn(mean.shape, dtype: mean.dtype, device: mean.device, generator: generator);
         using var scaled = noise * std;
-        var actions = mean + scaled;
+        var actions = mean.add(scaled, One);
         // (a − μ)/σ is the drawn noise itself, so the log-density needs no division.
-        using var square = noise.square();
-        using var half = square * -0.5;
-        using var perDim = half - _logStd - HalfLogTwoPi;
+        using var square = noise.pow(Two);
+        using var half = square.mul(MinusOneHalf);
+        using var centred = half - _logStd;
+        using var perDim = centred.sub(HalfLogTwoPiScalar);
         return (actions, perDim.sum(-1));
     }
 
@@ -55,11 +61,12 @@ public sealed class GaussianPolicy : StochasticPolicy
         using var std = _logStd.exp();
         using var diff = actions - mean;
         using var z = diff / std;
-        using var square = z.square();
-        using var half = square * -0.5;
-        using var perDim = half - _logStd - HalfLogTwoPi;
+        using var square = z.pow(Two);
+        using var half = square.mul(MinusOneHalf);
+        using var centred = half - _logStd;
+        using var perDim = centred.sub(HalfLogTwoPiScalar);
         // Entropy of N(μ, σ²) is ½ + ½ log 2π + log σ per dimension, the same for every state.
-        using var entropyPerDim = _logStd + (0.5 + HalfLogTwoPi);
+        using var entropyPerDim = _logStd.add(EntropyPerDimOffset, One);
         using var entropy = entropyPerDim.sum(-1);
         return (perDim.sum(-1), entropy.expand(mean.shape[0]).contiguous());
     }

@@ -1,5 +1,6 @@
 using TorchSharp;
 using TorchSharp.Modules;
+using static Sim.Learning.TorchScalars;
 using static TorchSharp.torch;
 
 namespace Sim.Learning.Modules;
@@ -43,9 +44,10 @@ public static class OrthogonalInit
         var (q, r) = linalg.qr(normal);
         // sign(0) would zero a column, and a zero on R's diagonal has probability 0 but is cheap to rule out.
         var signs = r.diagonal().sign();
-        signs = where(signs == 0, ones_like(signs), signs);
+        signs = where(signs.eq(Zero), ones_like(signs), signs);
         q = q * signs.unsqueeze(0);
         if (wide) q = q.t();
-        weight.copy_((q * gain).to(weight.dtype).to(weight.device));
+        using var gainScalar = gain.ToScalar();
+        weight.copy_(q.mul(gainScalar).to(weight.dtype).to(weight.device));
     }
 }

@@ -1,5 +1,6 @@
 using TorchSharp;
 using TorchSharp.Modules;
+using static Sim.Learning.TorchScalars;
 using static TorchSharp.torch;
 
 namespace Sim.Learning.Ppo;
@@ -12,6 +13,8 @@ namespace Sim.Learning.Ppo;
 /// </remarks>
 public static class GradientClipping
 {
+    private static readonly Scalar NormEpsilon = 1e-6.ToScalar();
+
     /// <summary>Multiplies every gradient by min(1, maxNorm / (‖g‖ + 1e-6)), where ‖g‖ is the L2 norm of all gradients together; returns ‖g‖.</summary>
     public static Tensor ClipByGlobalNorm(IReadOnlyList<Parameter> parameters, double maxNorm)
     {
@@ -19,6 +22,8 @@ public static class GradientClipping
         if (!(double.IsFinite(maxNorm) && maxNorm > 0)) throw new ArgumentOutOfRangeException(nameof(maxNorm), maxNorm, $"maxNorm = {maxNorm}: expected a finite value > 0");
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
+        // Held (and disposed) here rather than converted implicitly: see TorchScalars.
+        using var limit = maxNorm.ToScalar();
         var grads = new List<Tensor>(parameters.Count);
         foreach (var parameter in parameters)
         {
@@ -27,7 +32,7 @@ public static class GradientClipping
         if (grads.Count == 0) return zeros(1).squeeze().MoveToOuterDisposeScope();
         var norms = stack(grads.Select(g => g.norm(2f)));
         var total = norms.norm(2f);
-        var scale = (maxNorm / (total + 1e-6)).clamp_max(1.0);
+        var scale = total.add(NormEpsilon, One).reciprocal().mul(limit).clamp_max(One);
         foreach (var grad in grads) grad.mul_(scale);
         return total.MoveToOuterDisposeScope();
     }

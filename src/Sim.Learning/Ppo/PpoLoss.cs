@@ -1,4 +1,5 @@
 using TorchSharp;
+using static Sim.Learning.TorchScalars;
 using static TorchSharp.torch;
 
 namespace Sim.Learning.Ppo;
@@ -6,6 +7,8 @@ namespace Sim.Learning.Ppo;
 /// <summary>PPO's clipped objective (Schulman et al. 2017) as CleanRL computes it, separated from the trainer so it can be checked by hand.</summary>
 public static class PpoLoss
 {
+    private static readonly Scalar StdEpsilon = 1e-8.ToScalar();
+
     /// <summary>Computes the loss terms of one minibatch; all inputs are <c>[batch]</c>.</summary>
     /// <param name="newLogProbs">log π_θ(a|s) under the weights being optimised.</param>
     /// <param name="oldLogProbs">log π_old(a|s) recorded when the action was taken.</param>
@@ -33,6 +36,14 @@ public static class PpoLoss
         CheckBatch(entropies, n, nameof(entropies));
         if (!(double.IsFinite(clipCoef) && clipCoef > 0)) throw new ArgumentOutOfRangeException(nameof(clipCoef), clipCoef, $"clipCoef = {clipCoef}: expected a finite value > 0");
 
+        // Held (and disposed) here rather than converted implicitly at each use: see TorchScalars.
+        using var clip = clipCoef.ToScalar();
+        using var minusClip = (-clipCoef).ToScalar();
+        using var lowestRatio = (1 - clipCoef).ToScalar();
+        using var highestRatio = (1 + clipCoef).ToScalar();
+        using var entropyWeight = entropyCoef.ToScalar();
+        using var valueWeight = valueCoef.ToScalar();
+
         var logRatio = newLogProbs - oldLogProbs;
         var ratio = logRatio.exp();
 
@@ -40,30 +51,30 @@ public static class PpoLoss
         using (no_grad())
         {
             oldApproxKl = logRatio.neg().mean();
-            approxKl = (ratio - 1 - logRatio).mean();
-            clipFraction = (ratio - 1).abs().gt(clipCoef).to(ScalarType.Float32).mean();
+            approxKl = ratio.sub(One).sub(logRatio).mean();
+            clipFraction = ratio.sub(One).abs().gt(clip).to(ScalarType.Float32).mean();
         }
 
         // The surrogate is pessimistic: max of the two losses = min of the two objectives.
         var unclippedLoss = -advantages * ratio;
-        var clippedLoss = -advantages * ratio.clamp(1 - clipCoef, 1 + clipCoef);
+        var clippedLoss = -advantages * ratio.clamp(lowestRatio, highestRatio);
         var policyLoss = maximum(unclippedLoss, clippedLoss).mean();
 
         Tensor valueLoss;
-        var unclippedError = (newValues - returns).square();
+        var unclippedError = (newValues - returns).pow(Two);
         if (clipValueLoss)
         {
-            var clippedValues = oldValues + (newValues - oldValues).clamp(-clipCoef, clipCoef);
-            var clippedError = (clippedValues - returns).square();
-            valueLoss = 0.5 * maximum(unclippedError, clippedError).mean();
+            var clippedValues = oldValues.add((newValues - oldValues).clamp(minusClip, clip), One);
+            var clippedError = (clippedValues - returns).pow(Two);
+            valueLoss = maximum(unclippedError, clippedError).mean().mul(OneHalf);
         }
         else
         {
-            valueLoss = 0.5 * unclippedError.mean();
+            valueLoss = unclippedError.mean().mul(OneHalf);
         }
 
         var entropy = entropies.mean();
-        var total = policyLoss - entropyCoef * entropy + valueCoef * valueLoss;
+        var total = policyLoss.sub(entropy.mul(entropyWeight)).add(valueLoss.mul(valueWeight), One);
         return new PpoLossTerms(total, policyLoss, valueLoss, entropy, oldApproxKl, approxKl, clipFraction);
     }
 
@@ -75,7 +86,7 @@ public static class PpoLoss
             throw new ArgumentException($"advantages has {advantages.numel()} element(s): normalising needs at least 2 (use a larger minibatch or turn normalisation off)", nameof(advantages));
         using var scope = NewDisposeScope();
         var centred = advantages - advantages.mean();
-        return (centred / (advantages.std() + 1e-8)).MoveToOuterDisposeScope();
+        return (centred / advantages.std().add(StdEpsilon, One)).MoveToOuterDisposeScope();
     }
 
     private static void CheckBatch(Tensor tensor, long n, string name)

@@ -6,6 +6,7 @@ using Sim.Learning.Rollouts;
 using Sim.Learning.Training;
 using TorchSharp;
 using TorchSharp.Modules;
+using static Sim.Learning.TorchScalars;
 using static TorchSharp.torch;
 
 namespace Sim.Learning.Ppo;
@@ -87,7 +88,7 @@ public sealed partial class PpoTrainer : ITrainer
         _agent.to(Device);
         _actionSize = _agent.ActionSize;
         _parameters = _agent.parameters().ToList();
-        _optimizer = optim.Adam(_parameters, config.LearningRate, eps: config.AdamEpsilon);
+        _optimizer = new Optimizers.Adam(_parameters, config.LearningRate, eps: config.AdamEpsilon);
         _buffer = new RolloutBuffer(config.NumSteps, numEnvs, _observationSize, _actionSize, Device);
         if (env.Infos.TryGetFlag(RecordEpisodeStatistics.DoneKey, out var done)
             && env.Infos.TryGetValue(RecordEpisodeStatistics.ReturnKey, out var returns)
@@ -222,7 +223,7 @@ public sealed partial class PpoTrainer : ITrainer
             if (anyTruncated)
             {
                 var raw = _agent.Value(_stagedFinalObservations);
-                finalValues = where(_stagedTruncated > 0.5f, raw, _zeroValues);
+                finalValues = where(_stagedTruncated.gt(OneHalf), raw, _zeroValues);
             }
             _buffer.StoreOutcome(step, _stagedRewards, _stagedTerminated, _stagedTruncated, finalValues);
             _nextObservations.copy_(_stagedObservations);
@@ -323,7 +324,7 @@ public sealed partial class PpoTrainer : ITrainer
                     {
                         terms.PolicyLoss.detach(), terms.ValueLoss.detach(), terms.Entropy.detach(), terms.OldApproxKl, terms.ApproxKl,
                     }));
-                    _updateStats[5].add_(terms.ClipFraction);
+                    _updateStats[5].add_(terms.ClipFraction, One);
                 }
             }
             // One read per epoch, not per minibatch: the early stop only needs the epoch's last KL.
@@ -356,7 +357,8 @@ public sealed partial class PpoTrainer : ITrainer
     {
         var returnVariance = returns.var(unbiased: false);
         var residualVariance = (returns - values).var(unbiased: false);
-        return where(returnVariance == 0, full_like(returnVariance, float.NaN), 1 - residualVariance / returnVariance);
+        var explained = (residualVariance / returnVariance).neg().add(One, One);
+        return where(returnVariance.eq(Zero), full_like(returnVariance, NaN), explained);
     }
 
     private float[] ReadUpdateStats()

@@ -272,9 +272,26 @@ public sealed class ReplayBuffer : IDisposable
         ReplayBufferFile.Write(path, this);
     }
 
-    /// <summary>Reads a buffer written by <see cref="Save"/>, with its capacity, position and rewards, to sample onto <paramref name="device"/>.</summary>
+    /// <summary>Writes the buffer to <paramref name="stream"/> at its current position, in the format of <see cref="ReplayBufferFile"/>.</summary>
+    public void Save(Stream stream)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ReplayBufferFile.Write(stream, this);
+    }
+
+    /// <summary>Reads a buffer written by <see cref="Save(string)"/>, with its capacity, position and rewards, to sample onto <paramref name="device"/>.</summary>
     /// <exception cref="InvalidDataException">The file is not a replay buffer file, or is truncated or corrupt.</exception>
     public static ReplayBuffer Load(string path, Device? device = null) => ReplayBufferFile.Read(path, device);
+
+    /// <summary>Replaces this buffer's transitions, position and count with those written by <see cref="Save(Stream)"/> from a
+    /// buffer of the same capacity and row sizes, keeping this object (and its memory), e.g. to resume a trainer that holds it.</summary>
+    /// <exception cref="InvalidDataException">The stream is not a replay buffer, is truncated or corrupt, or holds another shape;
+    /// the buffer then keeps its old transitions (a bad header) or is emptied (bad rows), never a mixture of the two.</exception>
+    public void LoadFrom(Stream stream)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ReplayBufferFile.ReadInto(stream, this);
+    }
 
     // Raw storage for the file format, which restores a buffer exactly.
     internal float[] ObservationStorage => _observations;

@@ -15,7 +15,8 @@ namespace Sim.Learning.Replay;
 /// same rows, position and sampling behaviour as the saved one. Only held rows are written, so a buffer that is
 /// mostly empty makes a small file.</para>
 /// <para>Files are written to a temporary name in the same directory and renamed into place, so a reader sees the
-/// old file or the complete new one, and a crash mid-write leaves the old file intact.</para>
+/// old file or the complete new one, and a crash mid-write leaves the old file intact. The same bytes can be written
+/// to and read from any stream (a checkpoint part, for instance), which need not be seekable.</para>
 /// </remarks>
 public static class ReplayBufferFile
 {
@@ -28,6 +29,7 @@ public static class ReplayBufferFile
     private const int HeaderCrcOffset = 60;
     // Floats per read or write, so that no byte span exceeds int range however large the buffer is.
     private const int ChunkFloats = 1 << 16;
+    private const string StreamSource = "replay buffer stream";
 
     /// <summary>The 8 bytes every replay buffer file starts with.</summary>
     public static ReadOnlySpan<byte> Magic => "SIMRPLY\0"u8;
@@ -44,7 +46,10 @@ public static class ReplayBufferFile
         try
         {
             using (var stream = new FileStream(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20))
-                WriteContents(stream, buffer);
+            {
+                Write(stream, buffer);
+                stream.Flush(flushToDisk: true);
+            }
             File.Move(tempPath, fullPath, overwrite: true);
         }
         catch
@@ -54,42 +59,50 @@ public static class ReplayBufferFile
         }
     }
 
-    private static void WriteContents(FileStream stream, ReplayBuffer buffer)
+    /// <summary>Writes <paramref name="buffer"/> in this format to <paramref name="stream"/> at its current position.</summary>
+    public static void Write(Stream stream, ReplayBuffer buffer)
     {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(buffer);
+        // The header carries the payload checksum, so the payload is hashed in a first pass rather than by seeking
+        // back, which lets the stream be any stream.
+        var crc = new Crc32();
+        WritePayload(buffer, crc, null);
+
         Span<byte> header = stackalloc byte[HeaderSize];
         header.Clear();
-        // A placeholder until the payload checksum is known.
-        stream.Write(header);
-
-        int count = buffer.Count;
-        var crc = new Crc32();
-        WriteFloats(stream, crc, buffer.ObservationStorage.AsSpan(0, count * buffer.ObservationSize));
-        WriteFloats(stream, crc, buffer.ActionStorage.AsSpan(0, count * buffer.ActionSize));
-        WriteFloats(stream, crc, buffer.RewardStorage.AsSpan(0, count));
-        WriteFloats(stream, crc, buffer.NextObservationStorage.AsSpan(0, count * buffer.ObservationSize));
-        var flags = MemoryMarshal.AsBytes(buffer.TerminatedStorage.AsSpan(0, count));
-        crc.Append(flags);
-        stream.Write(flags);
-
         Magic.CopyTo(header);
         BinaryPrimitives.WriteUInt32LittleEndian(header[8..], CurrentVersion);
         BinaryPrimitives.WriteUInt32LittleEndian(header[12..], HeaderSize);
         BinaryPrimitives.WriteInt32LittleEndian(header[16..], buffer.Capacity);
         BinaryPrimitives.WriteInt32LittleEndian(header[20..], buffer.ObservationSize);
         BinaryPrimitives.WriteInt32LittleEndian(header[24..], buffer.ActionSize);
-        BinaryPrimitives.WriteInt32LittleEndian(header[28..], count);
+        BinaryPrimitives.WriteInt32LittleEndian(header[28..], buffer.Count);
         BinaryPrimitives.WriteInt32LittleEndian(header[32..], buffer.Position);
         BinaryPrimitives.WriteInt64LittleEndian(header[40..], buffer.TotalAdded);
         BinaryPrimitives.WriteUInt32LittleEndian(header[48..], crc.GetCurrentHashAsUInt32());
         BinaryPrimitives.WriteUInt32LittleEndian(header[HeaderCrcOffset..], Crc32.HashToUInt32(header[..HeaderCrcOffset]));
-        stream.Position = 0;
         stream.Write(header);
-        stream.Flush(flushToDisk: true);
+        WritePayload(buffer, null, stream);
+        stream.Flush();
     }
 
-    private static void WriteFloats(Stream stream, Crc32 crc, ReadOnlySpan<float> values)
+    // Feeds the payload bytes to the checksum, the stream, or both.
+    private static void WritePayload(ReplayBuffer buffer, Crc32? crc, Stream? stream)
     {
+        int count = buffer.Count;
         byte[]? swapped = BitConverter.IsLittleEndian ? null : new byte[ChunkFloats * sizeof(float)];
+        WriteFloats(buffer.ObservationStorage.AsSpan(0, count * buffer.ObservationSize), crc, stream, swapped);
+        WriteFloats(buffer.ActionStorage.AsSpan(0, count * buffer.ActionSize), crc, stream, swapped);
+        WriteFloats(buffer.RewardStorage.AsSpan(0, count), crc, stream, swapped);
+        WriteFloats(buffer.NextObservationStorage.AsSpan(0, count * buffer.ObservationSize), crc, stream, swapped);
+        var flags = MemoryMarshal.AsBytes(buffer.TerminatedStorage.AsSpan(0, count));
+        crc?.Append(flags);
+        stream?.Write(flags);
+    }
+
+    private static void WriteFloats(ReadOnlySpan<float> values, Crc32? crc, Stream? stream, byte[]? swapped)
+    {
         for (int start = 0; start < values.Length; start += ChunkFloats)
         {
             var chunk = values.Slice(start, Math.Min(ChunkFloats, values.Length - start));
@@ -103,8 +116,8 @@ public static class ReplayBufferFile
                 for (int i = 0; i < chunk.Length; i++) BinaryPrimitives.WriteSingleLittleEndian(swapped.AsSpan(i * sizeof(float)), chunk[i]);
                 bytes = swapped.AsSpan(0, chunk.Length * sizeof(float));
             }
-            crc.Append(bytes);
-            stream.Write(bytes);
+            crc?.Append(bytes);
+            stream?.Write(bytes);
         }
     }
 
@@ -115,87 +128,147 @@ public static class ReplayBufferFile
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
-        long fileLength = stream.Length;
+        return Read(stream, device, $"replay buffer file '{path}'");
+    }
+
+    /// <summary>Reads a buffer written by <see cref="Write(Stream, ReplayBuffer)"/> from <paramref name="stream"/>'s current
+    /// position; batches will be sampled onto <paramref name="device"/>.</summary>
+    /// <exception cref="InvalidDataException">The bytes are not a replay buffer, have an unsupported version, or are truncated or corrupt.</exception>
+    public static ReplayBuffer Read(Stream stream, Device? device = null)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        return Read(stream, device, StreamSource);
+    }
+
+    /// <summary>Replaces the contents of <paramref name="buffer"/> with a buffer of the same capacity and row sizes read
+    /// from <paramref name="stream"/>, reusing its memory (so a buffer others hold a reference to is restored in place).</summary>
+    /// <exception cref="InvalidDataException">The bytes are not a replay buffer, are truncated or corrupt, or hold a buffer of
+    /// another shape. After a failure <paramref name="buffer"/> holds its old rows (a bad header) or none (bad rows), never a mixture.</exception>
+    public static void ReadInto(Stream stream, ReplayBuffer buffer)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(buffer);
+        var header = ReadHeader(stream, StreamSource);
+        if (header.Capacity != buffer.Capacity || header.ObservationSize != buffer.ObservationSize || header.ActionSize != buffer.ActionSize)
+            throw Problem(StreamSource, $"it holds a buffer of capacity {header.Capacity} with {header.ObservationSize} observation and " +
+                $"{header.ActionSize} action floats per row, but the buffer to restore has capacity {buffer.Capacity} with " +
+                $"{buffer.ObservationSize} and {buffer.ActionSize}");
+        try
+        {
+            ReadPayload(stream, header, buffer, StreamSource);
+        }
+        catch
+        {
+            buffer.Clear();
+            throw;
+        }
+    }
+
+    private static ReplayBuffer Read(Stream stream, Device? device, string source)
+    {
+        var header = ReadHeader(stream, source);
+        var buffer = new ReplayBuffer(header.Capacity, header.ObservationSize, header.ActionSize, device);
+        try
+        {
+            ReadPayload(stream, header, buffer, source);
+            return buffer;
+        }
+        catch
+        {
+            buffer.Dispose();
+            throw;
+        }
+    }
+
+    private readonly record struct Header(int Capacity, int ObservationSize, int ActionSize, int Count, int Position, long TotalAdded, uint PayloadCrc);
+
+    private static Header ReadHeader(Stream stream, string source)
+    {
         Span<byte> header = stackalloc byte[HeaderSize];
         int headerBytes = stream.ReadAtLeast(header, HeaderSize, throwOnEndOfStream: false);
         int prefix = Math.Min(headerBytes, Magic.Length);
         if (!header[..prefix].SequenceEqual(Magic[..prefix]))
-            throw Problem(path, $"not a replay buffer file: it starts with bytes {Convert.ToHexString(header[..prefix])}, expected the magic {Convert.ToHexString(Magic)} (\"SIMRPLY\\0\")");
+            throw Problem(source, $"not a replay buffer file: it starts with bytes {Convert.ToHexString(header[..prefix])}, expected the magic {Convert.ToHexString(Magic)} (\"SIMRPLY\\0\")");
         if (headerBytes < HeaderSize)
-            throw Problem(path, $"truncated: the file has {fileLength} bytes, fewer than the {HeaderSize}-byte header");
+            throw Problem(source, $"truncated: it has {headerBytes} bytes, fewer than the {HeaderSize}-byte header");
 
         uint version = BinaryPrimitives.ReadUInt32LittleEndian(header[8..]);
         if (version != CurrentVersion)
-            throw Problem(path, $"format version {version} is not supported: this build reads version {CurrentVersion}"
+            throw Problem(source, $"format version {version} is not supported: this build reads version {CurrentVersion}"
                 + (version > CurrentVersion ? " (the file was written by a newer build)" : ""));
         uint storedHeaderCrc = BinaryPrimitives.ReadUInt32LittleEndian(header[HeaderCrcOffset..]);
         uint headerCrc = Crc32.HashToUInt32(header[..HeaderCrcOffset]);
         if (storedHeaderCrc != headerCrc)
-            throw Problem(path, $"corrupt header: its CRC-32 is 0x{headerCrc:X8} but the header records 0x{storedHeaderCrc:X8}");
+            throw Problem(source, $"corrupt header: its CRC-32 is 0x{headerCrc:X8} but the header records 0x{storedHeaderCrc:X8}");
 
         uint headerSize = BinaryPrimitives.ReadUInt32LittleEndian(header[12..]);
-        int capacity = BinaryPrimitives.ReadInt32LittleEndian(header[16..]);
-        int observationSize = BinaryPrimitives.ReadInt32LittleEndian(header[20..]);
-        int actionSize = BinaryPrimitives.ReadInt32LittleEndian(header[24..]);
-        int count = BinaryPrimitives.ReadInt32LittleEndian(header[28..]);
-        int position = BinaryPrimitives.ReadInt32LittleEndian(header[32..]);
-        long totalAdded = BinaryPrimitives.ReadInt64LittleEndian(header[40..]);
-        uint payloadCrc = BinaryPrimitives.ReadUInt32LittleEndian(header[48..]);
+        var parsed = new Header(
+            Capacity: BinaryPrimitives.ReadInt32LittleEndian(header[16..]),
+            ObservationSize: BinaryPrimitives.ReadInt32LittleEndian(header[20..]),
+            ActionSize: BinaryPrimitives.ReadInt32LittleEndian(header[24..]),
+            Count: BinaryPrimitives.ReadInt32LittleEndian(header[28..]),
+            Position: BinaryPrimitives.ReadInt32LittleEndian(header[32..]),
+            TotalAdded: BinaryPrimitives.ReadInt64LittleEndian(header[40..]),
+            PayloadCrc: BinaryPrimitives.ReadUInt32LittleEndian(header[48..]));
+        var (capacity, observationSize, actionSize, count, position, totalAdded, _) = parsed;
         if (headerSize != HeaderSize)
-            throw Problem(path, $"corrupt header: header size {headerSize}, expected {HeaderSize} for version {version}");
+            throw Problem(source, $"corrupt header: header size {headerSize}, expected {HeaderSize} for version {version}");
         try
         {
             ReplayBuffer.CheckShape(capacity, observationSize, actionSize);
         }
         catch (ArgumentOutOfRangeException ex)
         {
-            throw Problem(path, $"corrupt header: {ex.Message.Split(Environment.NewLine)[0]}");
+            throw Problem(source, $"corrupt header: {ex.Message.Split(Environment.NewLine)[0]}");
         }
         if (count < 0 || count > capacity)
-            throw Problem(path, $"corrupt header: count {count} is outside [0, capacity {capacity}]");
+            throw Problem(source, $"corrupt header: count {count} is outside [0, capacity {capacity}]");
         if (position < 0 || position >= capacity || (count < capacity && position != count))
-            throw Problem(path, $"corrupt header: position {position} with count {count} of capacity {capacity}; " +
+            throw Problem(source, $"corrupt header: position {position} with count {count} of capacity {capacity}; " +
                 "expected position == count until the buffer is full, and position < capacity");
         if (totalAdded < count)
-            throw Problem(path, $"corrupt header: {totalAdded} transitions added but {count} held");
+            throw Problem(source, $"corrupt header: {totalAdded} transitions added but {count} held");
 
-        long payloadLength = (long)count * (2L * observationSize + actionSize + 1) * sizeof(float) + count;
-        long available = fileLength - HeaderSize;
-        if (available < payloadLength)
-            throw Problem(path, $"truncated: the header describes {count} transitions, a {payloadLength}-byte payload, but only {available} bytes follow it");
-        if (available > payloadLength)
-            throw Problem(path, $"{available - payloadLength} unexpected bytes follow the {payloadLength}-byte payload of {count} transitions");
+        // A seekable stream's length is checked up front, for a precise message; any other stream shows a
+        // truncation when it ends early.
+        if (stream.CanSeek)
+        {
+            long payloadLength = PayloadLength(parsed);
+            long available = stream.Length - stream.Position;
+            if (available < payloadLength)
+                throw Problem(source, $"truncated: the header describes {count} transitions, a {payloadLength}-byte payload, but only {available} bytes follow it");
+            if (available > payloadLength)
+                throw Problem(source, $"{available - payloadLength} unexpected bytes follow the {payloadLength}-byte payload of {count} transitions");
+        }
+        return parsed;
+    }
 
-        var buffer = new ReplayBuffer(capacity, observationSize, actionSize, device);
+    private static long PayloadLength(Header h) => (long)h.Count * (2L * h.ObservationSize + h.ActionSize + 1) * sizeof(float) + h.Count;
+
+    private static void ReadPayload(Stream stream, Header header, ReplayBuffer buffer, string source)
+    {
+        int count = header.Count;
         try
         {
             var crc = new Crc32();
-            ReadFloats(stream, crc, buffer.ObservationStorage.AsSpan(0, count * observationSize));
-            ReadFloats(stream, crc, buffer.ActionStorage.AsSpan(0, count * actionSize));
+            ReadFloats(stream, crc, buffer.ObservationStorage.AsSpan(0, count * header.ObservationSize));
+            ReadFloats(stream, crc, buffer.ActionStorage.AsSpan(0, count * header.ActionSize));
             ReadFloats(stream, crc, buffer.RewardStorage.AsSpan(0, count));
-            ReadFloats(stream, crc, buffer.NextObservationStorage.AsSpan(0, count * observationSize));
+            ReadFloats(stream, crc, buffer.NextObservationStorage.AsSpan(0, count * header.ObservationSize));
             var flags = MemoryMarshal.AsBytes(buffer.TerminatedStorage.AsSpan(0, count));
             stream.ReadExactly(flags);
             crc.Append(flags);
             uint actualCrc = crc.GetCurrentHashAsUInt32();
-            if (actualCrc != payloadCrc)
-                throw Problem(path, $"corrupt payload: its CRC-32 is 0x{actualCrc:X8} but the header records 0x{payloadCrc:X8}");
+            if (actualCrc != header.PayloadCrc)
+                throw Problem(source, $"corrupt payload: its CRC-32 is 0x{actualCrc:X8} but the header records 0x{header.PayloadCrc:X8}");
             int badFlag = flags.IndexOfAnyExcept((byte)0, (byte)1);
             if (badFlag >= 0)
-                throw Problem(path, $"corrupt payload: terminated flag of row {badFlag} is byte {flags[badFlag]}, expected 0 or 1");
-            buffer.RestoreCounters(count, position, totalAdded);
-            return buffer;
+                throw Problem(source, $"corrupt payload: terminated flag of row {badFlag} is byte {flags[badFlag]}, expected 0 or 1");
+            buffer.RestoreCounters(count, header.Position, header.TotalAdded);
         }
         catch (EndOfStreamException ex)
         {
-            buffer.Dispose();
-            // The length was checked above, so only a file shrinking while it is read gets here.
-            throw Problem(path, "truncated while reading: the file ended before its payload", ex);
-        }
-        catch
-        {
-            buffer.Dispose();
-            throw;
+            throw Problem(source, $"truncated while reading: the data ended before its {PayloadLength(header)}-byte payload", ex);
         }
     }
 
@@ -215,8 +288,8 @@ public static class ReplayBufferFile
         }
     }
 
-    private static InvalidDataException Problem(string path, string problem, Exception? inner = null) =>
-        new($"replay buffer file '{path}': {problem}", inner);
+    private static InvalidDataException Problem(string source, string problem, Exception? inner = null) =>
+        new($"{source}: {problem}", inner);
 
     private static void TryDelete(string path)
     {

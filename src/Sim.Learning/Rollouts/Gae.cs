@@ -1,4 +1,5 @@
 using TorchSharp;
+using static Sim.Learning.TorchScalars;
 using static TorchSharp.torch;
 
 namespace Sim.Learning.Rollouts;
@@ -37,26 +38,32 @@ public static class Gae
             throw new ArgumentException($"nextValues has shape [{string.Join(", ", nextValues.shape)}]: expected [{rewards.shape[1]}] (one per env)", nameof(nextValues));
 
         long steps = rewards.shape[0];
+        // Held (and disposed) here rather than converted implicitly at each use: see TorchScalars.
+        using var gammaScalar = gamma.ToScalar();
+        using var gammaLambdaScalar = (gamma * lambda).ToScalar();
         var advantages = zeros_like(rewards);
         using (var scope = NewDisposeScope())
         {
             using var noGrad = no_grad();
-            var isTruncated = truncated > 0.5;
-            var bootstrap = where(isTruncated, finalValues * gamma, zeros_like(finalValues));
-            var targetsNow = rewards + bootstrap;
-            var ended = (terminated > 0.5).logical_or(isTruncated);
+            var isTruncated = truncated.gt(OneHalf);
+            var bootstrap = where(isTruncated, finalValues.mul(gammaScalar), zeros_like(finalValues));
+            var targetsNow = rewards.add(bootstrap, One);
+            var ended = terminated.gt(OneHalf).logical_or(isTruncated);
             var continues = ended.logical_not().to(rewards.dtype);
             var lastAdvantage = zeros_like(nextValues);
             for (long t = steps - 1; t >= 0; t--)
             {
                 var nextValue = t == steps - 1 ? nextValues : values[t + 1];
-                var delta = targetsNow[t] + gamma * nextValue * continues[t] - values[t];
-                lastAdvantage = delta + gamma * lambda * continues[t] * lastAdvantage;
+                // δ_t = r̂_t + γ·V(s_{t+1})·c_t − V(s_t), then A_t = δ_t + γλ·c_t·A_{t+1}, where c_t = 0 at an episode end.
+                var discountedNext = nextValue.mul(gammaScalar).mul(continues[t]);
+                var delta = targetsNow[t].add(discountedNext, One).sub(values[t]);
+                var carried = continues[t].mul(gammaLambdaScalar).mul(lastAdvantage);
+                lastAdvantage = delta.add(carried, One);
                 advantages[t].copy_(lastAdvantage);
             }
         }
         using var baseline = values.detach();
-        return (advantages, advantages + baseline);
+        return (advantages, advantages.add(baseline, One));
     }
 
     private static void CheckShape(Tensor tensor, Tensor rewards, string name)

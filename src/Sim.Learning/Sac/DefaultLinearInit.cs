@@ -29,7 +29,9 @@ public static class DefaultLinearInit
 
     private static void Fill(Tensor parameter, double bound, Generator generator)
     {
+        using var width = (2 * bound).ToScalar();
+        using var halfWidth = bound.ToScalar();
         var unit = rand(parameter.shape, dtype: parameter.dtype, generator: generator);
-        parameter.copy_(unit * (2 * bound) - bound);
+        parameter.copy_(unit.mul(width).sub(halfWidth));
     }
 }

@@ -29,7 +29,8 @@ public sealed class SacAgent : nn.Module
         _qf2 = new SoftQNetwork("qf2", observationSize, actionSize, hidden, generator);
         _qf1Target = new SoftQNetwork("qf1_target", observationSize, actionSize, hidden, generator);
         _qf2Target = new SoftQNetwork("qf2_target", observationSize, actionSize, hidden, generator);
-        _logAlpha = new Parameter(full(new long[] { 1 }, Math.Log(initialAlpha), ScalarType.Float32));
+        using (var initialLogAlpha = Math.Log(initialAlpha).ToScalar())
+            _logAlpha = new Parameter(full(new long[] { 1 }, initialLogAlpha, ScalarType.Float32));
         RegisterComponents();
         // Targets learn only through Polyak averaging, so autograd need not track them.
         foreach (var p in _qf1Target.parameters()) p.requires_grad = false;

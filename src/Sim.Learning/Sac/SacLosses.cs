@@ -1,4 +1,5 @@
 using TorchSharp;
+using static Sim.Learning.TorchScalars;
 using static TorchSharp.torch;
 
 namespace Sim.Learning.Sac;
@@ -22,10 +23,13 @@ public static class SacLosses
         using var constantAlpha = alpha.detach();
         using var entropyTerm = constantAlpha * nextLogProbs;
         using var softValue = minQ - entropyTerm;
-        using var alive = 1 - terminated;
-        using var discount = alive * gamma;
+        // 1 − terminated is written out: TorchSharp's (1 - t) is t.neg().add(1), whose hidden alpha is a temporary Scalar.
+        using var minusTerminated = terminated.neg();
+        using var alive = minusTerminated.add(One, One);
+        using var gammaScalar = gamma.ToScalar();
+        using var discount = alive.mul(gammaScalar);
         using var bootstrap = discount * softValue;
-        return rewards + bootstrap;
+        return rewards.add(bootstrap, One);
     }
 
     /// <summary>One critic's loss: mean((Q(s, a) − y)²), with the target <paramref name="target"/> held constant.</summary>
@@ -33,7 +37,7 @@ public static class SacLosses
     {
         using var constantTarget = target.detach();
         using var error = q - constantTarget;
-        using var square = error.square();
+        using var square = error.pow(Two);
         return square.mean();
     }
 
@@ -56,7 +60,8 @@ public static class SacLosses
     public static Tensor AlphaLoss(Tensor logAlpha, Tensor logProbs, double targetEntropy)
     {
         using var constantLogProbs = logProbs.detach();
-        using var gap = constantLogProbs + targetEntropy;
+        using var targetEntropyScalar = targetEntropy.ToScalar();
+        using var gap = constantLogProbs.add(targetEntropyScalar, One);
         using var negLogAlpha = logAlpha.neg();
         using var perSample = negLogAlpha * gap;
         return perSample.mean();

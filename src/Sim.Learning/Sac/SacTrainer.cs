@@ -5,6 +5,7 @@ using Sim.Core.Spaces;
 using Sim.Core.Wrappers;
 using Sim.Learning.Ppo;
 using Sim.Learning.Replay;
+using Sim.Learning.Training;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -31,7 +32,7 @@ namespace Sim.Learning.Sac;
 /// is reset with the same seed, so a run is reproducible whatever other torch code runs in the process. Use a
 /// trainer from one thread.</para>
 /// </remarks>
-public sealed class SacTrainer : IDisposable
+public sealed partial class SacTrainer : ITrainer
 {
     // Decorrelates the trainer's host random stream from the envs', which are seeded with Seed + i.
     private const ulong HostStreamSalt = 0x5AC0_D1CE_0000_0001UL;
@@ -119,10 +120,10 @@ public sealed class SacTrainer : IDisposable
         _rng = new SimRandom(config.Seed ^ HostStreamSalt);
         _agent = new SacAgent(_observationSize, _actionSpace, config.HiddenSize, config.Autotune ? config.InitialAlpha : 1.0, _initGenerator);
         _agent.to(Device);
-        _actorOptimizer = optim.Adam(_agent.Actor.parameters(), config.PolicyLearningRate);
+        _actorOptimizer = new Optimizers.Adam(_agent.Actor.parameters(), config.PolicyLearningRate);
         _criticParameters = _agent.CriticParameters.ToList();
-        _criticOptimizer = optim.Adam(_criticParameters, config.QLearningRate);
-        if (config.Autotune) _alphaOptimizer = optim.Adam(new[] { _agent.LogAlpha }, config.QLearningRate);
+        _criticOptimizer = new Optimizers.Adam(_criticParameters, config.QLearningRate);
+        if (config.Autotune) _alphaOptimizer = new Optimizers.Adam(new[] { _agent.LogAlpha }, config.QLearningRate);
 
         _observations = new float[numEnvs * _observationSize];
         _hostActions = new float[numEnvs * _actionSize];
@@ -130,9 +131,10 @@ public sealed class SacTrainer : IDisposable
         using (NewDisposeScope())
         using (no_grad())
         {
-            _alpha = config.Autotune ? _agent.LogAlpha.exp() : full(new long[] { 1 }, config.Alpha, ScalarType.Float32, Device);
+            using var fixedAlpha = config.Alpha.ToScalar();
+            _alpha = config.Autotune ? _agent.LogAlpha.exp() : full(new long[] { 1 }, fixedAlpha, ScalarType.Float32, Device);
             _alpha.DetachFromDisposeScope();
-            _stats = full(6, float.NaN, ScalarType.Float32, Device);
+            _stats = full(6, TorchScalars.NaN, ScalarType.Float32, Device);
             _stats.DetachFromDisposeScope();
         }
 
@@ -256,7 +258,7 @@ public sealed class SacTrainer : IDisposable
         var qf1Loss = SacLosses.CriticLoss(q1, target);
         var qf2Loss = SacLosses.CriticLoss(q2, target);
         _criticOptimizer.zero_grad();
-        (qf1Loss + qf2Loss).backward();
+        qf1Loss.add(qf2Loss, TorchScalars.One).backward();
         _criticOptimizer.step();
         Updates++;
 

@@ -1,4 +1,5 @@
 using TorchSharp;
+using static Sim.Learning.TorchScalars;
 using static TorchSharp.torch;
 
 namespace Sim.Learning.Sac;
@@ -22,15 +23,20 @@ public static class SquashedGaussian
     /// <summary>Added inside the log of the squashing correction so that it stays finite where tanh saturates.</summary>
     public const double Epsilon = 1e-6;
 
-    private static readonly double HalfLogTwoPi = 0.5 * Math.Log(2 * Math.PI);
+    // Scalars that libtorch reads are kept for the process's lifetime: see TorchScalars.
+    private static readonly Scalar HalfLogTwoPi = (0.5 * Math.Log(2 * Math.PI)).ToScalar();
+    private static readonly Scalar LogStdHalfRange = (0.5 * (LogStdMax - LogStdMin)).ToScalar();
+    private static readonly Scalar LogStdLowest = LogStdMin.ToScalar();
+    private static readonly Scalar EpsilonScalar = Epsilon.ToScalar();
 
     /// <summary>Maps an unbounded network output to a log-std in [<see cref="LogStdMin"/>, <see cref="LogStdMax"/>] through tanh,
     /// which, unlike clamping, keeps a gradient everywhere.</summary>
     public static Tensor RescaleLogStd(Tensor raw)
     {
         using var squashed = raw.tanh();
-        using var shifted = squashed + 1;
-        return shifted * (0.5 * (LogStdMax - LogStdMin)) + LogStdMin;
+        using var shifted = squashed.add(One, One);
+        using var stretched = shifted.mul(LogStdHalfRange);
+        return stretched.add(LogStdLowest, One);
     }
 
     /// <summary>Reparameterised actions and their log-probabilities from given standard-normal <paramref name="noise"/>.</summary>
@@ -44,18 +50,20 @@ public static class SquashedGaussian
     {
         using var std = logStd.exp();
         using var spread = std * noise;
-        using var u = mean + spread;
+        using var u = mean.add(spread, One);
         using var y = u.tanh();
         using var scaled = y * scale;
-        var actions = scaled + bias;
+        var actions = scaled.add(bias, One);
         // (u − μ)/σ is ε itself, so the Gaussian log-density needs no division (and has the same gradients).
-        using var square = noise.square();
-        using var half = square * -0.5;
-        using var gaussian = half - logStd - HalfLogTwoPi;
-        using var ySquare = y.square();
-        using var oneMinus = 1 - ySquare;
+        using var square = noise.pow(Two);
+        using var half = square.mul(MinusOneHalf);
+        using var centred = half - logStd;
+        using var gaussian = centred.sub(HalfLogTwoPi);
+        using var ySquare = y.pow(Two);
+        using var minusYSquare = ySquare.neg();
+        using var oneMinus = minusYSquare.add(One, One);
         using var jacobian = oneMinus * scale;
-        using var shifted = jacobian + Epsilon;
+        using var shifted = jacobian.add(EpsilonScalar, One);
         using var correction = shifted.log();
         using var perDim = gaussian - correction;
         return (actions, perDim.sum(-1));
@@ -66,6 +74,6 @@ public static class SquashedGaussian
     {
         using var y = mean.tanh();
         using var scaled = y * scale;
-        return scaled + bias;
+        return scaled.add(bias, One);
     }
 }
