@@ -35,8 +35,10 @@ sealed class CountdownEnv(int numEnvs, VectorEnvOptions? options = null)
         Interlocked.Increment(ref StepCalls);
         if (TrackAllocations)
         {
+            // Touch the thread statics before reading the counter: their first use on a thread allocates storage.
+            var owner = _lastThreadOwner;
             long now = GC.GetAllocatedBytesForCurrentThread();
-            if (_lastThreadOwner == this) Interlocked.Add(ref _betweenCallsBytes, now - _lastThreadBytes);
+            if (owner == this) Interlocked.Add(ref _betweenCallsBytes, now - _lastThreadBytes);
             _lastThreadOwner = this;
             _lastThreadBytes = now;
         }
