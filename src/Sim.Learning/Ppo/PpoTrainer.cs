@@ -34,10 +34,8 @@ public sealed partial class PpoTrainer : ITrainer
     private readonly RolloutBuffer _buffer;
     private readonly Generator _initGenerator;
     private readonly Generator _generator;
-    // Columns of a RecordEpisodeStatistics in the env chain, or null when there is none.
-    private readonly bool[]? _episodeDone;
-    private readonly float[]? _episodeReturn;
-    private readonly float[]? _episodeLength;
+    // Episodes that ended, read from a RecordEpisodeStatistics in the env chain (none when there is no such wrapper).
+    private readonly EpisodeEndReader _episodes;
     private readonly int _observationSize;
     private readonly int _actionSize;
 
@@ -90,14 +88,7 @@ public sealed partial class PpoTrainer : ITrainer
         _parameters = _agent.parameters().ToList();
         _optimizer = new Optimizers.Adam(_parameters, config.LearningRate, eps: config.AdamEpsilon);
         _buffer = new RolloutBuffer(config.NumSteps, numEnvs, _observationSize, _actionSize, Device);
-        if (env.Infos.TryGetFlag(RecordEpisodeStatistics.DoneKey, out var done)
-            && env.Infos.TryGetValue(RecordEpisodeStatistics.ReturnKey, out var returns)
-            && env.Infos.TryGetValue(RecordEpisodeStatistics.LengthKey, out var lengths))
-        {
-            _episodeDone = done;
-            _episodeReturn = returns;
-            _episodeLength = lengths;
-        }
+        _episodes = new EpisodeEndReader(env);
 
         int obsFloats = numEnvs * _observationSize;
         _stage = new float[2 * obsFloats + 3 * numEnvs];
@@ -228,17 +219,13 @@ public sealed partial class PpoTrainer : ITrainer
             _buffer.StoreOutcome(step, _stagedRewards, _stagedTerminated, _stagedTruncated, finalValues);
             _nextObservations.copy_(_stagedObservations);
 
-            if (_episodeDone is not null)
+            for (int env = 0; env < _episodes.NumEnvs; env++)
             {
-                for (int env = 0; env < _episodeDone.Length; env++)
-                {
-                    if (!_episodeDone[env]) continue;
-                    var episode = new EpisodeEnd(env, _episodeReturn![env], (int)_episodeLength![env], GlobalStep);
-                    count++;
-                    returnSum += episode.Return;
-                    lengthSum += episode.Length;
-                    EpisodeCompleted?.Invoke(episode);
-                }
+                if (!_episodes.TryRead(env, GlobalStep, out var episode)) continue;
+                count++;
+                returnSum += episode.Return;
+                lengthSum += episode.Length;
+                EpisodeCompleted?.Invoke(episode);
             }
         }
 

@@ -61,10 +61,8 @@ public sealed partial class SacTrainer : ITrainer
     // [qf1 loss, qf2 loss, qf1 values, qf2 values, actor loss, alpha loss], written on the device, read at reports.
     private readonly Tensor _stats;
 
-    // Columns of a RecordEpisodeStatistics in the env chain, or null when there is none.
-    private readonly bool[]? _episodeDone;
-    private readonly float[]? _episodeReturn;
-    private readonly float[]? _episodeLength;
+    // Episodes that ended, read from a RecordEpisodeStatistics in the env chain (none when there is no such wrapper).
+    private readonly EpisodeEndReader _episodes;
     private int _episodesSinceReport;
     private double _returnSumSinceReport;
     private long _lengthSumSinceReport;
@@ -138,14 +136,7 @@ public sealed partial class SacTrainer : ITrainer
             _stats.DetachFromDisposeScope();
         }
 
-        if (env.Infos.TryGetFlag(RecordEpisodeStatistics.DoneKey, out var done)
-            && env.Infos.TryGetValue(RecordEpisodeStatistics.ReturnKey, out var returns)
-            && env.Infos.TryGetValue(RecordEpisodeStatistics.LengthKey, out var lengths))
-        {
-            _episodeDone = done;
-            _episodeReturn = returns;
-            _episodeLength = lengths;
-        }
+        _episodes = new EpisodeEndReader(env);
 
         _env.Reset(config.Seed);
         _env.Observations.CopyTo(_observations);
@@ -225,11 +216,9 @@ public sealed partial class SacTrainer : ITrainer
 
     private void CollectEpisodes()
     {
-        if (_episodeDone is null) return;
-        for (int env = 0; env < _episodeDone.Length; env++)
+        for (int env = 0; env < _episodes.NumEnvs; env++)
         {
-            if (!_episodeDone[env]) continue;
-            var episode = new EpisodeEnd(env, _episodeReturn![env], (int)_episodeLength![env], GlobalStep);
+            if (!_episodes.TryRead(env, GlobalStep, out var episode)) continue;
             _episodesSinceReport++;
             _returnSumSinceReport += episode.Return;
             _lengthSumSinceReport += episode.Length;
