@@ -110,12 +110,18 @@ public sealed class Checkpoint
             {
                 module.load(reader, strict: true);
             }
-            catch (Exception e) when (e is ArgumentException or InvalidDataException or EndOfStreamException or FormatException or NotImplementedException)
+            catch (Exception e) when (IsIncompatibleState(e))
             {
                 throw new InvalidDataException($"{describe()} does not fit the given {module.GetType().Name}: {e.Message}", e);
             }
         });
     }
+
+    // What TorchSharp throws when saved state does not match the object it is loaded into: wrong names or
+    // shapes (ArgumentException), a cut stream, or an element type its reader has no case for (it throws
+    // NotImplementedException there). All of these mean "this checkpoint does not fit", not a bug here.
+    static bool IsIncompatibleState(Exception e) =>
+        e is ArgumentException or InvalidDataException or EndOfStreamException or FormatException or NotImplementedException;
 
     /// <summary>Loads the optimizer part <paramref name="name"/> into <paramref name="optimizer"/>, which must be of the same type over parameters of the same shapes.</summary>
     public void LoadOptimizer(string name, OptimizerHelper optimizer)
@@ -127,7 +133,7 @@ public sealed class Checkpoint
             {
                 optimizer.load_state_dict(reader);
             }
-            catch (Exception e) when (e is ArgumentException or InvalidDataException or EndOfStreamException or FormatException or NotImplementedException)
+            catch (Exception e) when (IsIncompatibleState(e))
             {
                 throw new InvalidDataException($"{describe()} does not fit the given {optimizer.GetType().Name} optimizer: {e.Message}", e);
             }

@@ -1,43 +1,12 @@
 using Sim.Core.Random;
 using Sim.Learning.Replay;
+using static Sim.Learning.Tests.Replay.ReplayBufferSamples;
 
 namespace Sim.Learning.Tests.Replay;
 
 /// <summary>Checks saving and loading replay buffers: exact round trips, atomic writes, and clear errors for bad files.</summary>
 public sealed class ReplayBufferFileTests
 {
-    private static ReplayBuffer Filled(int capacity, int transitions)
-    {
-        var buffer = new ReplayBuffer(capacity, 3, 2);
-        var random = new SimRandom(42);
-        var obs = new float[3];
-        var action = new float[2];
-        var next = new float[3];
-        for (int i = 0; i < transitions; i++)
-        {
-            for (int k = 0; k < 3; k++) obs[k] = (float)random.NextGaussian();
-            for (int k = 0; k < 2; k++) action[k] = random.NextFloat();
-            for (int k = 0; k < 3; k++) next[k] = (float)random.NextGaussian();
-            buffer.Add(obs, action, new[] { (float)random.NextGaussian() }, next, new[] { random.NextFloat() < 0.2f });
-        }
-        return buffer;
-    }
-
-    private static void AssertSameContents(ReplayBuffer expected, ReplayBuffer actual)
-    {
-        Assert.Equal(expected.Capacity, actual.Capacity);
-        Assert.Equal(expected.ObservationSize, actual.ObservationSize);
-        Assert.Equal(expected.ActionSize, actual.ActionSize);
-        Assert.Equal(expected.Count, actual.Count);
-        Assert.Equal(expected.Position, actual.Position);
-        Assert.Equal(expected.TotalAdded, actual.TotalAdded);
-        Assert.Equal(expected.Observations.ToArray(), actual.Observations.ToArray());
-        Assert.Equal(expected.Actions.ToArray(), actual.Actions.ToArray());
-        Assert.Equal(expected.Rewards.ToArray(), actual.Rewards.ToArray());
-        Assert.Equal(expected.NextObservations.ToArray(), actual.NextObservations.ToArray());
-        Assert.Equal(expected.Terminated.ToArray(), actual.Terminated.ToArray());
-    }
-
     [Theory]
     [InlineData(50, 0)]
     [InlineData(50, 17)]
