@@ -8,7 +8,7 @@ using System.Reflection;
 using Sim.Core;
 using Sim.Core.Wrappers;
 using Sim.Learning.Modules;
-using Sim.Learning.Optimizers;
+using Sim.Torch.Optimizers;
 using Sim.Learning.Ppo;
 using Sim.Learning.Rollouts;
 using TorchSharp;
@@ -38,7 +38,7 @@ using var sampleGenerator = new Generator((ulong)config.Seed + 1, device);
 using var agent = ActorCritic.ForSpaces(env.SingleObservationSpace, env.SingleActionSpace, hidden: 64, initialLogStd: 0.0, initGenerator);
 agent.to(device);
 var parameters = agent.parameters().ToList();
-// The library's Adam: TorchSharp's own step frees Scalars that libtorch may still be reading (see Sim.Learning.TorchScalars).
+// The library's Adam: TorchSharp's own step frees Scalars that libtorch may still be reading (see Sim.Torch.TorchScalars).
 using var optimizer = new Adam(parameters, config.LearningRate, eps: 1e-5);
 
 // ================================================================ rollout storage, allocated once: [steps, envs, ...]

@@ -1,3 +1,4 @@
+using Sim.Torch;
 using TorchSharp;
 
 namespace Sim.Learning.Tests;

@@ -22,7 +22,7 @@ public sealed class GarbageCollectionPressureCollection
 }
 
 /// <summary>Checks that the learning code never lets libtorch read a TorchSharp <see cref="Scalar"/> that the garbage
-/// collector has already finalized (see <c>Sim.Learning.TorchScalars</c>).</summary>
+/// collector has already finalized (see <c>Sim.Torch.TorchScalars</c>).</summary>
 /// <remarks>
 /// With TorchSharp 0.107, <c>a + b</c> on two small tensors in a loop, while another thread calls <see cref="GC.Collect()"/>,
 /// fails within a few seconds with "Expected false to be true ... toFloat at c10/core/Scalar.h", the crash seen after
@@ -75,11 +75,14 @@ public sealed class TorchScalarLifetimeTests
         Assert.True(collections > 0, "the background thread never completed a collection");
     }
 
-    [Fact]
-    public void Sim_Learning_hands_TorchSharp_no_Scalar_that_can_be_finalized_during_a_native_call()
+    [Theory]
+    [InlineData("Sim.Torch")]
+    [InlineData("Sim.Rewards")]
+    [InlineData("Sim.Learning")]
+    public void Torch_code_hands_TorchSharp_no_Scalar_that_can_be_finalized_during_a_native_call(string assemblyName)
     {
-        var problems = new TemporaryScalarFinder().Find(typeof(Gae).Assembly);
-        Assert.True(problems.Count == 0, "temporary Scalars reach native code:\n" + string.Join("\n", problems));
+        var problems = new TemporaryScalarFinder().Find(System.Reflection.Assembly.Load(assemblyName));
+        Assert.True(problems.Count == 0, $"temporary Scalars reach native code in {assemblyName}:\n" + string.Join("\n", problems));
     }
 
     [Fact]
@@ -322,8 +325,8 @@ public sealed class TorchScalarLifetimeTests
         {
             using var weights = new Parameter(_adamStart.clone());
             using var adam = amsgradAndDecay
-                ? new Sim.Learning.Optimizers.Adam(new[] { weights }, 0.01, weightDecay: 0.1, amsgrad: true)
-                : new Sim.Learning.Optimizers.Adam(new[] { weights }, 0.01);
+                ? new Sim.Torch.Optimizers.Adam(new[] { weights }, 0.01, weightDecay: 0.1, amsgrad: true)
+                : new Sim.Torch.Optimizers.Adam(new[] { weights }, 0.01);
             weights.grad = _adamGradient.clone();
             for (int step = 0; step < 3; step++) adam.step();
             return weights.detach().clone();
@@ -382,6 +385,6 @@ public sealed class TorchScalarLifetimeTests
 
         public static Tensor TensorMinusTensor(Tensor a, Tensor b) => a - b;
 
-        public static optim.Optimizer ScalarSafe(IEnumerable<Parameter> parameters) => new Sim.Learning.Optimizers.Adam(parameters);
+        public static optim.Optimizer ScalarSafe(IEnumerable<Parameter> parameters) => new Sim.Torch.Optimizers.Adam(parameters);
     }
 }

@@ -6,6 +6,7 @@ using Sim.Core.Wrappers;
 using Sim.Learning;
 using Sim.Learning.Ppo;
 using Sim.Learning.Runs;
+using Sim.Torch;
 using Sim.Learning.Sac;
 using Spectre.Console;
 using TorchSharp;

@@ -1,6 +1,6 @@
 using TorchSharp;
 using TorchSharp.Modules;
-using static Sim.Learning.TorchScalars;
+using static Sim.Torch.TorchScalars;
 using static TorchSharp.torch;
 
 namespace Sim.Learning.Modules;

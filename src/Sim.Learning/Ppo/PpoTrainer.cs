@@ -4,9 +4,10 @@ using Sim.Core.Wrappers;
 using Sim.Learning.Modules;
 using Sim.Learning.Rollouts;
 using Sim.Learning.Training;
+using Sim.Torch;
 using TorchSharp;
 using TorchSharp.Modules;
-using static Sim.Learning.TorchScalars;
+using static Sim.Torch.TorchScalars;
 using static TorchSharp.torch;
 
 namespace Sim.Learning.Ppo;
@@ -86,7 +87,7 @@ public sealed partial class PpoTrainer : ITrainer
         _agent.to(Device);
         _actionSize = _agent.ActionSize;
         _parameters = _agent.parameters().ToList();
-        _optimizer = new Optimizers.Adam(_parameters, config.LearningRate, eps: config.AdamEpsilon);
+        _optimizer = new Sim.Torch.Optimizers.Adam(_parameters, config.LearningRate, eps: config.AdamEpsilon);
         _buffer = new RolloutBuffer(config.NumSteps, numEnvs, _observationSize, _actionSize, Device);
         _episodes = new EpisodeEndReader(env);
 

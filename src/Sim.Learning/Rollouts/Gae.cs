@@ -1,5 +1,5 @@
 using TorchSharp;
-using static Sim.Learning.TorchScalars;
+using static Sim.Torch.TorchScalars;
 using static TorchSharp.torch;
 
 namespace Sim.Learning.Rollouts;

@@ -6,6 +6,7 @@ using Sim.Core.Wrappers;
 using Sim.Learning.Ppo;
 using Sim.Learning.Replay;
 using Sim.Learning.Training;
+using Sim.Torch;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -118,10 +119,10 @@ public sealed partial class SacTrainer : ITrainer
         _rng = new SimRandom(config.Seed ^ HostStreamSalt);
         _agent = new SacAgent(_observationSize, _actionSpace, config.HiddenSize, config.Autotune ? config.InitialAlpha : 1.0, _initGenerator);
         _agent.to(Device);
-        _actorOptimizer = new Optimizers.Adam(_agent.Actor.parameters(), config.PolicyLearningRate);
+        _actorOptimizer = new Sim.Torch.Optimizers.Adam(_agent.Actor.parameters(), config.PolicyLearningRate);
         _criticParameters = _agent.CriticParameters.ToList();
-        _criticOptimizer = new Optimizers.Adam(_criticParameters, config.QLearningRate);
-        if (config.Autotune) _alphaOptimizer = new Optimizers.Adam(new[] { _agent.LogAlpha }, config.QLearningRate);
+        _criticOptimizer = new Sim.Torch.Optimizers.Adam(_criticParameters, config.QLearningRate);
+        if (config.Autotune) _alphaOptimizer = new Sim.Torch.Optimizers.Adam(new[] { _agent.LogAlpha }, config.QLearningRate);
 
         _observations = new float[numEnvs * _observationSize];
         _hostActions = new float[numEnvs * _actionSize];

@@ -28,7 +28,7 @@ public sealed class AdamTests
         var start = randn(new long[] { 3, 4 }, generator: generator);
         using var ours = new Parameter(start.clone());
         using var theirs = new Parameter(start.clone());
-        using var ourAdam = new Sim.Learning.Optimizers.Adam(new[] { ours }, 0.01, eps: 1e-5, weightDecay: weightDecay, amsgrad: amsgrad, maximize: maximize);
+        using var ourAdam = new Sim.Torch.Optimizers.Adam(new[] { ours }, 0.01, eps: 1e-5, weightDecay: weightDecay, amsgrad: amsgrad, maximize: maximize);
         using var theirAdam = optim.Adam(new[] { theirs }, 0.01, eps: 1e-5, weight_decay: weightDecay, amsgrad: amsgrad, maximize: maximize);
 
         for (int step = 1; step <= 6; step++)
@@ -58,7 +58,7 @@ public sealed class AdamTests
         using var reference = new Parameter(start.clone());
         using var referenceAdam = optim.Adam(new[] { reference }, 0.05);
         using var ours = new Parameter(start.clone());
-        using var ourAdam = new Sim.Learning.Optimizers.Adam(new[] { ours }, 0.05);
+        using var ourAdam = new Sim.Torch.Optimizers.Adam(new[] { ours }, 0.05);
         using var theirs = new Parameter(start.clone());
         using var theirAdam = optim.Adam(new[] { theirs }, 0.05);
 

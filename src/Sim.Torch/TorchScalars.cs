@@ -1,6 +1,6 @@
 using TorchSharp;
 
-namespace Sim.Learning;
+namespace Sim.Torch;
 
 /// <summary>Fixed <see cref="Scalar"/> constants that live as long as the process, for passing to TorchSharp's explicit overloads.</summary>
 /// <remarks>
@@ -10,14 +10,14 @@ namespace Sim.Learning;
 /// its native handle has been read nothing references such a temporary, so a garbage collection on any thread may
 /// finalize it, freeing the native c10::Scalar while libtorch is still reading it. That corrupts the arithmetic or throws
 /// "Expected false to be true ... toFloat" from c10/core/Scalar.h, typically hundreds of thousands of steps into a run.</para>
-/// <para>So code in this assembly never hands libtorch a temporary Scalar: fixed numbers come from here (static fields are
+/// <para>So code in Sim.Torch, Sim.Rewards and Sim.Learning never hands libtorch a temporary Scalar: fixed numbers come from here (static fields are
 /// never collected, and must never be disposed), values known only at run time are held in a <c>using</c> local for the
 /// duration of the calls that use them, and <c>Tensor + Tensor</c> is written <c>a.add(b, One)</c>. <c>Tensor - Tensor</c>,
 /// <c>Tensor * Tensor</c> and <c>Tensor / Tensor</c> make no Scalar and need no care. TorchSharp's own <c>Adam.step</c>
-/// makes temporaries too, so the trainers use <see cref="Optimizers.Adam"/>. A test scans this assembly's IL for any
+/// makes temporaries too, so the trainers use <see cref="Optimizers.Adam"/>. A test scans those assemblies' IL for any
 /// other way in.</para>
 /// </remarks>
-internal static class TorchScalars
+public static class TorchScalars
 {
     /// <summary>The integer 0.</summary>
     public static readonly Scalar Zero = 0.ToScalar();

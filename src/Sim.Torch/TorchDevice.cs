@@ -1,7 +1,7 @@
 using System.Globalization;
 using TorchSharp;
 
-namespace Sim.Learning;
+namespace Sim.Torch;
 
 /// <summary>Turns a device name from the command line or a config ("cpu", "cuda", "cuda:N") into a torch device.</summary>
 public static class TorchDevice

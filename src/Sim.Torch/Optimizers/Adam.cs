@@ -1,9 +1,9 @@
 using TorchSharp;
 using TorchSharp.Modules;
-using static Sim.Learning.TorchScalars;
+using static Sim.Torch.TorchScalars;
 using static TorchSharp.torch;
 
-namespace Sim.Learning.Optimizers;
+namespace Sim.Torch.Optimizers;
 
 /// <summary>TorchSharp's Adam (Kingma and Ba 2015) with the same arithmetic and state, whose step never lets libtorch read a freed <see cref="Scalar"/>.</summary>
 /// <remarks>
