@@ -194,6 +194,13 @@ public static class TrainCommand
         var table = new Table().Border(TableBorder.Rounded).AddColumns("", "");
         table.AddRow("env steps", trainer.GlobalStep.ToString("N0", CultureInfo.InvariantCulture));
         table.AddRow("recent return", double.IsNaN(trainer.RecentReturn) ? "—" : trainer.RecentReturn.ToString("0.0", CultureInfo.InvariantCulture));
+        if (loop.LastTimeReport is { EnvSteps: > 0 } time)
+        {
+            table.AddRow("steps/s", string.Create(CultureInfo.InvariantCulture,
+                $"{time.TrainingStepsPerSecond:N0} training · {time.EnvStepsPerSecond:N0} env alone · overhead {time.Overhead:0.0}×"));
+            table.AddRow("time split", string.Create(CultureInfo.InvariantCulture,
+                $"env {time.EnvShare:P0} · inference {time.InferenceShare:P0} · updates {time.UpdateShare:P0} · other {time.OtherShare:P0}"));
+        }
         table.AddRow("learning curve", Markup.Escape(run.CurvePath));
         table.AddRow("metrics", Markup.Escape(run.MetricsPath) + " and " + Markup.Escape(run.TensorBoardPath));
         table.AddRow("checkpoint", Markup.Escape(loop.LastCheckpointStep is long s ? run.Checkpoints().PathOf(s) : "—"));

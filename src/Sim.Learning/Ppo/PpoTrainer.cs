@@ -132,6 +132,9 @@ public sealed partial class PpoTrainer : ITrainer
     /// <summary>Env steps taken so far, summed over envs.</summary>
     public long GlobalStep { get; private set; }
 
+    /// <inheritdoc/>
+    public TrainingPhaseTimes Phases { get; } = new();
+
     /// <summary>Raised after every iteration with its metrics; loggers subscribe here.</summary>
     public event Action<PpoIterationMetrics>? IterationCompleted;
 
@@ -155,8 +158,10 @@ public sealed partial class PpoTrainer : ITrainer
         foreach (var group in _optimizer.ParamGroups) group.LearningRate = learningRate;
 
         var episodes = CollectRollout();
+        long updateStart = TrainingPhaseTimes.Start();
         UpdatePolicy();
         var stats = ReadUpdateStats();
+        Phases.AddUpdate(updateStart);
         _clock.Stop();
 
         Iteration = iteration;
@@ -201,11 +206,15 @@ public sealed partial class PpoTrainer : ITrainer
         {
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
+            long start = TrainingPhaseTimes.Start();
             var (actions, logProbs, values) = _agent.Act(_nextObservations, _generator);
             _buffer.StoreAction(step, _nextObservations, actions, logProbs, values);
             DownloadActions(actions);
+            Phases.AddInference(start);
 
+            start = TrainingPhaseTimes.Start();
             _env.Step(_hostActions);
+            Phases.AddEnv(start, _env.NumEnvs);
             GlobalStep += _env.NumEnvs;
             _stepsThisRun += _env.NumEnvs;
             bool anyTruncated = StageStep();
@@ -214,8 +223,10 @@ public sealed partial class PpoTrainer : ITrainer
             Tensor finalValues = _zeroValues;
             if (anyTruncated)
             {
+                start = TrainingPhaseTimes.Start();
                 var raw = _agent.Value(_stagedFinalObservations);
                 finalValues = where(_stagedTruncated.gt(OneHalf), raw, _zeroValues);
+                Phases.AddInference(start);
             }
             _buffer.StoreOutcome(step, _stagedRewards, _stagedTerminated, _stagedTruncated, finalValues);
             _nextObservations.copy_(_stagedObservations);
@@ -230,12 +241,14 @@ public sealed partial class PpoTrainer : ITrainer
             }
         }
 
+        long advantagesStart = TrainingPhaseTimes.Start();
         using (var scope = NewDisposeScope())
         using (no_grad())
         {
             var nextValues = _agent.Value(_nextObservations);
             _buffer.ComputeAdvantages(nextValues, Config.Gamma, Config.GaeLambda);
         }
+        Phases.AddUpdate(advantagesStart);
         return (count, returnSum, lengthSum);
     }
 

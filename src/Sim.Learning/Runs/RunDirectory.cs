@@ -26,6 +26,9 @@ public sealed class RunDirectory
     /// <summary>The loss plots.</summary>
     public const string LossesFileName = "losses.png";
 
+    /// <summary>File name of the last training process's time split (<see cref="Training.TrainingTimeReport"/>).</summary>
+    public const string TimingFileName = "timing.json";
+
     private RunDirectory(string path, RunName? name)
     {
         Path = path;
@@ -58,6 +61,9 @@ public sealed class RunDirectory
 
     /// <summary>Path of <see cref="LossesFileName"/>.</summary>
     public string LossesPath => System.IO.Path.Combine(Path, LossesFileName);
+
+    /// <summary>Path of the last training process's time split.</summary>
+    public string TimingPath => System.IO.Path.Combine(Path, TimingFileName);
 
     /// <summary>Creates a new, empty run folder under <paramref name="runsRoot"/> (created if missing), never reusing an existing folder.</summary>
     public static RunDirectory Create(string runsRoot, string envId, string algorithm, ulong seed, DateTimeOffset startedAt)

@@ -161,6 +161,9 @@ public sealed partial class SacTrainer : ITrainer
     /// <summary>Env transitions taken so far, summed over envs.</summary>
     public long GlobalStep { get; private set; }
 
+    /// <inheritdoc/>
+    public TrainingPhaseTimes Phases { get; } = new();
+
     /// <summary>Gradient updates (critic steps) done so far.</summary>
     public long Updates { get; private set; }
 
@@ -181,8 +184,12 @@ public sealed partial class SacTrainer : ITrainer
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         _clock.Start();
+        long start = TrainingPhaseTimes.Start();
         ChooseActions();
+        Phases.AddInference(start);
+        start = TrainingPhaseTimes.Start();
         _env.Step(_hostActions);
+        Phases.AddEnv(start, _env.NumEnvs);
         _replay.AddStep(_observations, _hostActions, _env);
         _env.Observations.CopyTo(_observations);
         GlobalStep += _env.NumEnvs;
@@ -190,7 +197,9 @@ public sealed partial class SacTrainer : ITrainer
         CollectEpisodes();
         if (GlobalStep > Config.LearningStarts)
         {
+            start = TrainingPhaseTimes.Start();
             for (int i = 0; i < Config.UpdatesPerStep; i++) Update();
+            Phases.AddUpdate(start);
         }
         _clock.Stop();
     }

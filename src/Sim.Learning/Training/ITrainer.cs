@@ -17,6 +17,9 @@ public interface ITrainer : IDisposable
     /// <summary>Mean episodic return over recently finished episodes, or NaN before any has finished.</summary>
     double RecentReturn { get; }
 
+    /// <summary>Time this process has spent in env stepping, action selection and updates.</summary>
+    TrainingPhaseTimes Phases { get; }
+
     /// <summary>Runs one unit of training (a PPO iteration, a block of SAC steps) and logs its metrics to <paramref name="metrics"/>.</summary>
     void RunChunk(IMetricSink metrics);
 

@@ -29,6 +29,9 @@ public sealed class TrainingLoop
     /// <summary>Step of the newest checkpoint written or resumed from, or null.</summary>
     public long? LastCheckpointStep { get; private set; }
 
+    /// <summary>Where the last <see cref="Run"/> spent its time; null before one ran.</summary>
+    public TrainingTimeReport? LastTimeReport { get; private set; }
+
     /// <summary>Raised after every chunk of training.</summary>
     public event Action<TrainingProgress>? Progress;
 
@@ -68,6 +71,8 @@ public sealed class TrainingLoop
         }
         finally
         {
+            LastTimeReport = TrainingTimeReport.From(_trainer.Phases, clock.Elapsed, _trainer.GlobalStep - startStep);
+            LastTimeReport.Save(_run.TimingPath);
             metrics.Flush();
             LearningCurvePlot.WriteForRun(_run, metrics);
         }
