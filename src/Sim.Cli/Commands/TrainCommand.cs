@@ -29,9 +29,10 @@ public static class TrainCommand
         var runs = new Option<DirectoryInfo>("--runs") { Description = "Folder that holds run folders", DefaultValueFactory = _ => new DirectoryInfo("runs") };
         var resume = new Option<DirectoryInfo?>("--resume") { Description = "Run folder to continue from its latest checkpoint (its config.json wins over other options)" };
         var checkpointEvery = new Option<double>("--checkpoint-every") { Description = "Env steps between checkpoints", DefaultValueFactory = _ => 50_000 };
+        var hparams = new Option<string>("--hparams") { Description = "PPO hyperparameters: " + string.Join(", ", PpoPresets.Names) + " (zoo: the RL Baselines3 Zoo's tuned settings, for " + string.Join(", ", PpoPresets.ZooEnvs) + ")", DefaultValueFactory = _ => PpoPresets.CleanRl };
         var command = new Command("train", "Train an agent; writes runs/<env>__<algo>__<seed>__<time>/ with config, metrics.csv, TensorBoard events, checkpoints and curve.png")
         {
-            env, algo, numEnvs, steps, seed, device, threads, torchThreads, runs, resume, checkpointEvery,
+            env, algo, numEnvs, steps, seed, device, threads, torchThreads, runs, resume, checkpointEvery, hparams,
         };
         command.SetAction(parse =>
         {
@@ -39,7 +40,7 @@ public static class TrainCommand
             // On resume the run's config.json decides everything, except a --steps given explicitly, which extends the budget.
             if (resumeDir != null) return Resume(resumeDir, parse.GetResult(steps) is { Implicit: false } ? parse.GetValue(steps) : null);
             var settings = NewSettings(parse.GetValue(env)!, parse.GetValue(algo)!, parse.GetValue(numEnvs), parse.GetValue(steps),
-                parse.GetValue(seed), parse.GetValue(device)!, parse.GetValue(threads), parse.GetValue(torchThreads), parse.GetValue(checkpointEvery));
+                parse.GetValue(seed), parse.GetValue(device)!, parse.GetValue(threads), parse.GetValue(torchThreads), parse.GetValue(checkpointEvery), parse.GetValue(hparams)!);
             var run = RunDirectory.Create(parse.GetValue(runs)!.FullName, settings.Env, settings.Algorithm, Seed(settings), DateTimeOffset.UtcNow);
             run.SaveConfig(settings);
             return Train(run, settings, resume: false);
@@ -48,7 +49,7 @@ public static class TrainCommand
     }
 
     static TrainSettings NewSettings(string envId, string algo, int? numEnvs, double steps, ulong seed, string device,
-        int threads, int torchThreads, double checkpointEvery)
+        int threads, int torchThreads, double checkpointEvery, string hparams)
     {
         if (!Algorithms.Contains(algo)) throw new ArgumentException($"--algo '{algo}': expected one of {string.Join(", ", Algorithms)}");
         if (!(steps >= 1) || steps > long.MaxValue) throw new ArgumentException($"--steps = {steps}: expected a positive number of env steps");
@@ -65,6 +66,7 @@ public static class TrainCommand
         };
         if (algo == "sac")
         {
+            if (hparams != PpoPresets.CleanRl) throw new ArgumentException($"--hparams {hparams}: presets apply to --algo ppo only");
             if (probe.SingleActionSpace is not Box)
                 throw new ArgumentException($"--algo sac on {envId}: its action space is {probe.SingleActionSpace}, but SAC needs a continuous Box; use --algo ppo");
             var sac = new SacConfig { Seed = seed, Device = device, TorchThreads = torchThreads, TotalTimesteps = (long)steps };
@@ -73,7 +75,7 @@ public static class TrainCommand
             return settings with { Sac = sac };
         }
         bool discrete = probe.SingleActionSpace is Discrete;
-        var ppo = (discrete ? PpoConfig.DiscreteDefaults : new PpoConfig()) with
+        var ppo = PpoPresets.For(hparams, envId, discrete) with
         {
             Seed = seed,
             Device = device,
