@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
 # Installs the Debian/Ubuntu packages Sim needs, only when they are missing.
-# Usage: scripts/native-deps.sh [runtime|test]
+# Usage: scripts/native-deps.sh [runtime|viewer|test]
 #   runtime: MuJoCo (library, headers, samples for the C baseline)
-#   test:    runtime + what the tests need
+#   viewer:  runtime + what the viewer and `sim clips` need (GLFW, Mesa's OpenGL on CPU, Xvfb, ffmpeg)
+#   test:    viewer + what the tests need
 # Idempotent: when everything is present it only runs dpkg queries and returns in well under a second.
 set -euo pipefail
 
 profile="${1:-runtime}"
 packages=(libmujoco-dev libmujoco-samples)
+# The viewer is optional, so a plain runtime install stays MuJoCo only.
+viewer_packages=(libglfw3 libgl1-mesa-dri xvfb xauth ffmpeg)
 case "$profile" in
   runtime) ;;
-  test) packages+=(gcc) ;;
-  *) echo "native-deps.sh: unknown profile '$profile' (expected runtime or test)" >&2; exit 2 ;;
+  viewer) packages+=("${viewer_packages[@]}") ;;
+  test) packages+=(gcc "${viewer_packages[@]}") ;;
+  *) echo "native-deps.sh: unknown profile '$profile' (expected runtime, viewer or test)" >&2; exit 2 ;;
 esac
 
 missing=()

@@ -9,6 +9,7 @@ var root = new RootCommand("sim: vectorized MuJoCo environments and robot learni
     EvalCommand.Create(),
     DemoCommand.Create(),
     EnvsCommand.Create(),
+    ClipsCommand.Create(),
     bench,
 };
 return root.Parse(args).Invoke();
