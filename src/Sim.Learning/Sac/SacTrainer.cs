@@ -44,7 +44,7 @@ public sealed partial class SacTrainer : ITrainer
     private readonly ReplayBuffer _replay;
     private readonly bool _ownsReplay;
     private readonly Adam _actorOptimizer;
-    private readonly Adam _criticOptimizer;
+    private Adam _criticOptimizer;
     private readonly Adam? _alphaOptimizer;
     private readonly IReadOnlyList<Parameter> _criticParameters;
     private readonly Generator _initGenerator;
@@ -164,6 +164,33 @@ public sealed partial class SacTrainer : ITrainer
     /// <inheritdoc/>
     public TrainingPhaseTimes Phases { get; } = new();
 
+    /// <summary>When set, each update trains on the rewards this returns for its sampled batch (shape <c>[batch]</c>, on
+    /// <see cref="Device"/>, inside the update's dispose scope) instead of the stored ones; PEBBLE's unsupervised
+    /// pre-training uses it for a state-entropy reward. Not part of checkpoints: set it again after a resume.</summary>
+    public Func<ReplayBatch, Tensor>? BatchRewards { get; set; }
+
+    /// <summary>Re-initialises both critics (and their targets) with fresh weights and clears the critic optimizer's
+    /// moments, keeping the actor, the temperature and the replay buffer; PEBBLE does this once the reward switches from
+    /// the unsupervised bonus to the learned reward, so no value estimate of the old reward lingers.</summary>
+    public void ResetCritics()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        using (var fresh1 = new SoftQNetwork("qf1", _observationSize, _actionSize, Config.HiddenSize, _initGenerator))
+        using (var fresh2 = new SoftQNetwork("qf2", _observationSize, _actionSize, Config.HiddenSize, _initGenerator))
+        {
+            fresh1.to(Device);
+            fresh2.to(Device);
+            var new1 = fresh1.parameters().ToList();
+            var new2 = fresh2.parameters().ToList();
+            PolyakUpdate.Copy(_agent.Qf1.parameters().ToList(), new1);
+            PolyakUpdate.Copy(_agent.Qf2.parameters().ToList(), new2);
+            PolyakUpdate.Copy(_agent.Qf1Target.parameters().ToList(), new1);
+            PolyakUpdate.Copy(_agent.Qf2Target.parameters().ToList(), new2);
+        }
+        _criticOptimizer.Dispose();
+        _criticOptimizer = new Sim.Torch.Optimizers.Adam(_criticParameters, Config.QLearningRate);
+    }
+
     /// <summary>Gradient updates (critic steps) done so far.</summary>
     public long Updates { get; private set; }
 
@@ -243,6 +270,7 @@ public sealed partial class SacTrainer : ITrainer
         using var scope = NewDisposeScope();
         var batch = _replay.Sample(Config.BatchSize, ref _rng);
         var observations = batch.Observations;
+        var rewards = BatchRewards is { } batchRewards ? batchRewards(batch) : batch.Rewards;
 
         Tensor target;
         using (no_grad())
@@ -250,7 +278,7 @@ public sealed partial class SacTrainer : ITrainer
             var (nextActions, nextLogProbs) = _agent.Actor.Sample(batch.NextObservations, _generator);
             var nextQ1 = _agent.Qf1Target.forward(batch.NextObservations, nextActions);
             var nextQ2 = _agent.Qf2Target.forward(batch.NextObservations, nextActions);
-            target = SacLosses.CriticTarget(batch.Rewards, batch.Terminated, nextQ1, nextQ2, nextLogProbs, _alpha, Config.Gamma);
+            target = SacLosses.CriticTarget(rewards, batch.Terminated, nextQ1, nextQ2, nextLogProbs, _alpha, Config.Gamma);
         }
         var q1 = _agent.Qf1.forward(observations, batch.Actions);
         var q2 = _agent.Qf2.forward(observations, batch.Actions);

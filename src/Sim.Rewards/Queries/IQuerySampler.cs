@@ -1,0 +1,14 @@
+using Sim.Core.Random;
+using Sim.Rewards.Segments;
+
+namespace Sim.Rewards.Queries;
+
+/// <summary>Chooses which segment pairs to ask a teacher about in one query round.</summary>
+public interface IQuerySampler
+{
+    /// <summary>Name stored as the pairs' provenance, e.g. <c>uniform</c>.</summary>
+    string Name { get; }
+
+    /// <summary>Draws candidates from <paramref name="source"/> and returns the <paramref name="count"/> pairs to ask about.</summary>
+    IReadOnlyList<SegmentPair> Select(ISegmentSource source, int count, ref SimRandom random);
+}
