@@ -1,0 +1,78 @@
+using TorchSharp;
+using static Sim.Torch.TorchScalars;
+using static TorchSharp.torch;
+
+namespace Sim.Rewards.Ensembles;
+
+/// <summary>A rule that combines member outputs <c>[K, N]</c> into one output <c>[N]</c>: the mean, the worst case,
+/// mean − λ·var, or a single member.</summary>
+/// <param name="Kind">Which rule.</param>
+/// <param name="Lambda">λ of <see cref="AggregationKind.UncertaintyPenalized"/> (Coste et al. use 1).</param>
+/// <param name="MemberIndex">The member of <see cref="AggregationKind.Member"/>.</param>
+/// <remarks>Variance and standard deviation are over the members with divisor K (the population form), as PEBBLE's
+/// disagreement uses.</remarks>
+public sealed record Aggregation(AggregationKind Kind, double Lambda = 1, int MemberIndex = 0)
+{
+    /// <summary>The mean over members.</summary>
+    public static Aggregation Mean { get; } = new(AggregationKind.Mean);
+
+    /// <summary>The minimum over members.</summary>
+    public static Aggregation WorstCase { get; } = new(AggregationKind.WorstCase);
+
+    /// <summary>mean − <paramref name="lambda"/>·var over members.</summary>
+    public static Aggregation UncertaintyPenalized(double lambda = 1) => new(AggregationKind.UncertaintyPenalized, lambda);
+
+    /// <summary>Member <paramref name="index"/> alone.</summary>
+    public static Aggregation OfMember(int index) => new(AggregationKind.Member, MemberIndex: index);
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> when the rule does not fit an ensemble of <paramref name="members"/>.</summary>
+    public void Validate(int members)
+    {
+        if (!Enum.IsDefined(Kind)) throw new ArgumentOutOfRangeException(nameof(Kind), Kind, "expected Mean, WorstCase, UncertaintyPenalized or Member");
+        if (!(Lambda >= 0 && double.IsFinite(Lambda))) throw new ArgumentOutOfRangeException(nameof(Lambda), Lambda, $"Lambda = {Lambda}: expected a finite λ ≥ 0");
+        if (Kind == AggregationKind.Member && (MemberIndex < 0 || MemberIndex >= members))
+            throw new ArgumentOutOfRangeException(nameof(MemberIndex), MemberIndex, $"MemberIndex = {MemberIndex}: expected a member in [0, {members - 1}]");
+    }
+
+    /// <summary>Combines <paramref name="perMember"/>, <c>[K, N]</c>, into <c>[N]</c>.</summary>
+    public Tensor Apply(Tensor perMember)
+    {
+        Validate((int)perMember.shape[0]);
+        switch (Kind)
+        {
+            case AggregationKind.Mean:
+                return perMember.mean(new long[] { 0 });
+            case AggregationKind.WorstCase:
+                return perMember.amin(new long[] { 0 });
+            case AggregationKind.Member:
+            {
+                using var row = perMember[MemberIndex];
+                return row.clone();
+            }
+            default:
+            {
+                using var scope = NewDisposeScope();
+                var mean = perMember.mean(new long[] { 0 });
+                using var lambda = Lambda.ToScalar();
+                var penalty = Variance(perMember).mul(lambda);
+                return (mean - penalty).MoveToOuterDisposeScope();
+            }
+        }
+    }
+
+    /// <summary>The variance over members with divisor K, <c>[K, N]</c> → <c>[N]</c>.</summary>
+    public static Tensor Variance(Tensor perMember)
+    {
+        using var scope = NewDisposeScope();
+        var mean = perMember.mean(new long[] { 0 }, keepdim: true);
+        var deviations = perMember - mean;
+        return deviations.pow(Two).mean(new long[] { 0 }).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The standard deviation over members with divisor K (the ensemble's uncertainty), <c>[K, N]</c> → <c>[N]</c>.</summary>
+    public static Tensor StandardDeviation(Tensor perMember)
+    {
+        using var variance = Variance(perMember);
+        return variance.sqrt();
+    }
+}

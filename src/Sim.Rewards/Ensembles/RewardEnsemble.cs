@@ -1,0 +1,323 @@
+using Sim.Rewards.Losses;
+using Sim.Rewards.Models;
+using Sim.Torch.Optimizers;
+using TorchSharp;
+using static Sim.Torch.TorchScalars;
+using static TorchSharp.torch;
+
+namespace Sim.Rewards.Ensembles;
+
+/// <summary>K reward encoders trained on the same preferences, each on its own shuffle or bootstrap sample, whose
+/// disagreement measures how unsure the reward model is. Shared by every kind of encoder (robot steps, token sequences).</summary>
+/// <remarks>
+/// <para>Each member has its own Adam optimizer, which persists across training rounds as in PEBBLE; a round trains
+/// every member for up to <see cref="EnsembleConfig.MaxEpochs"/> epochs over its pairs in minibatches of
+/// <see cref="EnsembleConfig.BatchSize"/>, stopping early once the members' mean epoch accuracy reaches
+/// <see cref="EnsembleConfig.StopAtAccuracy"/>.</para>
+/// <para>Everything random (initial weights, bootstrap samples, shuffles, the validation split) follows from
+/// <see cref="EnsembleConfig.Seed"/>, so two ensembles built and trained alike are identical. Not thread-safe.</para>
+/// </remarks>
+public sealed class RewardEnsemble : IDisposable
+{
+    /// <summary>Pairs per forward pass when evaluating, which bounds the memory of evaluation on large label sets.</summary>
+    public const int EvaluationChunkPairs = 1024;
+
+    // Christiano et al. keep validation loss within [1.1, 1.5]× training loss by scaling the L2 coefficient.
+    private const double AdaptiveLowRatio = 1.1;
+    private const double AdaptiveHighRatio = 1.5;
+    private const double AdaptiveStep = 1.2;
+    private const double AdaptiveMinimum = 1e-8;
+    private const double AdaptiveMaximum = 10;
+
+    private readonly RewardEncoder[] _members;
+    private readonly Adam[] _optimizers;
+    private readonly Random[] _memberRandoms;
+    private readonly Random _splitRandom;
+    private readonly double[] _l2;
+    private bool _disposed;
+
+    /// <summary>Builds <see cref="EnsembleConfig.Members"/> encoders with <paramref name="createMember"/>, each drawing its
+    /// initial weights from the same seeded CPU generator in turn, and moves them to <paramref name="device"/> (the CPU by default).</summary>
+    public RewardEnsemble(EnsembleConfig config, Func<Generator, RewardEncoder> createMember, Device? device = null)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(createMember);
+        config.Validate();
+        Config = config;
+        Device = device ?? CPU;
+        int k = config.Members;
+        _members = new RewardEncoder[k];
+        _optimizers = new Adam[k];
+        _memberRandoms = new Random[k];
+        _l2 = new double[k];
+        using var generator = new Generator(config.Seed, CPU);
+        for (int m = 0; m < k; m++)
+        {
+            var member = createMember(generator) ?? throw new InvalidOperationException($"createMember returned null for member {m}: expected a new encoder");
+            if (Array.IndexOf(_members, member, 0, m) >= 0)
+                throw new InvalidOperationException($"createMember returned the same encoder for members {Array.IndexOf(_members, member, 0, m)} and {m}: expected a new encoder per member");
+            member.to(Device);
+            _members[m] = member;
+            _l2[m] = config.Regularization == L2Regularization.None ? 0 : config.L2Coefficient;
+            _optimizers[m] = new Adam(member.parameters(), lr: config.LearningRate, weightDecay: _l2[m]);
+            _memberRandoms[m] = new Random(DerivedSeed(config.Seed, (ulong)m + 1));
+        }
+        _splitRandom = new Random(DerivedSeed(config.Seed, 0));
+    }
+
+    /// <summary>How the ensemble is built and trained.</summary>
+    public EnsembleConfig Config { get; }
+
+    /// <summary>Where the members' weights live.</summary>
+    public Device Device { get; }
+
+    /// <summary>Members K.</summary>
+    public int MemberCount => _members.Length;
+
+    /// <summary>The members, in order.</summary>
+    public IReadOnlyList<RewardEncoder> Members => _members;
+
+    /// <summary>Each member's current L2 coefficient (0 without regularisation).</summary>
+    public IReadOnlyList<double> L2Coefficients => _l2;
+
+    /// <summary>Trains every member for one round on <paramref name="data"/> and reports loss and accuracy, on
+    /// <paramref name="heldOut"/> too when given.</summary>
+    /// <exception cref="InvalidOperationException">When <paramref name="data"/> has no trainable pair.</exception>
+    public RewardTrainingReport Train(PreferenceDataset data, PreferenceDataset? heldOut = null)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentNullException.ThrowIfNull(data);
+        if (data.Count == 0) throw new InvalidOperationException(PreferenceTargets.NoTrainableLabelsMessage(data.GivenPairs));
+        int n = data.Count;
+        int[] trainIndices;
+        int[] validationIndices;
+        bool adaptive = Config.Regularization == L2Regularization.Adaptive && n >= 2;
+        if (adaptive)
+        {
+            var order = Enumerable.Range(0, n).ToArray();
+            Shuffle(order, _splitRandom);
+            int validationCount = Math.Clamp((int)Math.Round(n / Math.E), 1, n - 1);
+            validationIndices = order[..validationCount];
+            trainIndices = order[validationCount..];
+        }
+        else
+        {
+            trainIndices = Enumerable.Range(0, n).ToArray();
+            validationIndices = [];
+        }
+
+        var pools = new int[MemberCount][];
+        for (int m = 0; m < MemberCount; m++)
+        {
+            pools[m] = Config.Sampling == MemberSampling.Bootstrap
+                ? Enumerable.Range(0, trainIndices.Length).Select(_ => trainIndices[_memberRandoms[m].Next(trainIndices.Length)]).ToArray()
+                : (int[])trainIndices.Clone();
+        }
+
+        int epochs = 0;
+        double validationLoss = double.NaN;
+        for (int epoch = 0; epoch < Config.MaxEpochs; epoch++)
+        {
+            epochs++;
+            double accuracySum = 0;
+            for (int m = 0; m < MemberCount; m++)
+            {
+                var (loss, accuracy) = TrainEpoch(m, data, pools[m]);
+                accuracySum += accuracy;
+                if (adaptive)
+                {
+                    var (memberValidation, _) = EvaluateMember(m, data, validationIndices);
+                    AdaptL2(m, loss, memberValidation);
+                }
+            }
+            if (Config.StopAtAccuracy is double stop && accuracySum / MemberCount >= stop) break;
+        }
+
+        var (trainLoss, trainAccuracy) = Evaluate(data, trainIndices);
+        if (adaptive) validationLoss = Evaluate(data, validationIndices).Loss;
+        (double Loss, double Accuracy)? held = heldOut is null ? null : Evaluate(heldOut);
+        return new RewardTrainingReport(
+            n, epochs, trainLoss, trainAccuracy,
+            adaptive ? validationLoss : null,
+            held?.Loss, held?.Accuracy,
+            (double[])_l2.Clone());
+    }
+
+    /// <summary>Loss and accuracy on every pair of <paramref name="data"/>, averaged over the members.</summary>
+    public (double Loss, double Accuracy) Evaluate(PreferenceDataset data)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentNullException.ThrowIfNull(data);
+        return Evaluate(data, Enumerable.Range(0, data.Count).ToArray());
+    }
+
+    /// <summary>Every member's score of every item, <c>[K, batch]</c>, without gradients; the tensor belongs to the caller's scope.</summary>
+    public Tensor Score(ItemBatch items)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var scores = new Tensor[MemberCount];
+        for (int m = 0; m < MemberCount; m++) scores[m] = _members[m].forward(items.Inputs, items.Mask);
+        return stack(scores).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Every member's P̂(left ≻ right) = σ(s_left − s_right) per pair, <c>[K, pairs]</c>, without gradients.</summary>
+    public Tensor PreferenceProbabilities(ItemBatch left, ItemBatch right)
+    {
+        using var scope = NewDisposeScope();
+        var leftScores = Score(left);
+        var rightScores = Score(right);
+        return BradleyTerryLoss.Probability(leftScores, rightScores).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Sets the members' L2 coefficients, e.g. from a saved model, so that adaptive regularisation resumes where it was.</summary>
+    public void SetL2Coefficients(IReadOnlyList<double> coefficients)
+    {
+        ArgumentNullException.ThrowIfNull(coefficients);
+        if (coefficients.Count != MemberCount)
+            throw new ArgumentException($"{coefficients.Count} L2 coefficients: expected one per member ({MemberCount})", nameof(coefficients));
+        for (int m = 0; m < MemberCount; m++)
+        {
+            if (!(coefficients[m] >= 0 && double.IsFinite(coefficients[m])))
+                throw new ArgumentOutOfRangeException(nameof(coefficients), coefficients[m], $"coefficients[{m}] = {coefficients[m]}: expected a finite coefficient ≥ 0");
+            SetL2(m, coefficients[m]);
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        foreach (var optimizer in _optimizers) optimizer.Dispose();
+        foreach (var member in _members) member.Dispose();
+    }
+
+    // ---------------------------------------------------------------- training
+
+    private (double Loss, double Accuracy) TrainEpoch(int m, PreferenceDataset data, int[] pool)
+    {
+        Shuffle(pool, _memberRandoms[m]);
+        var member = _members[m];
+        var optimizer = _optimizers[m];
+        using var totals = zeros(3, device: Device);
+        for (int start = 0; start < pool.Length; start += Config.BatchSize)
+        {
+            using var scope = NewDisposeScope();
+            var indices = IndexTensor(pool.AsSpan(start, Math.Min(Config.BatchSize, pool.Length - start)));
+            var left = data.Left.Select(indices);
+            var right = data.Right.Select(indices);
+            var targets = data.Targets.index_select(0, indices);
+            var margins = data.Margins?.index_select(0, indices);
+            var leftScores = member.forward(left.Inputs, left.Mask);
+            var rightScores = member.forward(right.Inputs, right.Mask);
+            var pairLosses = BradleyTerryLoss.PairLosses(leftScores, rightScores, targets, Config.Loss, margins);
+            var loss = pairLosses.mean();
+            optimizer.zero_grad();
+            loss.backward();
+            optimizer.step();
+            using var noGrad = no_grad();
+            var batchTotals = stack(new[]
+            {
+                pairLosses.detach().sum(),
+                BradleyTerryLoss.Correct(leftScores, rightScores, targets).sum(),
+                BradleyTerryLoss.Decided(targets).sum(),
+            });
+            totals.add_(batchTotals, One);
+        }
+        var host = ToHost(totals);
+        return (host[0] / pool.Length, host[1] / host[2]);
+    }
+
+    private void AdaptL2(int m, double trainLoss, double validationLoss)
+    {
+        if (!double.IsFinite(trainLoss) || !double.IsFinite(validationLoss)) return;
+        double coefficient = _l2[m];
+        if (validationLoss > AdaptiveHighRatio * trainLoss) coefficient *= AdaptiveStep;
+        else if (validationLoss < AdaptiveLowRatio * trainLoss) coefficient /= AdaptiveStep;
+        SetL2(m, Math.Clamp(coefficient, AdaptiveMinimum, AdaptiveMaximum));
+    }
+
+    private void SetL2(int m, double coefficient)
+    {
+        _l2[m] = coefficient;
+        foreach (var group in _optimizers[m].ParamGroups)
+            ((TorchSharp.Modules.Adam.ParamGroup)group).Options.weight_decay = coefficient;
+    }
+
+    // ---------------------------------------------------------------- evaluation
+
+    private (double Loss, double Accuracy) Evaluate(PreferenceDataset data, int[] indices)
+    {
+        double loss = 0, accuracy = 0;
+        for (int m = 0; m < MemberCount; m++)
+        {
+            var (memberLoss, memberAccuracy) = EvaluateMember(m, data, indices);
+            loss += memberLoss;
+            accuracy += memberAccuracy;
+        }
+        return (loss / MemberCount, accuracy / MemberCount);
+    }
+
+    private (double Loss, double Accuracy) EvaluateMember(int m, PreferenceDataset data, int[] indices)
+    {
+        if (indices.Length == 0) return (double.NaN, double.NaN);
+        var member = _members[m];
+        using var noGrad = no_grad();
+        using var totals = zeros(3, device: Device);
+        for (int start = 0; start < indices.Length; start += EvaluationChunkPairs)
+        {
+            using var scope = NewDisposeScope();
+            var chunk = IndexTensor(indices.AsSpan(start, Math.Min(EvaluationChunkPairs, indices.Length - start)));
+            var left = data.Left.Select(chunk);
+            var right = data.Right.Select(chunk);
+            var targets = data.Targets.index_select(0, chunk);
+            var margins = data.Margins?.index_select(0, chunk);
+            var leftScores = member.forward(left.Inputs, left.Mask);
+            var rightScores = member.forward(right.Inputs, right.Mask);
+            var chunkTotals = stack(new[]
+            {
+                BradleyTerryLoss.PairLosses(leftScores, rightScores, targets, Config.Loss, margins).sum(),
+                BradleyTerryLoss.Correct(leftScores, rightScores, targets).sum(),
+                BradleyTerryLoss.Decided(targets).sum(),
+            });
+            totals.add_(chunkTotals, One);
+        }
+        var host = ToHost(totals);
+        return (host[0] / indices.Length, host[1] / host[2]);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private Tensor IndexTensor(ReadOnlySpan<int> indices)
+    {
+        var values = new long[indices.Length];
+        for (int i = 0; i < values.Length; i++) values[i] = indices[i];
+        return tensor(values).to(Device);
+    }
+
+    private static double[] ToHost(Tensor values)
+    {
+        using var scope = NewDisposeScope();
+        return values.to_type(ScalarType.Float64).cpu().data<double>().ToArray();
+    }
+
+    private static void Shuffle(int[] values, Random random)
+    {
+        for (int i = values.Length - 1; i > 0; i--)
+        {
+            int j = random.Next(i + 1);
+            (values[i], values[j]) = (values[j], values[i]);
+        }
+    }
+
+    // SplitMix64, so that nearby seeds and member numbers give unrelated streams.
+    private static int DerivedSeed(ulong seed, ulong stream)
+    {
+        ulong x = seed + stream * 0x9E3779B97F4A7C15UL;
+        x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9UL;
+        x = (x ^ (x >> 27)) * 0x94D049BB133111EBUL;
+        x ^= x >> 31;
+        return (int)(x & 0x7FFFFFFF);
+    }
+}
