@@ -3,9 +3,13 @@ using System.Globalization;
 using Sim.Core;
 using Sim.Core.Spaces;
 using Sim.Learning.Ppo;
+using Sim.Learning.Preferences;
+using Sim.Rewards.Queries;
+using Sim.Rewards.Segments;
 using Sim.Learning.Runs;
 using Sim.Learning.Sac;
 using Sim.Learning.Training;
+using Sim.Torch;
 using Spectre.Console;
 
 namespace Sim.Cli.Commands;
@@ -30,9 +34,18 @@ public static class TrainCommand
         var resume = new Option<DirectoryInfo?>("--resume") { Description = "Run folder to continue from its latest checkpoint (its config.json wins over other options)" };
         var checkpointEvery = new Option<double>("--checkpoint-every") { Description = "Env steps between checkpoints", DefaultValueFactory = _ => 50_000 };
         var hparams = new Option<string>("--hparams") { Description = "PPO hyperparameters: " + string.Join(", ", PpoPresets.Names) + " (zoo: the RL Baselines3 Zoo's tuned settings, for " + string.Join(", ", PpoPresets.ZooEnvs) + ")", DefaultValueFactory = _ => PpoPresets.CleanRl };
+        var reward = new Option<string>("--reward") { Description = "Reward the policy trains on: env (the env's own) or preference (learned from labels: PEBBLE with --algo sac, Christiano et al. with --algo ppo)", DefaultValueFactory = _ => "env" };
+        var teacher = new Option<string>("--teacher") { Description = "Scripted teacher for --reward preference: " + string.Join(", ", PreferenceTeachers.Names), DefaultValueFactory = _ => PreferenceTeachers.Oracle };
+        var labels = new Option<int>("--labels") { Description = "Label budget (queries asked) for --reward preference", DefaultValueFactory = _ => 500 };
+        var sampler = new Option<string>("--sampler") { Description = "Query selection after the first (uniform) round: uniform, disagreement or entropy", DefaultValueFactory = _ => "disagreement" };
+        var segmentLength = new Option<int>("--segment-length") { Description = "Steps per queried segment", DefaultValueFactory = _ => 50 };
+        var labelsPerRound = new Option<int?>("--labels-per-round") { Description = "Queries per round (default: a tenth of --labels)" };
+        var roundEvery = new Option<double?>("--round-every") { Description = "Env steps between query rounds (default: the rounds spread over the first half of the run)" };
+        var unsupervised = new Option<double>("--unsupervised-steps") { Description = "SAC: steps of state-entropy pre-training before the first query round", DefaultValueFactory = _ => 9_000 };
         var command = new Command("train", "Train an agent; writes runs/<env>__<algo>__<seed>__<time>/ with config, metrics.csv, TensorBoard events, checkpoints and curve.png")
         {
             env, algo, numEnvs, steps, seed, device, threads, torchThreads, runs, resume, checkpointEvery, hparams,
+            reward, teacher, labels, sampler, segmentLength, labelsPerRound, roundEvery, unsupervised,
         };
         command.SetAction(parse =>
         {
@@ -41,6 +54,8 @@ public static class TrainCommand
             if (resumeDir != null) return Resume(resumeDir, parse.GetResult(steps) is { Implicit: false } ? parse.GetValue(steps) : null);
             var settings = NewSettings(parse.GetValue(env)!, parse.GetValue(algo)!, parse.GetValue(numEnvs), parse.GetValue(steps),
                 parse.GetValue(seed), parse.GetValue(device)!, parse.GetValue(threads), parse.GetValue(torchThreads), parse.GetValue(checkpointEvery), parse.GetValue(hparams)!);
+            settings = WithReward(settings, parse.GetValue(reward)!, parse.GetValue(teacher)!, parse.GetValue(labels), parse.GetValue(sampler)!,
+                parse.GetValue(segmentLength), parse.GetValue(labelsPerRound), parse.GetValue(roundEvery), parse.GetValue(unsupervised));
             var run = RunDirectory.Create(parse.GetValue(runs)!.FullName, settings.Env, settings.Algorithm, Seed(settings), DateTimeOffset.UtcNow);
             run.SaveConfig(settings);
             return Train(run, settings, resume: false);
@@ -87,12 +102,37 @@ public static class TrainCommand
         return settings with { Ppo = ppo };
     }
 
+    static TrainSettings WithReward(TrainSettings settings, string reward, string teacher, int labels, string sampler, int segmentLength,
+        int? labelsPerRound, double? roundEvery, double unsupervisedSteps)
+    {
+        if (reward == "env") return settings;
+        if (reward != "preference") throw new ArgumentException($"--reward '{reward}': expected env or preference");
+        if (!Enum.TryParse<QuerySelection>(sampler, ignoreCase: true, out var selection) || !Enum.IsDefined(selection))
+            throw new ArgumentException($"--sampler '{sampler}': expected uniform, disagreement or entropy");
+        if (roundEvery is double every && !(every >= 1)) throw new ArgumentException($"--round-every = {every}: expected at least 1 env step");
+        if (!(unsupervisedSteps >= 0)) throw new ArgumentException($"--unsupervised-steps = {unsupervisedSteps}: expected 0 or more env steps");
+        var options = new PreferenceLearningOptions
+        {
+            Teacher = teacher,
+            Labels = labels,
+            Sampler = selection,
+            SegmentLength = segmentLength,
+            LabelsPerRound = labelsPerRound,
+            RoundInterval = roundEvery is double k ? (long)k : null,
+            UnsupervisedSteps = (long)unsupervisedSteps,
+        };
+        options.Validate();
+        return settings with { Reward = reward, Preference = options };
+    }
+
     static ulong Seed(TrainSettings s) => s.Ppo?.Seed ?? s.Sac?.Seed ?? 0;
 
     static int Resume(DirectoryInfo folder, double? steps)
     {
         var run = RunDirectory.Open(folder.FullName);
         var settings = run.LoadConfig<TrainSettings>();
+        if (settings.Preference is not null)
+            throw new ArgumentException($"--resume {folder.FullName}: resuming a --reward preference run is not supported yet (its episode history and query schedule are not checkpointed); start a new run");
         if (steps is double total)
         {
             if (!(total >= 1) || total > long.MaxValue) throw new ArgumentException($"--steps = {total}: expected a positive number of env steps");
@@ -127,6 +167,41 @@ public static class TrainCommand
         IVectorEnv env;
         switch (settings.Algorithm)
         {
+            case "ppo" when settings.Preference is { } preference:
+            {
+                var config = PpoConfigOf(run, settings);
+                var inner = Envs.Envs.Make(settings.Env, config.NumEnvs, config.Seed, PpoEnvironment.Options(settings.EnvThreads));
+                var learner = NewLearner(run, settings.Env, inner, preference, preference.ResolveSchedule(config.TotalTimesteps, config.BatchSize), config.Seed, config.Device);
+                env = PpoEnvironment.Wrap(inner, config, e => PreferenceEnvironment.Wrap(e, learner));
+                try
+                {
+                    return (env, new PreferencePpoTrainer(new PpoTrainer(env, config), learner), $"{config.NumEnvs} envs · seed {config.Seed} · {config.Device} · {Describe(learner)}");
+                }
+                catch
+                {
+                    env.Dispose();
+                    learner.Dispose();
+                    throw;
+                }
+            }
+            case "sac" when settings.Preference is { } preference:
+            {
+                var config = SacConfigOf(run, settings);
+                var inner = Envs.Envs.Make(settings.Env, config.NumEnvs, config.Seed, SacEnvironment.Options(settings.EnvThreads));
+                var schedule = preference.ResolveSchedule(config.TotalTimesteps, config.LearningStarts + preference.UnsupervisedSteps);
+                var learner = NewLearner(run, settings.Env, inner, preference, schedule, config.Seed, config.Device);
+                env = SacEnvironment.Wrap(inner, e => PreferenceEnvironment.Wrap(e, learner));
+                try
+                {
+                    return (env, new PebbleTrainer(new SacTrainer(env, config), learner), $"{config.NumEnvs} envs · seed {config.Seed} · {config.Device} · {Describe(learner)}");
+                }
+                catch
+                {
+                    env.Dispose();
+                    learner.Dispose();
+                    throw;
+                }
+            }
             case "ppo":
             {
                 var config = PpoConfigOf(run, settings);
@@ -160,6 +235,25 @@ public static class TrainCommand
         }
     }
 
+    static PreferenceRewardLearner NewLearner(RunDirectory run, string envId, IVectorEnv env, PreferenceLearningOptions options,
+        QueryScheduleOptions schedule, ulong seed, string device) =>
+        new(options, schedule, envId, env.NumEnvs, env.SingleObservationSpace.FlatSize, env.SingleActionSpace.FlatSize,
+            EpisodeHistory.FindPhysicsState(env)?.PhysicsStateSize ?? 0, Path.Combine(run.Path, LabelStoreFileName), seed,
+            TorchDevice.Parse(device)) { ModelPath = Path.Combine(run.Path, RewardModelFileName) };
+
+    static string Describe(PreferenceRewardLearner learner)
+    {
+        var s = learner.Schedule;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"reward from {s.TotalBudget} labels: first round at step {s.FirstRoundStep:N0}, then {s.BatchSize} every {s.Interval:N0} steps ({s.Selection})");
+    }
+
+    /// <summary>File name of a preference run's label store, in its run folder.</summary>
+    public const string LabelStoreFileName = "labels.db";
+
+    /// <summary>File name of a preference run's latest reward model, in its run folder.</summary>
+    public const string RewardModelFileName = "reward_model.bin";
+
     static int Train(RunDirectory run, TrainSettings settings, bool resume)
     {
         var built = Build(run, settings);
@@ -168,6 +262,7 @@ public static class TrainCommand
         string summary = built.Summary;
         var loop = new TrainingLoop(trainer, run, settings.CheckpointEvery);
         long? resumedFrom = resume ? loop.Resume() : null;
+        using var watch = Sim.Cli.Viewing.TrainWatch.StartIfRequested(settings, env, trainer, loop);
 
         AnsiConsole.MarkupLine($"[bold]{Markup.Escape(settings.Env)}[/] · {settings.Algorithm} · {Markup.Escape(summary)}");
         AnsiConsole.MarkupLine($"run folder: [blue]{Markup.Escape(run.Path)}[/]" + (resumedFrom is long r ? $" (resumed at step {r:N0})" : ""));

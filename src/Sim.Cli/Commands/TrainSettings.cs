@@ -1,4 +1,5 @@
 using Sim.Learning.Ppo;
+using Sim.Learning.Preferences;
 using Sim.Learning.Sac;
 
 namespace Sim.Cli.Commands;
@@ -23,4 +24,10 @@ public sealed record TrainSettings
 
     /// <summary>SAC hyperparameters, when <see cref="Algorithm"/> is sac.</summary>
     public SacConfig? Sac { get; init; }
+
+    /// <summary>Where the reward comes from: <c>env</c> (the env's own) or <c>preference</c> (learned from labels).</summary>
+    public string Reward { get; init; } = "env";
+
+    /// <summary>Preference-learning settings, when <see cref="Reward"/> is <c>preference</c>.</summary>
+    public PreferenceLearningOptions? Preference { get; init; }
 }

@@ -9,11 +9,16 @@ namespace Sim.Learning.Ppo;
 public static class PpoEnvironment
 {
     /// <summary>Wraps <paramref name="env"/> (built with same-step autoreset and <paramref name="config"/>.NumEnvs envs).</summary>
-    public static IVectorEnv Wrap(IVectorEnv env, PpoConfig config)
+    /// <param name="env">The env to wrap.</param>
+    /// <param name="config">The run's hyperparameters.</param>
+    /// <param name="reward">Optional wrappers that change the reward (e.g. a learned one), placed where observations and
+    /// actions are still raw and the episode statistics, beneath them, still see the env's own reward.</param>
+    public static IVectorEnv Wrap(IVectorEnv env, PpoConfig config, Func<IVectorEnv, IVectorEnv>? reward = null)
     {
         ArgumentNullException.ThrowIfNull(env);
         ArgumentNullException.ThrowIfNull(config);
         env = new RecordEpisodeStatistics(env);
+        if (reward is not null) env = reward(env);
         if (env.SingleActionSpace is Box)
         {
             env = new ClipAction(env);

@@ -9,10 +9,14 @@ namespace Sim.Learning.Sac;
 public static class SacEnvironment
 {
     /// <summary>Wraps <paramref name="env"/> (built with <see cref="Options"/>) for <see cref="SacTrainer"/>.</summary>
-    public static IVectorEnv Wrap(IVectorEnv env)
+    /// <param name="env">The env to wrap.</param>
+    /// <param name="reward">Optional wrappers that change the reward (e.g. a learned one), placed above the episode
+    /// statistics so that those still report the env's own return.</param>
+    public static IVectorEnv Wrap(IVectorEnv env, Func<IVectorEnv, IVectorEnv>? reward = null)
     {
         ArgumentNullException.ThrowIfNull(env);
-        return new RecordEpisodeStatistics(env);
+        IVectorEnv wrapped = new RecordEpisodeStatistics(env);
+        return reward is null ? wrapped : reward(wrapped);
     }
 
     /// <summary>The env options SAC needs: same-step autoreset, so an ended episode's last observation arrives with its step.</summary>

@@ -32,4 +32,12 @@ public sealed class EpisodeHistoryRecorder : VectorEnvWrapper
         Inner.Step(actions);
         History.EndStep(Inner, actions);
     }
+
+    // The recorder itself holds nothing between steps. The history it fills belongs to the preference learner, which
+    // is not checkpointed (preference runs cannot be resumed), so an env-chain snapshot covers everything else.
+    /// <inheritdoc/>
+    protected override void SaveWrapperState(BinaryWriter writer) { }
+
+    /// <inheritdoc/>
+    protected override void LoadWrapperState(BinaryReader reader) { }
 }
