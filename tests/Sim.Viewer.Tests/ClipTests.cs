@@ -15,7 +15,7 @@ public sealed class ClipTests : IDisposable
         if (Directory.Exists(_folder)) Directory.Delete(_folder, recursive: true);
     }
 
-    static (int Frames, int Width, int Height, string Codec) Probe(string path)
+    internal static (int Frames, int Width, int Height, string Codec) Probe(string path)
     {
         var psi = new ProcessStartInfo("ffprobe") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in new[] { "-v", "error", "-count_frames", "-select_streams", "v:0", "-show_entries",
@@ -31,7 +31,7 @@ public sealed class ClipTests : IDisposable
             int.Parse(fields["height"], CultureInfo.InvariantCulture), fields["codec_name"]);
     }
 
-    static (int Width, int Height) PngSize(string path)
+    internal static (int Width, int Height) PngSize(string path)
     {
         var bytes = File.ReadAllBytes(path);
         // PNG signature, then the IHDR chunk: length, "IHDR", width, height (big-endian).

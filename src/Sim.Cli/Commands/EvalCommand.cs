@@ -8,6 +8,9 @@ using Sim.Learning.Ppo;
 using Sim.Learning.Runs;
 using Sim.Torch;
 using Sim.Learning.Sac;
+using Sim.Rewards.Models;
+using Sim.Rewards.Segments;
+using Sim.Rewards.Wrappers;
 using Spectre.Console;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -110,7 +113,20 @@ public static class EvalCommand
                 case "ppo":
                 {
                     var config = TrainCommand.PpoConfigOf(run, settings);
-                    var env = PpoEnvironment.Wrap(Envs.Envs.Make(settings.Env, config.NumEnvs, config.Seed, PpoEnvironment.Options(settings.EnvThreads)), config);
+                    var inner = Envs.Envs.Make(settings.Env, config.NumEnvs, config.Seed, PpoEnvironment.Options(settings.EnvThreads));
+                    // A preference run's checkpoint holds the state of its whole env chain, learned-reward stage included,
+                    // so the chain is rebuilt the same way around the run's latest reward model. Returns stay the env's own.
+                    RobotRewardModel? rewardModel = settings.Preference is null ? null
+                        : RobotRewardModel.Load(Path.Combine(run.Path, TrainCommand.RewardModelFileName));
+                    var env = rewardModel is null ? PpoEnvironment.Wrap(inner, config) : PpoEnvironment.Wrap(inner, config, e =>
+                        LearnedReward.Wrap(new EpisodeHistoryRecorder(e, new EpisodeHistory(new EpisodeHistoryOptions
+                        {
+                            EnvId = settings.Env,
+                            NumEnvs = e.NumEnvs,
+                            ObservationSize = e.SingleObservationSpace.FlatSize,
+                            ActionSize = e.SingleActionSpace.FlatSize,
+                            SegmentLength = settings.Preference!.SegmentLength,
+                        })), rewardModel));
                     try
                     {
                         var trainer = new PpoTrainer(env, config with { TorchThreads = config.TorchThreads ?? 1 });
@@ -130,11 +146,13 @@ public static class EvalCommand
                             if (chain.Find<NormalizeObservation>() is { } obs) obs.Training = false;
                             if (chain.Find<NormalizeReward>() is { } rew) rew.Training = false;
                         }
-                        return new Policy(env, trainer, o => trainer.Agent.Actor.Mode(o), trainer.Device, config.Seed);
+                        IDisposable owner = rewardModel is null ? trainer : new Owners(trainer, rewardModel);
+                        return new Policy(env, owner, o => trainer.Agent.Actor.Mode(o), trainer.Device, config.Seed);
                     }
                     catch
                     {
                         env.Dispose();
+                        rewardModel?.Dispose();
                         throw;
                     }
                 }
@@ -166,6 +184,15 @@ public static class EvalCommand
         {
             _owner.Dispose();
             Env.Dispose();
+        }
+    }
+
+    // Several things a policy keeps alive, disposed together.
+    sealed class Owners(params IDisposable[] items) : IDisposable
+    {
+        public void Dispose()
+        {
+            foreach (var item in items) item.Dispose();
         }
     }
 

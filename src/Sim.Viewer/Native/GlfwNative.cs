@@ -64,6 +64,15 @@ public static unsafe class GlfwNative
     public const int GLFW_KEY_HOME = 268;
     public const int GLFW_KEY_END = 269;
     public const int GLFW_KEY_F1 = 290;
+    public const int GLFW_KEY_F2 = 291;
+    public const int GLFW_KEY_MINUS = 45;
+    public const int GLFW_KEY_EQUAL = 61;
+    public const int GLFW_KEY_LEFT_BRACKET = 91;
+    public const int GLFW_KEY_RIGHT_BRACKET = 93;
+    public const int GLFW_KEY_KP_SUBTRACT = 333;
+    public const int GLFW_KEY_KP_ADD = 334;
+    /// <summary>Letter keys are their upper-case ASCII codes: GLFW_KEY_A + (letter - 'A').</summary>
+    public const int GLFW_KEY_A = 65;
     public const int GLFW_KEY_LEFT_SHIFT = 340;
     public const int GLFW_KEY_RIGHT_SHIFT = 344;
 

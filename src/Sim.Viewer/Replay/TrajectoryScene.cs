@@ -121,6 +121,30 @@ public sealed class TrajectoryScene : IDisposable
         }
     }
 
+    /// <summary>Sets the stage to a physics state <c>[time, qpos, qvel, act]</c> that did not come from a trajectory (a live
+    /// env's history), through the env's own <see cref="IPhysicsState.SetPhysicsState"/> (MuJoCo scenes only).</summary>
+    public void ShowPhysicsState(ReadOnlySpan<double> state)
+    {
+        if (_physics is null) throw new InvalidOperationException($"{EnvId} has no physics state: it is drawn from observations");
+        _physics.SetPhysicsState(0, state);
+    }
+
+    /// <summary>Sets a classic-control stage to an observation row that did not come from a trajectory.</summary>
+    public void ShowObservation(ReadOnlySpan<float> observation)
+    {
+        if (_drawer is null) throw new InvalidOperationException($"{EnvId} is drawn from its physics state, not from observations");
+        if (observation.Length != _drawer.ObservationSize)
+            throw new ArgumentException($"{EnvId} observation has {observation.Length} floats, expected {_drawer.ObservationSize}", nameof(observation));
+        if (_observation.Length != observation.Length) _observation = new float[observation.Length];
+        observation.CopyTo(_observation);
+    }
+
+    /// <summary>Doubles per physics state of this scene's env, or 0 for classic control.</summary>
+    public int PhysicsStateSize => _physics?.PhysicsStateSize ?? 0;
+
+    /// <summary>Simulated seconds per env step (MuJoCo envs), or null when the scene does not know it (classic control).</summary>
+    public double? StepSeconds => _physics is MuJoCoVectorEnv mujoco ? mujoco.Dt : null;
+
     /// <summary>Copies the physics state of the frame on stage into <paramref name="destination"/> (MuJoCo scenes only).</summary>
     public void GetPhysicsState(Span<double> destination)
     {

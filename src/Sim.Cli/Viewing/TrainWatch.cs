@@ -1,0 +1,125 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Sim.Cli.Commands;
+using Sim.Core;
+using Sim.Core.Wrappers;
+using Sim.Learning.Ppo;
+using Sim.Learning.Sac;
+using Sim.Learning.Training;
+using Sim.Viewer.Interactive;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Sim.Cli.Viewing;
+
+/// <summary><c>sim train --watch</c>: a viewer on its own thread running a copy of one env with the policy being trained,
+/// whose weights the trainer publishes every <see cref="SyncSeconds"/> seconds.</summary>
+/// <remarks>The trainer never waits on the viewer: between chunks it copies the policy's tensors to host arrays (a few
+/// kilobytes) and publishes the copy by swapping one reference; the viewer picks up the newest copy before it steps.</remarks>
+public sealed class TrainWatch : IDisposable
+{
+    /// <summary>Seconds between weight copies.</summary>
+    public const double SyncSeconds = 2;
+
+    /// <summary>Frame rate of the watching window: smooth enough to follow the policy, cheap enough for software rendering.</summary>
+    public const double FramesPerSecond = 20;
+
+    static bool _requested;
+
+    readonly nn.Module _policy;
+    readonly NormalizeObservation? _normalizer;
+    readonly ITrainer _trainer;
+    readonly TrainingLoop _loop;
+    readonly CancellationTokenSource _stop = new();
+    readonly Thread _thread;
+    readonly Stopwatch _sinceSync = Stopwatch.StartNew();
+    PolicySnapshot? _latest;
+
+    TrainWatch(TrainSettings settings, IVectorEnv env, ITrainer trainer, TrainingLoop loop, nn.Module policy)
+    {
+        _trainer = trainer;
+        _loop = loop;
+        _policy = policy;
+        _normalizer = (env as VectorEnvWrapper)?.Find<NormalizeObservation>();
+        Publish();
+        loop.Progress += OnProgress;
+        ulong seed = (settings.Ppo?.Seed ?? settings.Sac?.Seed ?? 0) + 20_000;
+        _thread = new Thread(() => Show(settings, env, seed)) { IsBackground = true, Name = "sim train --watch viewer" };
+        _thread.Start();
+        Console.WriteLine($"watching {settings.Env} in a window; the policy's weights are copied to it every {SyncSeconds:0} s");
+    }
+
+    /// <summary>Adds <c>--watch</c> to the train command; the flag is read by <see cref="StartIfRequested"/>.</summary>
+    public static Command AddOption(Command train)
+    {
+        var watch = new Option<bool>("--watch") { Description = "Open a viewer on a copy of one env with the policy as it trains (weights synced every 2 s)" };
+        train.Options.Add(watch);
+        var inner = (System.CommandLine.Invocation.SynchronousCommandLineAction)(train.Action
+            ?? throw new InvalidOperationException("the train command has no action to extend with --watch"));
+        train.SetAction(parse =>
+        {
+            _requested = parse.GetValue(watch);
+            return inner.Invoke(parse);
+        });
+        return train;
+    }
+
+    /// <summary>Starts watching when <c>--watch</c> was given; null otherwise. Dispose it when training ends.</summary>
+    public static TrainWatch? StartIfRequested(TrainSettings settings, IVectorEnv env, ITrainer trainer, TrainingLoop loop)
+    {
+        if (!_requested) return null;
+        // Mesa's software rasteriser (Xvfb, no GPU) spreads each frame over a thread per core, which would take cores from
+        // the trainer; one thread keeps the viewer to at most one. Mesa reads this when the first context is made.
+        if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("LP_NUM_THREADS"))) setenv("LP_NUM_THREADS", "1", 0);
+        nn.Module policy = trainer switch
+        {
+            PpoTrainer ppo => ppo.Agent.Actor,
+            SacTrainer sac => sac.Agent.Actor,
+            Sim.Learning.Preferences.PreferencePpoTrainer preference => preference.Ppo.Agent.Actor,
+            Sim.Learning.Preferences.PebbleTrainer pebble => pebble.Sac.Agent.Actor,
+            _ => throw new ArgumentException($"--watch: cannot show the policy of a {trainer.Algorithm} trainer"),
+        };
+        return new TrainWatch(settings, env, trainer, loop, policy);
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", CharSet = System.Runtime.InteropServices.CharSet.Ansi)]
+    static extern int setenv(string name, string value, int overwrite);
+
+    // On the trainer's thread, between chunks.
+    void OnProgress(TrainingProgress progress)
+    {
+        if (_sinceSync.Elapsed.TotalSeconds < SyncSeconds || !_thread.IsAlive) return;
+        Publish();
+    }
+
+    void Publish()
+    {
+        Volatile.Write(ref _latest, PolicySnapshot.Take(_policy, _normalizer, _trainer.GlobalStep));
+        _sinceSync.Restart();
+    }
+
+    void Show(TrainSettings settings, IVectorEnv trainingEnv, ulong seed)
+    {
+        try
+        {
+            TorchPolicySource? policy = null;
+            var simulation = LiveSimulation.Create(settings.Env, 1, seed,
+                actions: _ => policy = CheckpointPolicy.Untrained(settings, trainingEnv, () => Volatile.Read(ref _latest)));
+            using var window = ViewerApp.OpenLive(simulation, Directory.GetCurrentDirectory(), beforeStep: () => policy!.Refresh(), width: 640, height: 480);
+            window.Run(_stop.Token, maxFramesPerSecond: FramesPerSecond);
+        }
+        catch (Exception e)
+        {
+            Console.Error.WriteLine($"sim train --watch: the viewer stopped ({e.Message}); training goes on");
+        }
+    }
+
+    /// <summary>Stops publishing, closes the viewer and waits for its thread.</summary>
+    public void Dispose()
+    {
+        _loop.Progress -= OnProgress;
+        _stop.Cancel();
+        if (!_thread.Join(TimeSpan.FromSeconds(10))) Console.Error.WriteLine("sim train --watch: the viewer did not close within 10 s");
+        _stop.Dispose();
+    }
+}
