@@ -1,42 +1,66 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using Microsoft.Data.Sqlite;
 using Sim.Core.Random;
 using Sim.Core.Trajectories;
+using Sim.Rewards.Labels;
+using Sim.Rewards.Preferences;
+using Sim.Rewards.Segments;
+using Sim.Viewer.ClassicControl;
 using Sim.Viewer.Clips;
 using Sim.Viewer.Gl;
 using Sim.Viewer.Replay;
 
 namespace Sim.Cli.Commands;
 
-/// <summary><c>sim clips</c>: renders recorded segments offscreen into content-addressed MP4/WebM clips with poster PNGs;
+/// <summary><c>sim clips</c>: renders recorded segments (of trajectory files, or the pairs of a preference run's label store)
+/// offscreen into content-addressed MP4/WebM clips with poster PNGs;
 /// <c>sim clips bench</c> measures rendering speed for docs/benchmarks.md.</summary>
 public static class ClipsCommand
 {
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
-        var file = new Argument<FileInfo>("trajectories") { Description = "Trajectory file (e.g. written by `sim eval --record`)" };
+        var file = new Argument<FileInfo?>("trajectories")
+        {
+            Description = "Trajectory file (e.g. written by `sim eval --record`); give this or --labels",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        var labels = new Option<FileInfo?>("--labels") { Description = "Label store (labels.db of a preference run): render both segments of its pairs" };
+        var pairs = new Option<string>("--pairs") { DefaultValueFactory = _ => "all", Description = "Pairs of --labels to render: all, unlabeled or labeled" };
+        pairs.AcceptOnlyFromAmong("all", "unlabeled", "labeled");
         var output = new Option<DirectoryInfo>("--out") { Description = "Clip folder (content-addressed cache)", DefaultValueFactory = _ => new DirectoryInfo("clips") };
-        var length = new Option<int>("--length") { Description = "Frames per segment; 0 renders whole trajectories", DefaultValueFactory = _ => 50 };
+        var length = new Option<int>("--length") { Description = "Frames per segment of a trajectory file; 0 renders whole trajectories (--labels renders whole segments)", DefaultValueFactory = _ => 50 };
         var width = new Option<int>("--width") { DefaultValueFactory = _ => 480, Description = "Frame width in pixels (even)" };
         var height = new Option<int>("--height") { DefaultValueFactory = _ => 480, Description = "Frame height in pixels (even)" };
         var fps = new Option<int>("--fps") { DefaultValueFactory = _ => 30, Description = "Frames per second" };
         var camera = new Option<string?>("--camera") { Description = "free, tracking, tracking:BODY or a model camera name (default: the env's)" };
-        var noOverlay = new Option<bool>("--no-overlay") { Description = "Do not draw the step and return" };
+        var overlay = new Option<bool?>("--overlay") { Description = "Draw the step and return: true or false (default: true for trajectory files, false for --labels, where the true return would give the answer away)" };
         var format = new Option<ClipFormat>("--format") { DefaultValueFactory = _ => ClipFormat.Mp4, Description = "Mp4 (H.264) or WebM (VP9)" };
         var threads = new Option<int>("--threads") { DefaultValueFactory = _ => Environment.ProcessorCount, Description = "Rendering threads (one OpenGL context each)" };
         var backend = new Option<GlBackend>("--gl") { DefaultValueFactory = _ => GlBackend.Auto, Description = "OpenGL backend: Auto, Egl or Glfw (needs DISPLAY or xvfb-run -a)" };
 
         var command = new Command("clips", "Render recorded segments to MP4/WebM clips with poster PNGs (offscreen, cached by content)")
         {
-            file, output, length, width, height, fps, camera, noOverlay, format, threads, backend,
+            file, labels, pairs, output, length, width, height, fps, camera, overlay, format, threads, backend,
         };
         command.SetAction(parse =>
         {
+            var trajectories = parse.GetValue(file);
+            var store = parse.GetValue(labels);
             var settings = new ClipSettings(parse.GetValue(width), parse.GetValue(height), parse.GetValue(fps), parse.GetValue(camera),
-                !parse.GetValue(noOverlay), parse.GetValue(format));
-            return Render(parse.GetValue(file)!, parse.GetValue(output)!, parse.GetValue(length), settings, parse.GetValue(threads), parse.GetValue(backend));
+                parse.GetValue(overlay) ?? store is null, parse.GetValue(format));
+            if ((trajectories is null) == (store is null))
+            {
+                Console.Error.WriteLine(trajectories is null
+                    ? "sim clips: no input: expected a trajectory file argument or --labels <labels.db>"
+                    : $"sim clips: both a trajectory file ('{trajectories}') and --labels ('{store}') were given: expected exactly one of them");
+                return 2;
+            }
+            return store is null
+                ? Render(trajectories!, parse.GetValue(output)!, parse.GetValue(length), settings, parse.GetValue(threads), parse.GetValue(backend))
+                : RenderPairs(store, parse.GetValue(pairs)!, parse.GetValue(output)!, settings, parse.GetValue(threads), parse.GetValue(backend));
         });
 
         var env = new Option<string>("--env") { DefaultValueFactory = _ => "HalfCheetah-v1", Description = "Env to roll out and render" };
@@ -80,6 +104,79 @@ public static class ClipsCommand
             $"{results.Count} clips ({renderer.ClipsRendered} rendered, {renderer.FramesRendered} frames) in {watch.Elapsed.TotalSeconds:0.0} s"));
         return 0;
     }
+
+    static int RenderPairs(FileInfo store, string which, DirectoryInfo output, ClipSettings settings, int threads, GlBackend backend)
+    {
+        IReadOnlyList<PreferencePair> pairs;
+        try
+        {
+            pairs = ReadPairs(store.FullName, which);
+        }
+        catch (LabelStoreException e)
+        {
+            Console.Error.WriteLine($"sim clips: {e.Message}");
+            return 2;
+        }
+        if (pairs.Count == 0)
+        {
+            Console.WriteLine($"no {(which == "all" ? "" : which + " ")}pairs in label store '{store.FullName}': nothing to render");
+            return 0;
+        }
+
+        var requests = new List<ClipRequest>(2 * pairs.Count);
+        try
+        {
+            foreach (var pair in pairs)
+            {
+                var (left, right) = SegmentTrajectory.From(pair, RequiresPhysicsStates(pair.Left.EnvId) || RequiresPhysicsStates(pair.Right.EnvId));
+                requests.Add(ClipRequest.Whole(left, settings));
+                requests.Add(ClipRequest.Whole(right, settings));
+            }
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine($"sim clips: label store '{store.FullName}': {e.Message}");
+            return 2;
+        }
+
+        using var renderer = new ClipRenderer(output.FullName, backend);
+        var watch = Stopwatch.StartNew();
+        var results = renderer.RenderAll(requests, threads);
+        var rows = pairs.Select((pair, i) => (Id: pair.Id.ToString(CultureInfo.InvariantCulture),
+            Left: Path.GetFileName(results[2 * i].VideoPath), Right: Path.GetFileName(results[2 * i + 1].VideoPath))).ToList();
+        int idWidth = Math.Max("pair".Length, rows.Max(r => r.Id.Length));
+        int leftWidth = Math.Max("left clip".Length, rows.Max(r => r.Left.Length));
+        Console.WriteLine($"clips in {renderer.OutputDirectory}:");
+        Console.WriteLine($"{"pair".PadLeft(idWidth)}  {"left clip".PadRight(leftWidth)}  right clip");
+        foreach (var (id, left, right) in rows) Console.WriteLine($"{id.PadLeft(idWidth)}  {left.PadRight(leftWidth)}  {right}");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{pairs.Count} pairs, {results.Count} clips ({renderer.ClipsRendered} rendered, {renderer.FramesRendered} frames) in {watch.Elapsed.TotalSeconds:0.0} s"));
+        return 0;
+    }
+
+    /// <summary>The pairs of the store at <paramref name="path"/> selected by <paramref name="which"/>, in id order.</summary>
+    static IReadOnlyList<PreferencePair> ReadPairs(string path, string which)
+    {
+        // Opening a missing file would create an empty store; a typo must not leave a new database behind.
+        if (!File.Exists(path))
+            throw new LabelStoreException(path, "no such file: expected the labels.db of a preference run (sim train --reward preference)");
+        try
+        {
+            using var store = LabelStore.Open(path);
+            // A pair counts as labelled once anyone has answered it, Skip included, so the two selections split "all".
+            var labeled = which == "unlabeled" ? []
+                : store.GetLabeledPairs(includeSkipped: true).Select(l => l.Pair).DistinctBy(p => p.Id).ToList();
+            var unlabeled = which == "labeled" ? [] : store.GetUnlabeledPairs();
+            return labeled.Concat(unlabeled).OrderBy(p => p.Id).ToList();
+        }
+        catch (SqliteException e)
+        {
+            throw new LabelStoreException(path, $"cannot be read: {e.Message}", e);
+        }
+    }
+
+    // Classic-control envs are drawn from observations; every other env is a MuJoCo model posed from physics states.
+    static bool RequiresPhysicsStates(string envId) => ClassicControlDrawer.For(envId) is null;
 
     static int Bench(string envId, int clips, int[] threadCounts, int length, int width, int height, GlBackend backend)
     {
