@@ -10,7 +10,8 @@ set -euo pipefail
 profile="${1:-runtime}"
 packages=(libmujoco-dev libmujoco-samples)
 # The viewer is optional, so a plain runtime install stays MuJoCo only.
-viewer_packages=(libglfw3 libgl1-mesa-dri xvfb xauth ffmpeg)
+# With --no-install-recommends nothing pulls the Mesa GLX and EGL vendor libraries in, so they are named here.
+viewer_packages=(libglfw3 libgl1-mesa-dri libglx-mesa0 libegl1 libegl-mesa0 xvfb xauth ffmpeg)
 case "$profile" in
   runtime) ;;
   viewer) packages+=("${viewer_packages[@]}") ;;
