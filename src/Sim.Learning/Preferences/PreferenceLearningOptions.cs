@@ -46,9 +46,9 @@ public sealed record PreferenceLearningOptions
     /// <summary>Recent episodes queries are cut from (PEBBLE: 100).</summary>
     public int RecentEpisodes { get; init; } = 100;
 
-    /// <summary>How the learned reward is rescaled for the policy. Scaling keeps its sign, so a reward for staying alive
-    /// stays one on envs whose episodes can end early.</summary>
-    public RewardNormalization Normalization { get; init; } = RewardNormalization.Scale;
+    /// <summary>How the learned reward is rescaled for the policy; by default to mean 1 and standard deviation 1 per step,
+    /// so that living is worth something on envs whose episodes can end early (see <see cref="RewardNormalization.UnitMean"/>).</summary>
+    public RewardNormalization Normalization { get; init; } = RewardNormalization.UnitMean;
 
     /// <summary>Whether each step reward passes through tanh, as in PEBBLE's network. Off by default: with few labels an
     /// unbounded output generalised better to held-out pairs in our runs (see docs/benchmarks.md).</summary>
@@ -70,7 +70,7 @@ public sealed record PreferenceLearningOptions
         Require(EnsembleMembers >= 1, nameof(EnsembleMembers), EnsembleMembers, "expected at least 1 member");
         Require(CandidateFactor >= 1, nameof(CandidateFactor), CandidateFactor, "expected at least 1 candidate per selected pair");
         Require(RecentEpisodes >= 2, nameof(RecentEpisodes), RecentEpisodes, "expected at least 2 episodes to draw pairs from");
-        Require(Enum.IsDefined(Normalization), nameof(Normalization), Normalization, "expected None, Scale or Standardize");
+        Require(Enum.IsDefined(Normalization), nameof(Normalization), Normalization, "expected None, Scale, Standardize or UnitMean");
     }
 
     /// <summary>The query schedule for a run of <paramref name="totalSteps"/> whose first round falls at

@@ -34,6 +34,6 @@ public sealed record RobotRewardModelConfig
         Encoder.Validate();
         Ensemble.Validate();
         Aggregation.Validate(Ensemble.Members);
-        if (!Enum.IsDefined(Normalization)) throw new ArgumentOutOfRangeException(nameof(Normalization), Normalization, "expected None, Scale or Standardize");
+        if (!Enum.IsDefined(Normalization)) throw new ArgumentOutOfRangeException(nameof(Normalization), Normalization, "expected None, Scale, Standardize or UnitMean");
     }
 }

@@ -12,4 +12,10 @@ public enum RewardNormalization
 
     /// <summary>Shifted to mean 0 and divided to standard deviation 1.</summary>
     Standardize,
+
+    /// <summary>Standardised, then raised by one standard deviation: mean 1 per step. Comparisons of equal-length segments
+    /// cannot tell a reward from the same reward plus a constant, so the zero point is a choice; where episodes can end
+    /// early a negative one teaches the policy to end them. Mean 1 makes living worth something, as the true rewards of
+    /// Hopper and Walker2d do with their healthy bonus, and changes nothing where episodes never end early.</summary>
+    UnitMean,
 }

@@ -16,7 +16,7 @@ public sealed class RewardNormalizer
     /// <summary>A normaliser of mode <paramref name="mode"/> with mean 0 and standard deviation 1 until fitted.</summary>
     public RewardNormalizer(RewardNormalization mode)
     {
-        if (!Enum.IsDefined(mode)) throw new ArgumentOutOfRangeException(nameof(mode), mode, "expected None, Scale or Standardize");
+        if (!Enum.IsDefined(mode)) throw new ArgumentOutOfRangeException(nameof(mode), mode, "expected None, Scale, Standardize or UnitMean");
         Mode = mode;
     }
 
@@ -58,7 +58,7 @@ public sealed class RewardNormalizer
         FittedCount = fittedCount;
     }
 
-    /// <summary>The rescaled rewards: as is, r / std, or (r − mean) / std by <see cref="Mode"/>.</summary>
+    /// <summary>The rescaled rewards: as is, r / std, (r − mean) / std, or (r − mean) / std + 1 by <see cref="Mode"/>.</summary>
     public Tensor Apply(Tensor rewards)
     {
         ArgumentNullException.ThrowIfNull(rewards);
@@ -71,12 +71,20 @@ public sealed class RewardNormalizer
                 using var std = Std.ToScalar();
                 return rewards.div(std);
             }
-            default:
+            case RewardNormalization.Standardize:
             {
                 using var minusMean = (-Mean).ToScalar();
                 using var std = Std.ToScalar();
                 using var centred = rewards.add(minusMean, One);
                 return centred.div(std);
+            }
+            default:
+            {
+                // (r − mean) / std + 1 = (r − (mean − std)) / std.
+                using var shift = (Std - Mean).ToScalar();
+                using var std = Std.ToScalar();
+                using var shifted = rewards.add(shift, One);
+                return shifted.div(std);
             }
         }
     }

@@ -66,6 +66,13 @@ public sealed class AggregationTests
         scale.Fit(sample);
         Assert.Equal(5 / std, scale.Apply(tensor(new[] { 5f })).data<float>()[0], 1e-5);
 
+        var unitMean = new RewardNormalizer(RewardNormalization.UnitMean);
+        unitMean.Fit(sample);
+        var lifted = unitMean.Apply(tensor(new[] { 2.5f, 1f })).data<float>().ToArray();
+        // The sample's mean maps to 1, and 1 sits 1.5 below it: 1 − 1.5 / √1.25.
+        Assert.Equal(1, lifted[0], 1e-5);
+        Assert.Equal(1 - 1.5 / std, lifted[1], 1e-5);
+
         var none = new RewardNormalizer(RewardNormalization.None);
         none.Fit(sample);
         Assert.Equal(5f, none.Apply(tensor(new[] { 5f })).data<float>()[0]);
