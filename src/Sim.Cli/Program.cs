@@ -10,8 +10,18 @@ var root = new RootCommand("sim: vectorized MuJoCo environments and robot learni
     DemoCommand.Create(),
     EnvsCommand.Create(),
     ClipsCommand.Create(),
+    PlotCommand.Create(),
     Sim.Cli.Viewing.ViewCommand.Create(),
     Sim.Cli.Viewing.ReplayCommand.Create(),
     bench,
 };
-return root.Parse(args).Invoke();
+try
+{
+    return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+}
+// Bad input (options, files, ids, configs) ends with its message alone, not a stack trace; anything else is a bug and keeps its trace.
+catch (Exception e) when (e is ArgumentException or KeyNotFoundException or InvalidDataException or IOException or NotSupportedException)
+{
+    Console.Error.WriteLine($"sim: {e.Message}");
+    return 2;
+}

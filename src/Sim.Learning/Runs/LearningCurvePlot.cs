@@ -93,6 +93,36 @@ public static class LearningCurvePlot
         AtomicFile.WriteAllBytes(path, data.AsSpan());
     }
 
+    /// <summary>Writes a PNG comparing several runs: for each, the moving average of <paramref name="window"/> logged values
+    /// of one tag against step, in its own colour and named in the legend.</summary>
+    public static void WriteComparison(string path, IReadOnlyList<(string Label, IReadOnlyList<MetricPoint> Points)> runs, string title,
+        string yLabel, int window = DefaultWindow, int width = 900, int height = 540)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(runs);
+        ArgumentNullException.ThrowIfNull(title);
+        if (runs.Count == 0) throw new ArgumentException("no runs to compare: expected at least one", nameof(runs));
+        if (window < 1) throw new ArgumentOutOfRangeException(nameof(window), window, "moving-average window must be >= 1");
+        ValidateSize(width, height);
+        var plot = new Plot();
+        plot.XLabel("step");
+        plot.YLabel(yLabel);
+        plot.Title(title);
+        var palette = new ScottPlot.Palettes.Category10();
+        for (int i = 0; i < runs.Count; i++)
+        {
+            var finite = runs[i].Points.Where(p => double.IsFinite(p.Value)).ToArray();
+            if (finite.Length == 0) continue;
+            double[] xs = finite.Select(p => (double)p.Step).ToArray();
+            double[] ys = MovingAverage(finite.Select(p => p.Value).ToArray(), Math.Min(window, finite.Length));
+            var line = plot.Add.ScatterLine(xs, ys, palette.GetColor(i));
+            line.LineWidth = 2;
+            line.LegendText = runs[i].Label;
+        }
+        plot.ShowLegend(Alignment.UpperLeft);
+        AtomicFile.WriteAllBytes(path, plot.GetImageBytes(width, height, ImageFormat.Png));
+    }
+
     /// <summary>The trailing mean at each index: the mean of the last <paramref name="window"/> values, or of all values so far near the start.</summary>
     public static double[] MovingAverage(IReadOnlyList<double> values, int window)
     {

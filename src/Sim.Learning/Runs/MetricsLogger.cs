@@ -188,8 +188,7 @@ public sealed class MetricsLogger : IMetricSink, IDisposable
             return kept;
         }
         // A line counts only once its newline is written: anything after the last newline is a row cut short by a crash.
-        int end = text.LastIndexOf('\n');
-        string[] lines = end < 0 ? Array.Empty<string>() : text[..end].Split('\n');
+        string[] lines = MetricsFile.CompleteLines(text);
         if (lines.Length == 0)
         {
             return kept;
@@ -211,20 +210,11 @@ public sealed class MetricsLogger : IMetricSink, IDisposable
         for (int i = 1; i < lines.Length; i++)
         {
             string line = lines[i].TrimEnd('\r');
-            string[] fields = line.Split(',');
-            if (fields.Length != 4
-                || !long.TryParse(fields[0], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long step)
-                || !double.TryParse(fields[2], NumberStyles.Float, CultureInfo.InvariantCulture, out double value)
-                || !double.TryParse(fields[3], NumberStyles.Float, CultureInfo.InvariantCulture, out double wallTime)
-                || fields[1].Length == 0)
-            {
-                throw new InvalidDataException(
-                    $"metrics file '{_csvPath}' line {i + 1} is \"{line}\": expected step,tag,value,wall_time with an integer step and numeric value and wall time");
-            }
-            if (step <= lastStep)
+            var (tag, point) = MetricsFile.ParseRow(_csvPath, i + 1, line);
+            if (point.Step <= lastStep)
             {
                 kept.Add(line);
-                Append(fields[1], new MetricPoint(step, value, wallTime));
+                Append(tag, point);
             }
         }
         return kept;
