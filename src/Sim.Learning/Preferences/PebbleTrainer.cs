@@ -1,4 +1,3 @@
-using Sim.Learning.Runs;
 using Sim.Learning.Sac;
 using Sim.Learning.Training;
 using Sim.Rewards.Intrinsic;
@@ -15,64 +14,39 @@ namespace Sim.Learning.Preferences;
 /// <see cref="PreferenceEnvironment.Wrap"/> over <see cref="SacEnvironment.Wrap"/>, so that new transitions enter the
 /// replay buffer with the learned reward and the logged episodic return stays the true one.
 /// </remarks>
-public sealed class PebbleTrainer : ITrainer
+public sealed class PebbleTrainer : PreferenceTrainer
 {
-    readonly SacTrainer _sac;
-    readonly PreferenceRewardLearner _learner;
     readonly StateEntropyReward _entropy;
     Tensor? _reference;
     bool _onLearnedReward;
 
     /// <summary>Trains <paramref name="sac"/> (built on the preference env chain) with rewards from <paramref name="learner"/>.</summary>
-    public PebbleTrainer(SacTrainer sac, PreferenceRewardLearner learner)
+    public PebbleTrainer(SacTrainer sac, PreferenceRewardLearner learner) : base(sac, learner)
     {
-        ArgumentNullException.ThrowIfNull(sac);
-        ArgumentNullException.ThrowIfNull(learner);
-        _sac = sac;
-        _learner = learner;
+        Sac = sac;
         _entropy = new StateEntropyReward(sac.Device);
     }
 
     /// <summary>The SAC learner underneath.</summary>
-    public SacTrainer Sac => _sac;
-
-    /// <summary>The preference learner supplying the reward.</summary>
-    public PreferenceRewardLearner Learner => _learner;
+    public SacTrainer Sac { get; }
 
     /// <inheritdoc/>
-    public string Algorithm => "sac";
-
-    /// <inheritdoc/>
-    public long GlobalStep => _sac.GlobalStep;
-
-    /// <inheritdoc/>
-    public long TotalTimesteps => _sac.TotalTimesteps;
-
-    /// <inheritdoc/>
-    public double RecentReturn => _sac.RecentReturn;
-
-    /// <inheritdoc/>
-    public TrainingPhaseTimes Phases => _sac.Phases;
-
-    /// <inheritdoc/>
-    public void RunChunk(IMetricSink metrics)
+    public override void RunChunk(IMetricSink metrics)
     {
         ArgumentNullException.ThrowIfNull(metrics);
-        if (!_onLearnedReward && GlobalStep >= _sac.Config.LearningStarts && _sac.Replay.Count >= _entropy.Rank) UseEntropyBonus();
-        _sac.RunChunk(metrics);
+        if (!_onLearnedReward && GlobalStep >= Sac.Config.LearningStarts && Sac.Replay.Count >= _entropy.Rank) UseEntropyBonus();
+        Sac.RunChunk(metrics);
+        if (!RunDueRound(metrics)) return;
 
         long start = TrainingPhaseTimes.Start();
-        if (_learner.TryRunRound(GlobalStep, metrics))
+        Sac.Replay.RelabelRewards(Learner.Model.AsRewardFunction());
+        if (!_onLearnedReward)
         {
-            _sac.Replay.RelabelRewards(_learner.Model.AsRewardFunction());
-            if (!_onLearnedReward)
-            {
-                _onLearnedReward = true;
-                _sac.BatchRewards = null;
-                _sac.ResetCritics();
-                _reference?.Dispose();
-                _reference = null;
-            }
+            _onLearnedReward = true;
+            Sac.BatchRewards = null;
+            Sac.ResetCritics();
+            _reference?.Dispose();
+            _reference = null;
         }
         Phases.AddUpdate(start);
     }
@@ -81,28 +55,20 @@ public sealed class PebbleTrainer : ITrainer
     void UseEntropyBonus()
     {
         _reference?.Dispose();
-        var states = _sac.Replay.Observations;
-        _reference = tensor(states.ToArray(), new long[] { _sac.Replay.Count, _sac.Replay.ObservationSize }).to(_sac.Device);
+        var states = Sac.Replay.Observations;
+        _reference = tensor(states.ToArray(), new long[] { Sac.Replay.Count, Sac.Replay.ObservationSize }).to(Sac.Device);
         var reference = _reference;
-        _sac.BatchRewards = batch => _entropy.Compute(batch.NextObservations, reference);
+        Sac.BatchRewards = batch => _entropy.Compute(batch.NextObservations, reference);
     }
 
     /// <inheritdoc/>
-    /// <remarks>Saves the SAC state (policy, critics, optimizers, replay buffer with learned rewards); the reward model is
-    /// written to the run folder by the caller after each round. Such a checkpoint serves <c>sim eval</c>.</remarks>
-    public void Save(CheckpointContents contents) => _sac.Save(contents);
-
-    /// <inheritdoc/>
-    /// <exception cref="NotSupportedException">Always: the episode history and query schedule are not checkpointed yet.</exception>
-    public void Load(Checkpoint checkpoint) =>
-        throw new NotSupportedException("resuming a preference-learning run is not supported: its episode history and query schedule are not in checkpoints; start a new run (labels already given stay in labels.db)");
-
-    /// <inheritdoc/>
-    public void Dispose()
+    protected override void Dispose(bool disposing)
     {
-        _reference?.Dispose();
-        _entropy.Dispose();
-        _sac.Dispose();
-        _learner.Dispose();
+        if (disposing)
+        {
+            _reference?.Dispose();
+            _entropy.Dispose();
+        }
+        base.Dispose(disposing);
     }
 }

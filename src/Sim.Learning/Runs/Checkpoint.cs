@@ -117,11 +117,12 @@ public sealed class Checkpoint
         });
     }
 
-    // What TorchSharp throws when saved state does not match the object it is loaded into: wrong names or
-    // shapes (ArgumentException), a cut stream, or an element type its reader has no case for (it throws
-    // NotImplementedException there). All of these mean "this checkpoint does not fit", not a bug here.
+    // What loading throws when saved state does not match the object it is loaded into: wrong names or shapes
+    // (ArgumentException), a cut or garbled stream, or anything TorchSharp's own reader raises while decoding (it has
+    // no case for some element types). All of these mean "this checkpoint does not fit", not a bug here.
     static bool IsIncompatibleState(Exception e) =>
-        e is ArgumentException or InvalidDataException or EndOfStreamException or FormatException or NotImplementedException;
+        e is ArgumentException or InvalidDataException or EndOfStreamException or FormatException
+        || e.TargetSite?.Module.Assembly == typeof(TorchSharp.torch).Assembly;
 
     /// <summary>Loads the optimizer part <paramref name="name"/> into <paramref name="optimizer"/>, which must be of the same type over parameters of the same shapes.</summary>
     public void LoadOptimizer(string name, OptimizerHelper optimizer)

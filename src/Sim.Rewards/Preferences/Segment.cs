@@ -46,6 +46,27 @@ public sealed class Segment
     /// <summary>Physics states, <c>H × PhysicsStateSize</c>, or empty.</summary>
     public double[] PhysicsStates { get; init; } = [];
 
+    /// <summary>Copies rows <paramref name="start"/> … <paramref name="start"/> + <paramref name="length"/> − 1 of an
+    /// episode's row-major arrays into a segment; with <paramref name="physicsStateSize"/> 0 it keeps no physics states.</summary>
+    /// <param name="episodeStep">Index within its episode of row 0 of the arrays.</param>
+    public static Segment CopyRows(string source, string envId, long episode, int episodeStep, int start, int length,
+        int observationSize, int actionSize, int physicsStateSize,
+        ReadOnlySpan<float> observations, ReadOnlySpan<float> actions, ReadOnlySpan<float> rewards, ReadOnlySpan<double> physicsStates) => new()
+    {
+        Source = source,
+        EnvId = envId,
+        Episode = episode,
+        StartStep = episodeStep + start,
+        Length = length,
+        ObservationSize = observationSize,
+        ActionSize = actionSize,
+        Observations = observations.Slice(start * observationSize, length * observationSize).ToArray(),
+        Actions = actions.Slice(start * actionSize, length * actionSize).ToArray(),
+        TrueRewards = rewards.Slice(start, length).ToArray(),
+        PhysicsStateSize = physicsStateSize,
+        PhysicsStates = physicsStateSize == 0 ? [] : physicsStates.Slice(start * physicsStateSize, length * physicsStateSize).ToArray(),
+    };
+
     /// <summary>Sum of the true rewards (the undiscounted segment return).</summary>
     public double TrueReturn
     {

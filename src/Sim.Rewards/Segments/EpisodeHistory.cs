@@ -238,25 +238,9 @@ public sealed class EpisodeHistory : ISegmentSource
 
     Slot Finished(int i) => _finished[(_finishedStart + i) % _finished.Length];
 
-    Segment Copy(Slot slot, int start)
-    {
-        int h = SegmentLength;
-        return new Segment
-        {
-            Source = _options.Source,
-            EnvId = _options.EnvId,
-            Episode = slot.Episode,
-            StartStep = slot.FirstStep + start,
-            Length = h,
-            ObservationSize = _obs,
-            ActionSize = _act,
-            Observations = slot.Observations.AsSpan(start * _obs, h * _obs).ToArray(),
-            Actions = slot.Actions.AsSpan(start * _act, h * _act).ToArray(),
-            TrueRewards = slot.Rewards.AsSpan(start, h).ToArray(),
-            PhysicsStateSize = slot.HasPhysics ? _phys : 0,
-            PhysicsStates = slot.HasPhysics ? slot.PhysicsStates.AsSpan(start * _phys, h * _phys).ToArray() : [],
-        };
-    }
+    Segment Copy(Slot slot, int start) =>
+        Segment.CopyRows(_options.Source, _options.EnvId, slot.Episode, slot.FirstStep, start, SegmentLength, _obs, _act,
+            slot.HasPhysics ? _phys : 0, slot.Observations, slot.Actions, slot.Rewards, slot.PhysicsStates);
 
     /// <summary>The sub-env's slot, after closing it as a chunk if it is full, so that row <c>Steps</c> can be written.</summary>
     Slot SlotWithRoom(int env)

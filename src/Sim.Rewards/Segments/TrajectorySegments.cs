@@ -26,23 +26,10 @@ public static class TrajectorySegments
                 $"segment start {start} with length {length} does not fit in the {trajectory.Steps}-step trajectory of env {trajectory.EnvIndex}, "
                 + $"episode {trajectory.EpisodeIndex}: expected a start in [0, {trajectory.Steps - length}]");
 
-        int obs = trajectory.ObservationSize, act = trajectory.ActionSize, phys = trajectory.PhysicsStateSize;
-        return new Segment
-        {
-            Source = source,
-            EnvId = trajectory.EnvId,
-            Episode = trajectory.EpisodeIndex,
-            StartStep = trajectory.FirstStep + start,
-            Length = length,
-            ObservationSize = obs,
-            ActionSize = act,
-            Observations = trajectory.Observations.AsSpan(start * obs, length * obs).ToArray(),
-            Actions = trajectory.Actions.AsSpan(start * act, length * act).ToArray(),
-            TrueRewards = trajectory.Rewards.AsSpan(start, length).ToArray(),
-            PhysicsStateSize = phys,
-            // Physics rows are T or T + 1, so rows start .. start + H - 1 always exist when there are any.
-            PhysicsStates = phys == 0 ? [] : trajectory.PhysicsStates.AsSpan(start * phys, length * phys).ToArray(),
-        };
+        // Physics rows are T or T + 1, so rows start .. start + H - 1 always exist when there are any.
+        return Segment.CopyRows(source, trajectory.EnvId, trajectory.EpisodeIndex, trajectory.FirstStep, start, length,
+            trajectory.ObservationSize, trajectory.ActionSize, trajectory.PhysicsStateSize,
+            trajectory.Observations, trajectory.Actions, trajectory.Rewards, trajectory.PhysicsStates);
     }
 
     /// <summary>Every segment of <paramref name="length"/> steps whose start is a multiple of <paramref name="stride"/>

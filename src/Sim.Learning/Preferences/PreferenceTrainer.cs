@@ -1,0 +1,76 @@
+using Sim.Learning.Runs;
+using Sim.Learning.Training;
+
+namespace Sim.Learning.Preferences;
+
+/// <summary>What every preference-learning trainer shares: an RL trainer underneath that does the stepping and
+/// updating, and a <see cref="PreferenceRewardLearner"/> supplying its reward; subclasses decide what happens between
+/// chunks of training.</summary>
+public abstract class PreferenceTrainer : ITrainer
+{
+    readonly ITrainer _inner;
+
+    /// <summary>Wraps <paramref name="inner"/>, whose env chain carries <paramref name="learner"/>'s reward.</summary>
+    protected PreferenceTrainer(ITrainer inner, PreferenceRewardLearner learner)
+    {
+        ArgumentNullException.ThrowIfNull(inner);
+        ArgumentNullException.ThrowIfNull(learner);
+        _inner = inner;
+        Learner = learner;
+    }
+
+    /// <summary>The preference learner supplying the reward.</summary>
+    public PreferenceRewardLearner Learner { get; }
+
+    /// <inheritdoc/>
+    public string Algorithm => _inner.Algorithm;
+
+    /// <inheritdoc/>
+    public long GlobalStep => _inner.GlobalStep;
+
+    /// <inheritdoc/>
+    public long TotalTimesteps => _inner.TotalTimesteps;
+
+    /// <inheritdoc/>
+    public double RecentReturn => _inner.RecentReturn;
+
+    /// <inheritdoc/>
+    public TrainingPhaseTimes Phases => _inner.Phases;
+
+    /// <inheritdoc/>
+    public abstract void RunChunk(IMetricSink metrics);
+
+    /// <inheritdoc/>
+    /// <remarks>Saves the RL trainer's state (a checkpoint that serves <c>sim eval</c>); the reward model is saved to the
+    /// run folder after each round and the labels are in its label store.</remarks>
+    public void Save(CheckpointContents contents) => _inner.Save(contents);
+
+    /// <inheritdoc/>
+    /// <exception cref="NotSupportedException">Always: the episode history and query schedule are not checkpointed yet.</exception>
+    public void Load(Checkpoint checkpoint) =>
+        throw new NotSupportedException("resuming a preference-learning run is not supported: its episode history and query schedule are not in checkpoints; start a new run (labels already given stay in labels.db)");
+
+    /// <summary>Runs a query round if one is due, counting its time as update time; returns whether the reward model changed.</summary>
+    protected bool RunDueRound(IMetricSink metrics)
+    {
+        long start = TrainingPhaseTimes.Start();
+        bool changed = Learner.TryRunRound(GlobalStep, metrics);
+        Phases.AddUpdate(start);
+        return changed;
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        Dispose(disposing: true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Disposes the RL trainer and the learner; subclasses add what they own.</summary>
+    protected virtual void Dispose(bool disposing)
+    {
+        if (!disposing) return;
+        _inner.Dispose();
+        Learner.Dispose();
+    }
+}
