@@ -38,6 +38,7 @@ public static class EvalCommand
         if (episodes < 1) throw new ArgumentException($"--episodes = {episodes}: expected at least 1");
         var run = RunDirectory.Open(folder.FullName);
         var settings = run.LoadConfig<TrainSettings>();
+        TrainCommand.CheckDevice(settings.Ppo?.Device ?? settings.Sac?.Device ?? "cpu", $"'{run.ConfigPath}' device");
         var store = run.Checkpoints();
         var checkpoint = step is long s ? store.Open(s) : store.Latest()
             ?? throw new FileNotFoundException($"run '{run.Path}' has no checkpoint yet; train it first", store.Directory);

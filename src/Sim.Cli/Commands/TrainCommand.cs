@@ -70,6 +70,8 @@ public static class TrainCommand
         if (!(steps >= 1) || steps > long.MaxValue) throw new ArgumentException($"--steps = {steps}: expected a positive number of env steps");
         if (!(checkpointEvery >= 1)) throw new ArgumentException($"--checkpoint-every = {checkpointEvery}: expected a positive number of env steps");
         if (torchThreads < 1) throw new ArgumentException($"--torch-threads = {torchThreads}: expected at least 1");
+        if (numEnvs is < 1) throw new ArgumentException($"--num-envs = {numEnvs}: expected at least 1 env");
+        CheckDevice(device, "--device");
         var spec = Envs.Envs.Registry.Spec(envId);
         using var probe = spec.Factory(1, VectorEnvOptions.Default);
         var settings = new TrainSettings
@@ -131,8 +133,7 @@ public static class TrainCommand
     {
         var run = RunDirectory.Open(folder.FullName);
         var settings = run.LoadConfig<TrainSettings>();
-        if (settings.Preference is not null)
-            throw new ArgumentException($"--resume {folder.FullName}: resuming a --reward preference run is not supported yet (its episode history and query schedule are not checkpointed); start a new run");
+        CheckDevice(settings.Ppo?.Device ?? settings.Sac?.Device ?? "cpu", $"'{run.ConfigPath}' device");
         if (steps is double total)
         {
             if (!(total >= 1) || total > long.MaxValue) throw new ArgumentException($"--steps = {total}: expected a positive number of env steps");
@@ -151,6 +152,20 @@ public static class TrainCommand
             run.SaveConfig(settings);
         }
         return Train(run, settings, resume: true);
+    }
+
+    /// <summary>Rejects, as bad input naming <paramref name="source"/>, a device that is no device name or that this process cannot use (CUDA on a machine without it).</summary>
+    internal static void CheckDevice(string device, string source)
+    {
+        try
+        {
+            TorchDevice.Parse(device);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            string reason = e is ArgumentException { ParamName: { } name } ? e.Message.Replace($" (Parameter '{name}')", "") : e.Message;
+            throw new ArgumentException($"{source} '{device}': {reason}", e);
+        }
     }
 
     /// <summary>The run's PPO section, or an error naming the config file.</summary>

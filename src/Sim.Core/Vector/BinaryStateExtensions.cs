@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Sim.Core.Random;
 
 namespace Sim.Core;
 
@@ -53,6 +54,29 @@ public static class BinaryStateExtensions
     {
         byte b = reader.ReadByte();
         return b <= 1 ? b == 1 : throw new InvalidDataException($"{what} = {b}: expected a flag (0 or 1)");
+    }
+
+    /// <summary>Writes a random stream's state, so that <see cref="ReadRandom"/> continues it exactly.</summary>
+    public static void WriteRandom(this BinaryWriter writer, in SimRandom random)
+    {
+        Span<ulong> words = stackalloc ulong[SimRandom.StateWords];
+        random.GetState(words);
+        writer.WriteArray<ulong>(words);
+    }
+
+    /// <summary>Reads a random stream written by <see cref="WriteRandom"/>, rejecting states no seeded stream reaches.</summary>
+    public static SimRandom ReadRandom(this BinaryReader reader, string what)
+    {
+        Span<ulong> words = stackalloc ulong[SimRandom.StateWords];
+        reader.ReadArray(words, what);
+        try
+        {
+            return SimRandom.FromState(words);
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataException($"{what}: {e.Message}", e);
+        }
     }
 
     /// <summary>Reads an int32 that must equal <paramref name="expected"/> (a size or setting of the configuration).</summary>

@@ -218,12 +218,7 @@ public abstract class VectorEnv : IVectorEnv, IPartitionedWork, IStatefulEnv
         writer.Write(ActionSize);
         writer.Write((int)AutoresetMode);
         writer.Write(_hasReset);
-        Span<ulong> words = stackalloc ulong[SimRandom.StateWords];
-        foreach (var rng in Rngs)
-        {
-            rng.GetState(words);
-            writer.WriteArray<ulong>(words);
-        }
+        foreach (var rng in Rngs) writer.WriteRandom(rng);
         writer.WriteArray<bool>(ResetPending);
         writer.WriteArray<float>(ObservationBuffer);
         writer.WriteArray<float>(FinalObservationBuffer);
@@ -252,19 +247,7 @@ public abstract class VectorEnv : IVectorEnv, IPartitionedWork, IStatefulEnv
             throw new InvalidDataException(
                 $"autoreset mode of {GetType().Name}: the state has {(AutoresetMode)mode}, expected {AutoresetMode}");
         _hasReset = reader.ReadFlag("has-reset flag");
-        Span<ulong> words = stackalloc ulong[SimRandom.StateWords];
-        for (int i = 0; i < NumEnvs; i++)
-        {
-            reader.ReadArray(words, $"RNG state of env {i}");
-            try
-            {
-                Rngs[i] = SimRandom.FromState(words);
-            }
-            catch (ArgumentException e)
-            {
-                throw new InvalidDataException($"RNG state of env {i}: {e.Message}", e);
-            }
-        }
+        for (int i = 0; i < NumEnvs; i++) Rngs[i] = reader.ReadRandom($"RNG state of env {i}");
         reader.ReadFlags(ResetPending, "reset-pending flags");
         reader.ReadArray<float>(ObservationBuffer, "observations");
         reader.ReadArray<float>(FinalObservationBuffer, "final observations");

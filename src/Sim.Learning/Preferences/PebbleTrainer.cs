@@ -1,3 +1,5 @@
+using Sim.Core;
+using Sim.Learning.Runs;
 using Sim.Learning.Sac;
 using Sim.Learning.Training;
 using Sim.Rewards.Intrinsic;
@@ -16,6 +18,8 @@ namespace Sim.Learning.Preferences;
 /// </remarks>
 public sealed class PebbleTrainer : PreferenceTrainer
 {
+    const int StateVersion = 1;
+    const string StatePart = "pebble";
     readonly StateEntropyReward _entropy;
     Tensor? _reference;
     bool _onLearnedReward;
@@ -49,6 +53,45 @@ public sealed class PebbleTrainer : PreferenceTrainer
             _reference = null;
         }
         Phases.AddUpdate(start);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>Which phase the run is in, and the running scale of the state-entropy bonus.</remarks>
+    protected override void SaveOwnState(CheckpointContents contents)
+    {
+        contents.AddStream(StatePart, stream =>
+        {
+            var (count, mean, squaredDeviations) = _entropy.GetStatistics();
+            using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+            writer.Write(StateVersion);
+            writer.Write(_onLearnedReward);
+            writer.Write(count);
+            writer.Write(mean);
+            writer.Write(squaredDeviations);
+        });
+    }
+
+    /// <inheritdoc/>
+    protected override void LoadOwnState(Checkpoint checkpoint)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        string part = $"checkpoint '{checkpoint.Path}' part \"{StatePart}\"";
+        using var stream = checkpoint.OpenRead(StatePart);
+        using var reader = new BinaryReader(stream);
+        try
+        {
+            reader.ExpectInt32(StateVersion, $"{part} version");
+            bool onLearnedReward = reader.ReadFlag($"{part} phase flag");
+            double count = reader.ReadDouble(), mean = reader.ReadDouble(), squaredDeviations = reader.ReadDouble();
+            _entropy.SetStatistics(count, mean, squaredDeviations);
+            _onLearnedReward = onLearnedReward;
+        }
+        catch (Exception e) when (e is EndOfStreamException or ArgumentOutOfRangeException)
+        {
+            throw new InvalidDataException($"{part} is corrupt: {e.Message}", e);
+        }
+        // The bonus hook is set again at the next chunk while the run is still unsupervised.
+        Sac.BatchRewards = null;
     }
 
     // Every state stored so far is a neighbour candidate; the copy is refreshed once per chunk, as the buffer grows.

@@ -15,11 +15,11 @@ namespace Sim.Learning.Preferences;
 /// query schedule, stores every answer durably, and retrains the reward model after each round.</summary>
 /// <remarks>The trainer that owns it steps the env chain (whose <see cref="EpisodeHistoryRecorder"/> fills
 /// <see cref="History"/>) and calls <see cref="TryRunRound"/> between chunks of training.</remarks>
-public sealed class PreferenceRewardLearner : IDisposable
+public sealed partial class PreferenceRewardLearner : IDisposable
 {
     const int CorrelationSegments = 100;
     readonly PreferenceLearningOptions _options;
-    readonly QuerySchedule _schedule;
+    QuerySchedule _schedule;
     readonly ScriptedTeacher _teacher;
     readonly ScriptedTeacher _oracle;
     readonly LabelStore _store;
@@ -93,7 +93,7 @@ public sealed class PreferenceRewardLearner : IDisposable
         var pairs = _store.AddPairs(proposed, new PairProvenance(round.Index, sampler.Name));
         _teacher.LabelInto(_store, pairs);
 
-        var labels = _store.GetLabeledPairs();
+        var labels = TrainableLabels();
         metrics.Log(PreferenceMetrics.LabelsTag, _schedule.QueriesAsked, envStep);
         metrics.Log(PreferenceMetrics.RoundsTag, _schedule.RoundsTaken, envStep);
         if (!labels.Any(l => l.Label != PreferenceLabel.Skip)) return false; // e.g. a skip teacher declined every query so far

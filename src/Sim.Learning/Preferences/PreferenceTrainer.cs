@@ -41,14 +41,29 @@ public abstract class PreferenceTrainer : ITrainer
     public abstract void RunChunk(IMetricSink metrics);
 
     /// <inheritdoc/>
-    /// <remarks>Saves the RL trainer's state (a checkpoint that serves <c>sim eval</c>); the reward model is saved to the
-    /// run folder after each round and the labels are in its label store.</remarks>
-    public void Save(CheckpointContents contents) => _inner.Save(contents);
+    /// <remarks>Saves the RL trainer's parts (which alone serve <c>sim eval</c>), the preference learner's and this
+    /// trainer's own; the labels themselves are in the run's label store.</remarks>
+    public void Save(CheckpointContents contents)
+    {
+        _inner.Save(contents);
+        Learner.Save(contents);
+        SaveOwnState(contents);
+    }
 
     /// <inheritdoc/>
-    /// <exception cref="NotSupportedException">Always: the episode history and query schedule are not checkpointed yet.</exception>
-    public void Load(Checkpoint checkpoint) =>
-        throw new NotSupportedException("resuming a preference-learning run is not supported: its episode history and query schedule are not in checkpoints; start a new run (labels already given stay in labels.db)");
+    /// <remarks>A load that fails part way leaves the trainer unusable; build a new one.</remarks>
+    public void Load(Checkpoint checkpoint)
+    {
+        _inner.Load(checkpoint);
+        Learner.Load(checkpoint);
+        LoadOwnState(checkpoint);
+    }
+
+    /// <summary>Adds what the subclass keeps between chunks beyond the RL trainer and the learner; nothing by default.</summary>
+    protected virtual void SaveOwnState(CheckpointContents contents) { }
+
+    /// <summary>Restores what <see cref="SaveOwnState"/> added.</summary>
+    protected virtual void LoadOwnState(Checkpoint checkpoint) { }
 
     /// <summary>Runs a query round if one is due, counting its time as update time; returns whether the reward model changed.</summary>
     protected bool RunDueRound(IMetricSink metrics)

@@ -145,9 +145,7 @@ public sealed partial class SacTrainer
         writer.Write(_episodesSinceReport);
         writer.Write(_returnSumSinceReport);
         writer.Write(_lengthSumSinceReport);
-        Span<ulong> words = stackalloc ulong[SimRandom.StateWords];
-        _rng.GetState(words);
-        writer.WriteArray<ulong>(words);
+        writer.WriteRandom(_rng);
         using (NewDisposeScope())
         {
             writer.WriteArray<byte>(_generator.get_state().data<byte>().ToArray());
@@ -183,10 +181,7 @@ public sealed partial class SacTrainer
         long lengthSum = reader.ReadInt64();
         if (globalStep < 0 || updates < 0 || episodes < 0 || lengthSum < 0)
             throw new InvalidDataException($"{part} is corrupt: step {globalStep}, updates {updates}, episodes {episodes}, length sum {lengthSum}: expected counts >= 0");
-        Span<ulong> words = stackalloc ulong[SimRandom.StateWords];
-        reader.ReadArray(words, $"{part} host random state");
-        if ((words[0] | words[1] | words[2] | words[3]) == 0)
-            throw new InvalidDataException($"{part} is corrupt: the host random state is all zero");
+        var rng = reader.ReadRandom($"{part} host random state");
         byte[] generatorState;
         using (NewDisposeScope()) generatorState = new byte[_generator.get_state().numel()];
         reader.ReadArray<byte>(generatorState, $"{part} torch generator state");
@@ -202,7 +197,7 @@ public sealed partial class SacTrainer
         _episodesSinceReport = episodes;
         _returnSumSinceReport = returnSum;
         _lengthSumSinceReport = lengthSum;
-        _rng = SimRandom.FromState(words);
+        _rng = rng;
         using (NewDisposeScope())
         using (no_grad())
         {

@@ -1,3 +1,4 @@
+using Sim.Core.Random;
 using Sim.Rewards.Losses;
 using Sim.Rewards.Models;
 using Sim.Torch.Optimizers;
@@ -17,7 +18,7 @@ namespace Sim.Rewards.Ensembles;
 /// <para>Everything random (initial weights, bootstrap samples, shuffles, the validation split) follows from
 /// <see cref="EnsembleConfig.Seed"/>, so two ensembles built and trained alike are identical. Not thread-safe.</para>
 /// </remarks>
-public sealed class RewardEnsemble : IDisposable
+public sealed partial class RewardEnsemble : IDisposable
 {
     /// <summary>Pairs per forward pass when evaluating, which bounds the memory of evaluation on large label sets.</summary>
     public const int EvaluationChunkPairs = 1024;
@@ -31,8 +32,8 @@ public sealed class RewardEnsemble : IDisposable
 
     private readonly RewardEncoder[] _members;
     private readonly Adam[] _optimizers;
-    private readonly Random[] _memberRandoms;
-    private readonly Random _splitRandom;
+    private readonly SimRandom[] _memberRandoms;
+    private SimRandom _splitRandom;
     private readonly double[] _l2;
     private bool _disposed;
 
@@ -48,7 +49,7 @@ public sealed class RewardEnsemble : IDisposable
         int k = config.Members;
         _members = new RewardEncoder[k];
         _optimizers = new Adam[k];
-        _memberRandoms = new Random[k];
+        _memberRandoms = new SimRandom[k];
         _l2 = new double[k];
         using var generator = new Generator(config.Seed, CPU);
         for (int m = 0; m < k; m++)
@@ -60,9 +61,9 @@ public sealed class RewardEnsemble : IDisposable
             _members[m] = member;
             _l2[m] = config.Regularization == L2Regularization.None ? 0 : config.L2Coefficient;
             _optimizers[m] = new Adam(member.parameters(), lr: config.LearningRate, weightDecay: _l2[m]);
-            _memberRandoms[m] = new Random(DerivedSeed(config.Seed, (ulong)m + 1));
+            _memberRandoms[m] = new SimRandom(DerivedSeed(config.Seed, (ulong)m + 1));
         }
-        _splitRandom = new Random(DerivedSeed(config.Seed, 0));
+        _splitRandom = new SimRandom(DerivedSeed(config.Seed, 0));
     }
 
     /// <summary>How the ensemble is built and trained.</summary>
@@ -95,7 +96,7 @@ public sealed class RewardEnsemble : IDisposable
         if (adaptive)
         {
             var order = Enumerable.Range(0, n).ToArray();
-            Shuffle(order, _splitRandom);
+            Shuffle(order, ref _splitRandom);
             int validationCount = Math.Clamp((int)Math.Round(n / Math.E), 1, n - 1);
             validationIndices = order[..validationCount];
             trainIndices = order[validationCount..];
@@ -110,7 +111,7 @@ public sealed class RewardEnsemble : IDisposable
         for (int m = 0; m < MemberCount; m++)
         {
             pools[m] = Config.Sampling == MemberSampling.Bootstrap
-                ? Enumerable.Range(0, trainIndices.Length).Select(_ => trainIndices[_memberRandoms[m].Next(trainIndices.Length)]).ToArray()
+                ? Enumerable.Range(0, trainIndices.Length).Select(_ => trainIndices[_memberRandoms[m].NextInt(trainIndices.Length)]).ToArray()
                 : (int[])trainIndices.Clone();
         }
 
@@ -197,7 +198,7 @@ public sealed class RewardEnsemble : IDisposable
 
     private (double Loss, double Accuracy) TrainEpoch(int m, PreferenceDataset data, int[] pool)
     {
-        Shuffle(pool, _memberRandoms[m]);
+        Shuffle(pool, ref _memberRandoms[m]);
         var member = _members[m];
         var optimizer = _optimizers[m];
         using var totals = zeros(3, device: Device);
@@ -302,22 +303,21 @@ public sealed class RewardEnsemble : IDisposable
         return values.to_type(ScalarType.Float64).cpu().data<double>().ToArray();
     }
 
-    private static void Shuffle(int[] values, Random random)
+    private static void Shuffle(int[] values, ref SimRandom random)
     {
         for (int i = values.Length - 1; i > 0; i--)
         {
-            int j = random.Next(i + 1);
+            int j = random.NextInt(i + 1);
             (values[i], values[j]) = (values[j], values[i]);
         }
     }
 
     // SplitMix64, so that nearby seeds and member numbers give unrelated streams.
-    private static int DerivedSeed(ulong seed, ulong stream)
+    private static ulong DerivedSeed(ulong seed, ulong stream)
     {
         ulong x = seed + stream * 0x9E3779B97F4A7C15UL;
         x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9UL;
         x = (x ^ (x >> 27)) * 0x94D049BB133111EBUL;
-        x ^= x >> 31;
-        return (int)(x & 0x7FFFFFFF);
+        return x ^ (x >> 31);
     }
 }

@@ -100,6 +100,31 @@ public sealed class StateEntropyReward : IDisposable
         }
     }
 
+    /// <summary>The running statistics of the k-th neighbour distances (count, mean, sum of squared deviations), to save
+    /// with a checkpoint.</summary>
+    public (double Count, double Mean, double SquaredDeviations) GetStatistics()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        using var scope = NewDisposeScope();
+        var values = cat(new[] { _count, _mean, _m2 }).cpu().data<double>().ToArray();
+        return (values[0], values[1], values[2]);
+    }
+
+    /// <summary>Restores statistics returned by <see cref="GetStatistics"/>.</summary>
+    public void SetStatistics(double count, double mean, double squaredDeviations)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (!(count >= 0) || !double.IsFinite(count) || !double.IsFinite(mean) || !(squaredDeviations >= 0) || !double.IsFinite(squaredDeviations))
+            throw new ArgumentOutOfRangeException(nameof(count), $"statistics (count {count}, mean {mean}, squared deviations {squaredDeviations}): expected a count and squared deviations >= 0, all finite");
+        using var scope = NewDisposeScope();
+        using (no_grad())
+        {
+            _count.copy_(tensor(new[] { count }).to(Device));
+            _mean.copy_(tensor(new[] { mean }).to(Device));
+            _m2.copy_(tensor(new[] { squaredDeviations }).to(Device));
+        }
+    }
+
     /// <inheritdoc/>
     public void Dispose()
     {

@@ -375,6 +375,18 @@ public sealed class LabelStore : IDisposable
         }
     }
 
+    /// <summary>The id of the newest stored pair, or 0 when there are none; pair ids only grow, so a run can tell which
+    /// pairs were added after it saved a checkpoint.</summary>
+    public long GetLastPairId()
+    {
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            using var command = Command(null, "SELECT coalesce(max(id), 0) FROM pairs");
+            return Convert.ToInt64(command.ExecuteScalar());
+        }
+    }
+
     /// <summary>Runs SQLite's <c>PRAGMA integrity_check</c>; returns <c>ok</c> for a sound file, otherwise SQLite's findings.</summary>
     public string CheckIntegrity()
     {

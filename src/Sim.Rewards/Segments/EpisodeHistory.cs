@@ -14,7 +14,7 @@ namespace Sim.Rewards.Segments;
 /// around each <see cref="IVectorEnv.Step"/>, or per sub-env through <see cref="AddTransition"/>. Only finished episodes
 /// (and finished chunks of over-long ones) are sampled. Not thread-safe.
 /// </remarks>
-public sealed class EpisodeHistory : ISegmentSource
+public sealed partial class EpisodeHistory : ISegmentSource
 {
     sealed class Slot(int capacity, int obs, int act, int phys)
     {

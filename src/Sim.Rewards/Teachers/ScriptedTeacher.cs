@@ -1,3 +1,4 @@
+using Sim.Core;
 using Sim.Core.Random;
 using Sim.Rewards.Labels;
 using Sim.Rewards.Preferences;
@@ -87,6 +88,45 @@ public sealed class ScriptedTeacher : IPreferenceTeacher
         double delta = TeacherThresholds.Compute(epsilon, meanEpisodeReturn, meanEpisodeLength, segmentLength);
         if (SkipThreshold.HasValue) SkipThreshold = delta;
         if (EqualThreshold.HasValue) EqualThreshold = delta;
+    }
+
+    /// <summary>Writes the teacher's random stream and current thresholds, so that <see cref="LoadState"/> answers the
+    /// next queries exactly as this teacher would.</summary>
+    public void SaveState(BinaryWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.Write(LabelerId);
+        writer.WriteRandom(_random);
+        WriteThreshold(writer, SkipThreshold);
+        WriteThreshold(writer, EqualThreshold);
+    }
+
+    /// <summary>Restores what <see cref="SaveState"/> wrote from a teacher with the same labeler id.</summary>
+    /// <exception cref="InvalidDataException">When the state is another teacher's or corrupt.</exception>
+    public void LoadState(BinaryReader reader)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        reader.ExpectString(LabelerId, "teacher labeler id");
+        var random = reader.ReadRandom($"{LabelerId} random state");
+        double? skip = ReadThreshold(reader, $"{LabelerId} skip threshold");
+        double? equal = ReadThreshold(reader, $"{LabelerId} equal threshold");
+        _random = random;
+        SkipThreshold = skip;
+        EqualThreshold = equal;
+    }
+
+    static void WriteThreshold(BinaryWriter writer, double? threshold)
+    {
+        writer.Write(threshold.HasValue);
+        writer.Write(threshold ?? 0);
+    }
+
+    static double? ReadThreshold(BinaryReader reader, string what)
+    {
+        bool present = reader.ReadFlag(what);
+        double value = reader.ReadDouble();
+        if (!present) return null;
+        return double.IsFinite(value) ? value : throw new InvalidDataException($"{what} = {value}: expected a finite value");
     }
 
     /// <summary>The return the teacher prefers by: Σ γ^(H−1−t) r_t, so the last step has weight 1.</summary>

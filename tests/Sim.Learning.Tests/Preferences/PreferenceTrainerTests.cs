@@ -14,16 +14,6 @@ namespace Sim.Learning.Tests.Preferences;
 /// schedule, store every answer, retrain, relabel (SAC), and keep the true reward beside the learned one.</summary>
 public sealed class PreferenceTrainerTests
 {
-    static PreferenceLearningOptions Options(int labels) => new()
-    {
-        Labels = labels,
-        LabelsPerRound = 10,
-        SegmentLength = 10,
-        HeldOutPairs = 20,
-        EnsembleMembers = 2,
-        CandidateFactor = 2,
-    };
-
     static PreferenceRewardLearner Learner(TempDirectory scratch, IVectorEnv env, PreferenceLearningOptions options, QueryScheduleOptions schedule) =>
         new(options, schedule, "Pendulum-v1", env.NumEnvs, env.SingleObservationSpace.FlatSize, env.SingleActionSpace.FlatSize, 0,
             scratch.File("labels.db"), seed: 4, torch.CPU) { ModelPath = scratch.File("reward_model.bin") };
@@ -33,7 +23,7 @@ public sealed class PreferenceTrainerTests
     {
         using var scratch = new TempDirectory();
         var config = new PpoConfig { Seed = 4, NumEnvs = 2, NumSteps = 200, NumMinibatches = 2, UpdateEpochs = 1, TotalTimesteps = 4 * 400, TorchThreads = 1 };
-        var options = Options(labels: 20);
+        var options = SmallPreferenceRuns.Options(labels: 20);
         // Pendulum episodes last 200 steps, so two envs finish two episodes with the first 400-step rollout.
         var schedule = options.ResolveSchedule(config.TotalTimesteps, defaultFirstRound: config.BatchSize) with { Interval = 400 };
         var inner = Envs.Envs.Make("Pendulum-v1", config.NumEnvs, config.Seed, PpoEnvironment.Options(threads: 1));
@@ -79,7 +69,7 @@ public sealed class PreferenceTrainerTests
     {
         using var scratch = new TempDirectory();
         var config = new SacConfig { Seed = 4, NumEnvs = 1, HiddenSize = 16, BatchSize = 32, LearningStarts = 100, BufferSize = 2_000, TotalTimesteps = 800, TorchThreads = 1 };
-        var options = Options(labels: 10) with { UnsupervisedSteps = 300 };
+        var options = SmallPreferenceRuns.Options(labels: 10) with { UnsupervisedSteps = 300 };
         // Two 200-step episodes exist by step 400, when the random and unsupervised phases end.
         var schedule = options.ResolveSchedule(config.TotalTimesteps, config.LearningStarts + options.UnsupervisedSteps);
         Assert.Equal(400, schedule.FirstRoundStep);
@@ -116,20 +106,5 @@ public sealed class PreferenceTrainerTests
     {
         Assert.Equal(expected.Length, actual.Length);
         for (int i = 0; i < expected.Length; i++) Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-5f * (1 + Math.Abs(expected[i])), $"row {i}: {actual[i]} vs {expected[i]}");
-    }
-
-    [Fact]
-    public void Resuming_a_preference_run_is_refused_with_the_reason()
-    {
-        using var scratch = new TempDirectory();
-        var config = new PpoConfig { Seed = 4, NumEnvs = 1, NumSteps = 16, NumMinibatches = 1, UpdateEpochs = 1, TotalTimesteps = 16, TorchThreads = 1 };
-        var options = Options(labels: 10);
-        var inner = Envs.Envs.Make("Pendulum-v1", 1, config.Seed, PpoEnvironment.Options(threads: 1));
-        var learner = Learner(scratch, inner, options, options.ResolveSchedule(16, 16));
-        using var env = PpoEnvironment.Wrap(inner, config, e => PreferenceEnvironment.Wrap(e, learner));
-        using var trainer = new PreferencePpoTrainer(new PpoTrainer(env, config), learner);
-        var error = Assert.Throws<NotSupportedException>(() => trainer.Load(null!));
-        Assert.Contains("not supported", error.Message);
-        Assert.Contains("labels.db", error.Message);
     }
 }

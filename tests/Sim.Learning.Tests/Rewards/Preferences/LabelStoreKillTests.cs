@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Reflection;
 using Sim.Rewards.Labels;
 using Sim.Rewards.Preferences;
 
@@ -76,52 +75,8 @@ public class LabelStoreKillTests
 
     static Process StartWriter(string storePath, string labeler)
     {
-        string writer = FindWriter();
-        var info = new ProcessStartInfo(DotnetHost())
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add(writer);
-        info.ArgumentList.Add(storePath);
-        info.ArgumentList.Add(labeler);
+        string writer = SiblingProgram.FindDll("tests/" + WriterName, WriterName + ".dll");
+        var info = SiblingProgram.StartInfo(writer, [storePath, labeler]);
         return Process.Start(info) ?? throw new InvalidOperationException($"could not start {writer}");
-    }
-
-    /// <summary>The dotnet host that runs this test, so the child uses the same runtime.</summary>
-    static string DotnetHost()
-    {
-        string? host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
-        if (!string.IsNullOrEmpty(host) && File.Exists(host)) return host;
-        string? self = Environment.ProcessPath;
-        if (self != null && Path.GetFileNameWithoutExtension(self) == "dotnet") return self;
-        return "dotnet";
-    }
-
-    /// <summary>The writer's build output, found beside this test project's: same configuration and target framework first.</summary>
-    static string FindWriter()
-    {
-        // This assembly is at <tests>/Sim.Learning.Tests/bin/<configuration>/<tfm>/.
-        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        string tfm = output.Name;
-        string configuration = output.Parent?.Name
-            ?? typeof(LabelStoreKillTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
-        for (var dir = output; dir != null; dir = dir.Parent)
-        {
-            var project = new DirectoryInfo(Path.Combine(dir.FullName, WriterName));
-            if (!project.Exists) continue;
-            string preferred = Path.Combine(project.FullName, "bin", configuration, tfm, WriterName + ".dll");
-            if (File.Exists(preferred)) return preferred;
-            var any = project.Exists
-                ? project.EnumerateFiles(WriterName + ".dll", SearchOption.AllDirectories)
-                    .Where(f => f.Directory?.Parent?.Parent?.Name == "bin")
-                    .OrderByDescending(f => f.LastWriteTimeUtc).FirstOrDefault()
-                : null;
-            if (any != null) return any.FullName;
-        }
-        throw new FileNotFoundException(
-            $"{WriterName}.dll was not found beside {output.FullName}: expected tests/{WriterName}/bin/{configuration}/{tfm}/ "
-            + "(it is built with the test project through a project reference)");
     }
 }

@@ -1,0 +1,44 @@
+using System.Diagnostics;
+
+namespace Sim.Learning.Tests.Cli;
+
+/// <summary>Runs the built <c>sim</c> tool (src/Sim.Cli) as a child process and captures its exit code and output.</summary>
+internal static class SimCli
+{
+    const string ProjectName = "Sim.Cli";
+    const string AssemblyFile = "sim.dll";
+
+    // Generous: a safety net against a hung child on a busy machine, not a timing assertion.
+    static readonly TimeSpan Timeout = TimeSpan.FromMinutes(3);
+
+    static readonly Lazy<string> Dll = new(() => SiblingProgram.FindDll("src/" + ProjectName, AssemblyFile));
+
+    /// <summary>Runs <c>sim <paramref name="args"/></c> in <paramref name="workingDirectory"/> and waits for it to end.</summary>
+    public static CliResult Run(string workingDirectory, params string[] args)
+    {
+        var info = SiblingProgram.StartInfo(Dll.Value, args);
+        info.WorkingDirectory = workingDirectory;
+        // Plain text whatever console the tests run under.
+        info.Environment["NO_COLOR"] = "1";
+        using var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {Dll.Value}");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(Timeout))
+        {
+            try
+            {
+                process.Kill(entireProcessTree: true);
+            }
+            catch (InvalidOperationException)
+            {
+                // It exited between the timeout and the kill.
+            }
+            process.WaitForExit();
+            Assert.Fail($"`sim {string.Join(' ', args)}` was still running after {Timeout.TotalMinutes:0} minutes and was killed\n"
+                + $"--- stdout ---\n{stdout.Result}\n--- stderr ---\n{stderr.Result}");
+        }
+        // The timed wait does not wait for the redirected streams; this one does.
+        process.WaitForExit();
+        return new CliResult(args, process.ExitCode, stdout.Result, stderr.Result);
+    }
+}

@@ -1,0 +1,204 @@
+using System.Runtime.InteropServices;
+using Sim.Core;
+using Sim.Learning.Ppo;
+using Sim.Learning.Preferences;
+using Sim.Learning.Runs;
+using Sim.Learning.Sac;
+using Sim.Learning.Training;
+using Sim.Rewards.Labels;
+using Sim.Rewards.Queries;
+using TorchSharp;
+
+namespace Sim.Learning.Tests.Preferences;
+
+/// <summary>Checks that preference-learning runs resume from a checkpoint as if they had never stopped: the policy, the
+/// reward ensemble, the questions asked and the answers given all come out the same, and pairs asked after the
+/// checkpoint are kept in the label store but not trained on.</summary>
+public sealed class PreferenceResumeTests
+{
+    const string EnvId = "Pendulum-v1";
+
+    static readonly string[] ComparedTags =
+    [
+        PpoIterationMetrics.EpisodicReturnTag, PreferenceMetrics.LabelsTag, PreferenceMetrics.RoundsTag, "reward/accuracy",
+        "reward/loss", PreferenceMetrics.HeldOutAccuracyTag, PreferenceMetrics.RewardCorrelationTag,
+    ];
+
+    static PreferenceRewardLearner Learner(RunDirectory run, IVectorEnv env, PreferenceLearningOptions options, QueryScheduleOptions schedule) =>
+        new(options, schedule, EnvId, env.NumEnvs, env.SingleObservationSpace.FlatSize, env.SingleActionSpace.FlatSize, 0,
+            Path.Combine(run.Path, "labels.db"), seed: 4, torch.CPU);
+
+    // ---------------------------------------------------------------- PPO (Christiano et al.)
+
+    static readonly PpoConfig PpoRun = new() { Seed = 4, NumEnvs = 2, NumSteps = 200, NumMinibatches = 2, UpdateEpochs = 1, TotalTimesteps = 1600, TorchThreads = 1 };
+
+    static PreferencePpoTrainer BuildPpo(RunDirectory run, out IVectorEnv env)
+    {
+        // A stochastic teacher, so that its random stream has to come back too. Rounds at steps 400, 800 and 1200.
+        var options = SmallPreferenceRuns.Options(labels: 30, PreferenceTeachers.Stochastic);
+        var schedule = options.ResolveSchedule(PpoRun.TotalTimesteps, defaultFirstRound: PpoRun.BatchSize) with { Interval = 400 };
+        var inner = Envs.Envs.Make(EnvId, PpoRun.NumEnvs, PpoRun.Seed, PpoEnvironment.Options(threads: 1));
+        var learner = Learner(run, inner, options, schedule);
+        env = PpoEnvironment.Wrap(inner, PpoRun, e => PreferenceEnvironment.Wrap(e, learner));
+        return new PreferencePpoTrainer(new PpoTrainer(env, PpoRun), learner);
+    }
+
+    [Fact]
+    public void A_resumed_christiano_ppo_run_ends_equal_to_an_uninterrupted_one_and_sets_aside_pairs_asked_after_the_checkpoint()
+    {
+        using var scratch = new TempDirectory();
+        Snapshot expected;
+        var whole = RunDirectory.Create(scratch.Path, EnvId, "ppo", PpoRun.Seed, DateTimeOffset.FromUnixTimeSeconds(1000));
+        using (var trainer = BuildPpo(whole, out var env))
+        using (env)
+        {
+            new TrainingLoop(trainer, whole, checkpointEvery: 800).Run();
+            expected = Snapshot.Of(trainer, trainer.Ppo.Agent, whole);
+        }
+        Assert.Equal(30, expected.Labels.Length);
+        Assert.Equal(3, expected.Rows[PreferenceMetrics.LabelsTag].Split('\n').Length);
+
+        // The interrupted run checkpoints at step 800, goes on past the round at step 1200 and dies without saving.
+        var interrupted = RunDirectory.Create(scratch.Path, EnvId, "ppo", PpoRun.Seed, DateTimeOffset.FromUnixTimeSeconds(2000));
+        using (var cancel = new CancellationTokenSource())
+        using (var trainer = BuildPpo(interrupted, out var env))
+        using (env)
+        {
+            var loop = new TrainingLoop(trainer, interrupted, checkpointEvery: 800);
+            loop.Progress += p => { if (p.GlobalStep >= 800) cancel.Cancel(); };
+            loop.Run(cancel.Token);
+            Assert.Equal(800, loop.LastCheckpointStep);
+            var lost = new RecordingMetrics();
+            while (trainer.GlobalStep < 1200) trainer.RunChunk(lost);
+            Assert.Equal(30, trainer.Learner.LabelsUsed);
+        }
+        using (var store = LabelStore.Open(Path.Combine(interrupted.Path, "labels.db"))) Assert.Equal(30, store.GetCounts().Pairs);
+
+        using (var trainer = BuildPpo(RunDirectory.Open(interrupted.Path), out var env))
+        using (env)
+        {
+            var loop = new TrainingLoop(trainer, RunDirectory.Open(interrupted.Path), checkpointEvery: 800);
+            Assert.Equal(800, loop.Resume());
+            Assert.Equal(20, trainer.Learner.LabelsUsed);
+            Assert.True(trainer.Learner.HasTrainedModel);
+            // The 10 pairs of the lost round at step 1200 stay in the store but are not trained on.
+            Assert.Equal(10, trainer.Learner.SetAsidePairCount);
+            loop.Run();
+            Assert.Equal(PpoRun.TotalTimesteps, trainer.GlobalStep);
+            expected.AssertEqual(Snapshot.Of(trainer, trainer.Ppo.Agent, interrupted), setAsideAfter: 20, setAsideThrough: 30);
+        }
+        using (var store = LabelStore.Open(Path.Combine(interrupted.Path, "labels.db"))) Assert.Equal(40, store.GetCounts().Pairs);
+    }
+
+    // ---------------------------------------------------------------- SAC (PEBBLE)
+
+    static readonly SacConfig SacRun = new() { Seed = 4, NumEnvs = 1, HiddenSize = 16, BatchSize = 32, LearningStarts = 100, BufferSize = 2_000, TotalTimesteps = 1_000, TorchThreads = 1 };
+
+    static PebbleTrainer BuildPebble(RunDirectory run, out IVectorEnv env)
+    {
+        // Random steps to 100, the state-entropy bonus to 400, then rounds at steps 400 and 700.
+        var options = SmallPreferenceRuns.Options(labels: 20, PreferenceTeachers.Oracle) with { UnsupervisedSteps = 300 };
+        var schedule = options.ResolveSchedule(SacRun.TotalTimesteps, SacRun.LearningStarts + options.UnsupervisedSteps) with { Interval = 300 };
+        var inner = Envs.Envs.Make(EnvId, 1, SacRun.Seed, SacEnvironment.Options(threads: 1));
+        var learner = Learner(run, inner, options, schedule);
+        env = SacEnvironment.Wrap(inner, e => PreferenceEnvironment.Wrap(e, learner));
+        return new PebbleTrainer(new SacTrainer(env, SacRun) { ChunkSteps = 100 }, learner);
+    }
+
+    [Fact]
+    public void A_pebble_run_resumed_during_unsupervised_pre_training_and_again_after_the_first_round_ends_equal_to_an_uninterrupted_one()
+    {
+        using var scratch = new TempDirectory();
+        Snapshot expected;
+        float[] expectedReplayRewards;
+        var whole = RunDirectory.Create(scratch.Path, EnvId, "sac", SacRun.Seed, DateTimeOffset.FromUnixTimeSeconds(1000));
+        using (var trainer = BuildPebble(whole, out var env))
+        using (env)
+        {
+            new TrainingLoop(trainer, whole, checkpointEvery: 100).Run();
+            expected = Snapshot.Of(trainer, trainer.Sac.Agent, whole);
+            expectedReplayRewards = trainer.Sac.Replay.Rewards.ToArray();
+        }
+        Assert.Equal(20, expected.Labels.Length);
+
+        var interrupted = RunDirectory.Create(scratch.Path, EnvId, "sac", SacRun.Seed, DateTimeOffset.FromUnixTimeSeconds(2000));
+        foreach (long stopAt in new long[] { 300, 500, SacRun.TotalTimesteps })
+        {
+            using var cancel = new CancellationTokenSource();
+            using var trainer = BuildPebble(RunDirectory.Open(interrupted.Path), out var env);
+            using var _ = env;
+            var loop = new TrainingLoop(trainer, RunDirectory.Open(interrupted.Path), checkpointEvery: 100);
+            if (stopAt > 300) Assert.Equal(stopAt == 500 ? 300 : 500, loop.Resume());
+            loop.Progress += p => { if (p.GlobalStep >= stopAt) cancel.Cancel(); };
+            loop.Run(cancel.Token);
+            Assert.Equal(stopAt, trainer.GlobalStep);
+            if (stopAt == 300) Assert.False(trainer.Learner.HasTrainedModel); // stopped while the bonus drives SAC
+            if (stopAt == 500) Assert.Null(trainer.Sac.BatchRewards);         // stopped on the learned reward
+            if (stopAt < SacRun.TotalTimesteps) continue;
+            expected.AssertEqual(Snapshot.Of(trainer, trainer.Sac.Agent, interrupted));
+            Assert.Equal(expectedReplayRewards, trainer.Sac.Replay.Rewards.ToArray());
+        }
+    }
+
+    [Fact]
+    public void A_checkpoint_whose_preference_state_is_corrupt_is_refused_with_the_part_named()
+    {
+        using var scratch = new TempDirectory();
+        var run = RunDirectory.Create(scratch.Path, EnvId, "ppo", PpoRun.Seed, DateTimeOffset.FromUnixTimeSeconds(1000));
+        using (var cancel = new CancellationTokenSource())
+        using (var trainer = BuildPpo(run, out var env))
+        using (env)
+        {
+            var loop = new TrainingLoop(trainer, run, checkpointEvery: 400);
+            loop.Progress += p => { if (p.GlobalStep >= 400) cancel.Cancel(); };
+            loop.Run(cancel.Token);
+        }
+        var checkpoint = new CheckpointStore(run.CheckpointsPath).Latest()!;
+        string history = Directory.GetFiles(checkpoint.Path, "episode_history*").Single();
+        var bytes = File.ReadAllBytes(history);
+        bytes[bytes.Length / 2] ^= 0xFF;
+        File.WriteAllBytes(history, bytes);
+
+        using var resumed = BuildPpo(RunDirectory.Open(run.Path), out var resumedEnv);
+        using var __ = resumedEnv;
+        var error = Assert.Throws<InvalidDataException>(() => new TrainingLoop(resumed, RunDirectory.Open(run.Path), checkpointEvery: 400).Resume());
+        Assert.Contains("episode_history", error.Message);
+    }
+
+    /// <summary>What must match between an uninterrupted run and a resumed one.</summary>
+    sealed record Snapshot(int[][] Policy, int[][] RewardMembers, (long Pair, int Label)[] Labels, Dictionary<string, string> Rows)
+    {
+        public static Snapshot Of(PreferenceTrainer trainer, torch.nn.Module policy, RunDirectory run)
+        {
+            var labels = new List<(long, int)>();
+            using (var store = LabelStore.Open(Path.Combine(run.Path, "labels.db")))
+                foreach (var label in store.GetLabeledPairs(includeSkipped: true)) labels.Add((label.Pair.Id, (int)label.Label));
+            return new Snapshot(
+                Bits(policy),
+                trainer.Learner.Model.Ensemble.Members.SelectMany(Bits).ToArray(),
+                labels.ToArray(),
+                ComparedTags.ToDictionary(t => t, t => MetricRows(run, t)));
+        }
+
+        // Labels are compared by answer in order, leaving out the pairs (After, Through] the resumed run set aside.
+        public void AssertEqual(Snapshot actual, long setAsideAfter = 0, long setAsideThrough = 0)
+        {
+            Assert.Equal(Policy.Length, actual.Policy.Length);
+            for (int i = 0; i < Policy.Length; i++) Assert.Equal(Policy[i], actual.Policy[i]);
+            Assert.Equal(RewardMembers.Length, actual.RewardMembers.Length);
+            for (int i = 0; i < RewardMembers.Length; i++) Assert.Equal(RewardMembers[i], actual.RewardMembers[i]);
+            var kept = actual.Labels.Where(l => l.Pair <= setAsideAfter || l.Pair > setAsideThrough).ToArray();
+            Assert.Equal(Labels.Select(l => l.Label), kept.Select(l => l.Label));
+            foreach (var (tag, rows) in Rows) Assert.Equal(rows, actual.Rows[tag]);
+        }
+
+        static int[][] Bits(torch.nn.Module module) =>
+            module.parameters().Select(p => MemoryMarshal.Cast<float, int>(p.detach().cpu().data<float>().ToArray()).ToArray()).ToArray();
+
+        static string MetricRows(RunDirectory run, string tag) =>
+            string.Join("\n", File.ReadLines(run.MetricsPath).Skip(1)
+                .Select(l => l.Split(','))
+                .Where(f => f[1] == tag)
+                .Select(f => f[0] + "," + f[2]));
+    }
+}
