@@ -19,12 +19,7 @@ var parsed = root.Parse(args);
 // Malformed input (an unparsable number, an unknown option or command) is bad input too; a bare `sim` still shows the help.
 if (parsed.Errors.Count > 0 && args.Length > 0)
 {
-    foreach (var error in parsed.Errors) Console.Error.WriteLine($"sim: {error.Message}");
-    var names = new List<string>();
-    for (var result = parsed.CommandResult; result != null; result = result.Parent as System.CommandLine.Parsing.CommandResult)
-        names.Insert(0, result.Command.Name);
-    names[0] = "sim";
-    Console.Error.WriteLine($"see `{string.Join(' ', names)} --help`");
+    foreach (string line in Sim.Cli.ParseErrorMessages.Describe(parsed)) Console.Error.WriteLine(line);
     return 2;
 }
 try

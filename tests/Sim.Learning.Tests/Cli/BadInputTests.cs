@@ -80,7 +80,22 @@ public sealed class BadInputTests
     public void An_unknown_command_is_bad_input_naming_it()
     {
         using var cwd = new TempDirectory();
-        SimCli.Run(cwd.Path, "trian").AssertBadInput("trian");
+        var result = SimCli.Run(cwd.Path, "trian");
+        result.AssertBadInput("trian");
+        // The unknown word comes first, not the parser's restatement that no command was given.
+        Assert.StartsWith("sim: Unrecognized command or argument 'trian'", result.Stderr);
+        Assert.DoesNotContain("Required command", result.Stderr);
+    }
+
+    [Theory]
+    [InlineData("--num-envs", "x", "an integer")]
+    [InlineData("--steps", "1e3x", "a number")]
+    public void An_unparsable_value_says_what_kind_of_value_was_expected_in_words(string option, string value, string expected)
+    {
+        using var cwd = new TempDirectory();
+        var result = SimCli.Run(cwd.Path, "train", option, value);
+        result.AssertBadInput($"'{value}'", option, $"expected {expected}", "see `sim train --help`");
+        Assert.DoesNotContain("System.", result.Stderr);
     }
 
     static void AssertNoRunFolder(string workingDirectory)
