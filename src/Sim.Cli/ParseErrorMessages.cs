@@ -31,7 +31,8 @@ public static partial class ParseErrorMessages
 
     static string Readable(string message) => ClrType().Replace(message, m => m.Groups["name"].Value switch
     {
-        "Int32" or "Int64" or "UInt64" => "an integer",
+        "Int32" or "Int64" => "an integer",
+        "UInt64" => "a non-negative integer",
         "Double" or "Single" => "a number",
         "Boolean" => "true or false",
         _ => m.Groups["name"].Value,

@@ -29,6 +29,14 @@ try
 // Bad input (options, files, ids, configs) ends with its message alone, not a stack trace; anything else is a bug and keeps its trace.
 catch (Exception e) when (e is ArgumentException or KeyNotFoundException or InvalidDataException or IOException or NotSupportedException)
 {
-    Console.Error.WriteLine($"sim: {e.Message}");
+    Console.Error.WriteLine($"sim: {BadInputMessage(e)}");
     return 2;
+}
+
+// Our messages already name the value; .NET appends " (Parameter 'X')" and "Actual value was V." to argument errors.
+static string BadInputMessage(Exception e)
+{
+    if (e is not ArgumentException { ParamName: string name } argument) return e.Message;
+    int suffix = argument.Message.IndexOf($" (Parameter '{name}')", StringComparison.Ordinal);
+    return suffix > 0 ? argument.Message[..suffix] : argument.Message;
 }

@@ -41,19 +41,27 @@ public static class TrainCommand
         var segmentLength = new Option<int>("--segment-length") { Description = "Steps per queried segment", DefaultValueFactory = _ => 50 };
         var labelsPerRound = new Option<int?>("--labels-per-round") { Description = "Queries per round (default: a tenth of --labels)" };
         var roundEvery = new Option<double?>("--round-every") { Description = "Env steps between query rounds (default: the rounds spread over the first half of the run)" };
+        var set = new Option<string[]>("--set")
+        {
+            Description = "Override a hyperparameter, e.g. --set learning_rate=1e-3 --set ent_coef=0.01 (snake_case names of the run's config.json, or CleanRL's)",
+            AllowMultipleArgumentsPerToken = false,
+        };
         var unsupervised = new Option<double>("--unsupervised-steps") { Description = "SAC: steps of state-entropy pre-training before the first query round", DefaultValueFactory = _ => 9_000 };
         var command = new Command("train", "Train an agent; writes runs/<env>__<algo>__<seed>__<time>/ with config, metrics.csv, TensorBoard events, checkpoints and curve.png")
         {
-            env, algo, numEnvs, steps, seed, device, threads, torchThreads, runs, resume, checkpointEvery, hparams,
+            env, algo, numEnvs, steps, seed, device, threads, torchThreads, runs, resume, checkpointEvery, hparams, set,
             reward, teacher, labels, sampler, segmentLength, labelsPerRound, roundEvery, unsupervised,
         };
         command.SetAction(parse =>
         {
             var resumeDir = parse.GetValue(resume);
+            var overrides = parse.GetValue(set) ?? [];
+            if (resumeDir != null && overrides.Length > 0)
+                throw new ArgumentException($"--set {string.Join(" --set ", overrides)} with --resume: a resumed run keeps the hyperparameters in its config.json");
             // On resume the run's config.json decides everything, except a --steps given explicitly, which extends the budget.
             if (resumeDir != null) return Resume(resumeDir, parse.GetResult(steps) is { Implicit: false } ? parse.GetValue(steps) : null);
             var settings = NewSettings(parse.GetValue(env)!, parse.GetValue(algo)!, parse.GetValue(numEnvs), parse.GetValue(steps),
-                parse.GetValue(seed), parse.GetValue(device)!, parse.GetValue(threads), parse.GetValue(torchThreads), parse.GetValue(checkpointEvery), parse.GetValue(hparams)!);
+                parse.GetValue(seed), parse.GetValue(device)!, parse.GetValue(threads), parse.GetValue(torchThreads), parse.GetValue(checkpointEvery), parse.GetValue(hparams)!, overrides);
             settings = WithReward(settings, parse.GetValue(reward)!, parse.GetValue(teacher)!, parse.GetValue(labels), parse.GetValue(sampler)!,
                 parse.GetValue(segmentLength), parse.GetValue(labelsPerRound), parse.GetValue(roundEvery), parse.GetValue(unsupervised));
             var run = RunDirectory.Create(parse.GetValue(runs)!.FullName, settings.Env, settings.Algorithm, Seed(settings), DateTimeOffset.UtcNow);
@@ -64,7 +72,7 @@ public static class TrainCommand
     }
 
     static TrainSettings NewSettings(string envId, string algo, int? numEnvs, double steps, ulong seed, string device,
-        int threads, int torchThreads, double checkpointEvery, string hparams)
+        int threads, int torchThreads, double checkpointEvery, string hparams, IReadOnlyList<string> overrides)
     {
         if (!Algorithms.Contains(algo)) throw new ArgumentException($"--algo '{algo}': expected one of {string.Join(", ", Algorithms)}");
         if (!(steps >= 1) || steps > long.MaxValue) throw new ArgumentException($"--steps = {steps}: expected a positive number of env steps");
@@ -88,6 +96,8 @@ public static class TrainCommand
                 throw new ArgumentException($"--algo sac on {envId}: its action space is {probe.SingleActionSpace}, but SAC needs a continuous Box; use --algo ppo");
             var sac = new SacConfig { Seed = seed, Device = device, TorchThreads = torchThreads, TotalTimesteps = (long)steps };
             if (numEnvs is int envs) sac = sac with { NumEnvs = envs };
+            sac = HyperparameterOverrides.Apply(sac, overrides);
+            CheckDevice(sac.Device, "--set device");
             sac.Validate();
             return settings with { Sac = sac };
         }
@@ -100,6 +110,8 @@ public static class TrainCommand
             TotalTimesteps = (long)steps,
         };
         if (numEnvs is int n) ppo = ppo with { NumEnvs = n };
+        ppo = HyperparameterOverrides.Apply(ppo, overrides);
+        CheckDevice(ppo.Device, "--set device");
         ppo.Validate();
         return settings with { Ppo = ppo };
     }

@@ -3,7 +3,8 @@ using Sim.Core.Random;
 
 namespace Sim.Core;
 
-/// <summary>Length-checked reading and writing of state arrays and configuration checks, for <see cref="IStatefulEnv"/> implementations.</summary>
+/// <summary>Length-checked reading and writing of state arrays, random streams and configuration checks, for saved state
+/// such as <see cref="IStatefulEnv"/> snapshots and checkpoint parts.</summary>
 /// <remarks>
 /// Arrays are written as an int32 count and their raw little-endian bytes, and read back into arrays that already
 /// exist, so a count that differs is caught with the name of what was being read instead of shifting everything after it.

@@ -75,21 +75,23 @@ public sealed class PebbleTrainer : PreferenceTrainer
     protected override void LoadOwnState(Checkpoint checkpoint)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
-        string part = $"checkpoint '{checkpoint.Path}' part \"{StatePart}\"";
-        using var stream = checkpoint.OpenRead(StatePart);
-        using var reader = new BinaryReader(stream);
-        try
+        if (!checkpoint.Contains(StatePart))
+            throw new InvalidDataException($"checkpoint '{checkpoint.Path}' has no part \"{StatePart}\": it was not written by a PEBBLE run");
+        checkpoint.ReadBinary(StatePart, reader =>
         {
-            reader.ExpectInt32(StateVersion, $"{part} version");
-            bool onLearnedReward = reader.ReadFlag($"{part} phase flag");
+            reader.ExpectInt32(StateVersion, "PEBBLE state version");
+            bool onLearnedReward = reader.ReadFlag("phase flag");
             double count = reader.ReadDouble(), mean = reader.ReadDouble(), squaredDeviations = reader.ReadDouble();
-            _entropy.SetStatistics(count, mean, squaredDeviations);
+            try
+            {
+                _entropy.SetStatistics(count, mean, squaredDeviations);
+            }
+            catch (ArgumentOutOfRangeException e)
+            {
+                throw new InvalidDataException($"the state-entropy statistics are corrupt: {e.Message}", e);
+            }
             _onLearnedReward = onLearnedReward;
-        }
-        catch (Exception e) when (e is EndOfStreamException or ArgumentOutOfRangeException)
-        {
-            throw new InvalidDataException($"{part} is corrupt: {e.Message}", e);
-        }
+        });
         // The bonus hook is set again at the next chunk while the run is still unsupervised.
         Sac.BatchRewards = null;
     }

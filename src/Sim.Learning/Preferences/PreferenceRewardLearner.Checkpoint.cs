@@ -44,47 +44,38 @@ public sealed partial class PreferenceRewardLearner
         contents.AddStream(StatePart, WriteState);
     }
 
-    /// <summary>Restores the parts <see cref="Save"/> added, into a learner built with the same options.</summary>
-    /// <exception cref="InvalidDataException">When a part is missing, corrupt or from a learner built otherwise.</exception>
+    /// <summary>Restores the parts <see cref="Save"/> added, into a learner built with the same options. The query
+    /// schedule is the saved one (a longer or shorter budget of env steps does not re-space the remaining rounds), and the
+    /// model file at <see cref="ModelPath"/> is rewritten to match the checkpoint.</summary>
+    /// <exception cref="InvalidDataException">When a part is missing, corrupt or from a learner built otherwise. A load
+    /// that fails part way leaves the learner unusable.</exception>
     public void Load(Checkpoint checkpoint)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
         var ensemble = Model.Ensemble;
+        string[] parts = [StatePart, HistoryPart, MemberPartPrefix + (ensemble.MemberCount - 1), OptimizerPartPrefix + (ensemble.MemberCount - 1)];
+        if (parts.FirstOrDefault(p => !checkpoint.Contains(p)) is string missing)
+            throw new InvalidDataException(
+                $"checkpoint '{checkpoint.Path}' has no part \"{missing}\": it was not written by a preference run with {ensemble.MemberCount} reward members, "
+                + "or by a build before preference runs could resume; start a new run");
+        if (checkpoint.Contains(MemberPartPrefix + ensemble.MemberCount))
+            throw new InvalidDataException($"checkpoint '{checkpoint.Path}' holds more than {ensemble.MemberCount} reward model members: it was saved with another ensemble size");
         for (int m = 0; m < ensemble.MemberCount; m++)
         {
             checkpoint.LoadModule(MemberPartPrefix + m, ensemble.Members[m]);
             checkpoint.LoadOptimizer(OptimizerPartPrefix + m, ensemble.Optimizers[m]);
         }
-        if (checkpoint.Contains(MemberPartPrefix + ensemble.MemberCount))
-            throw new InvalidDataException($"checkpoint '{checkpoint.Path}' holds more than {ensemble.MemberCount} reward model members: it was saved with another ensemble size");
-        ReadPart(checkpoint, HistoryPart, reader => History.Load(reader));
-        ReadPart(checkpoint, StatePart, reader => ReadState(reader, checkpoint.Path));
-    }
-
-    static void ReadPart(Checkpoint checkpoint, string part, Action<BinaryReader> read)
-    {
-        using var stream = checkpoint.OpenRead(part);
-        using var reader = new BinaryReader(stream);
-        try
-        {
-            read(reader);
-        }
-        catch (EndOfStreamException e)
-        {
-            throw new InvalidDataException($"checkpoint '{checkpoint.Path}' part \"{part}\" ends early: {e.Message}", e);
-        }
-        catch (InvalidDataException e)
-        {
-            throw new InvalidDataException($"checkpoint '{checkpoint.Path}' part \"{part}\": {e.Message}", e);
-        }
-        if (stream.Position != stream.Length)
-            throw new InvalidDataException($"checkpoint '{checkpoint.Path}' part \"{part}\" has {stream.Length - stream.Position} bytes left over: it was written by another build");
+        checkpoint.ReadBinary(HistoryPart, History.Load);
+        checkpoint.ReadBinary(StatePart, reader => ReadState(reader, checkpoint.Path));
+        // The file may hold a model trained after this checkpoint (on pairs now set aside): make it this one.
+        if (HasTrainedModel && ModelPath is not null) Model.Save(ModelPath);
     }
 
     void WriteState(Stream stream)
     {
         using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
         writer.Write(StateVersion);
+        WriteSchedule(writer, _schedule.Options);
         writer.Write(_schedule.RoundsTaken);
         writer.Write(HasTrainedModel);
         writer.WriteRandom(_rng);
@@ -106,15 +97,16 @@ public sealed partial class PreferenceRewardLearner
     void ReadState(BinaryReader reader, string checkpointPath)
     {
         reader.ExpectInt32(StateVersion, "preference learner state version");
+        var options = ReadSchedule(reader);
         int rounds = reader.ReadInt32();
         QuerySchedule schedule;
         try
         {
-            schedule = QuerySchedule.Resume(_schedule.Options, rounds);
+            schedule = QuerySchedule.Resume(options, rounds);
         }
         catch (ArgumentOutOfRangeException e)
         {
-            throw new InvalidDataException($"the saved schedule does not fit this run's: {e.Message}", e);
+            throw new InvalidDataException($"the saved query schedule is corrupt: {e.Message}", e);
         }
         bool trained = reader.ReadFlag("trained flag");
         var rng = reader.ReadRandom("preference learner random state");
@@ -136,7 +128,13 @@ public sealed partial class PreferenceRewardLearner
         if (lastPairId < 0 || ranges < 0 || ranges > 1_000_000)
             throw new InvalidDataException($"the saved label positions are corrupt: last pair {lastPairId}, {ranges} ranges set aside");
         var setAside = new List<(long, long)>(ranges);
-        for (int i = 0; i < ranges; i++) setAside.Add((reader.ReadInt64(), reader.ReadInt64()));
+        for (int i = 0; i < ranges; i++)
+        {
+            long after = reader.ReadInt64(), through = reader.ReadInt64();
+            if (after < 0 || through <= after || through > lastPairId)
+                throw new InvalidDataException($"set-aside pairs ({after}, {through}] are corrupt: expected 0 <= after < through <= {lastPairId}, the newest pair at the save");
+            setAside.Add((after, through));
+        }
 
         long newest = _store.GetLastPairId();
         if (newest < lastPairId)
@@ -148,6 +146,32 @@ public sealed partial class PreferenceRewardLearner
         _rng = rng;
         _setAside.Clear();
         _setAside.AddRange(setAside);
+    }
+
+    static void WriteSchedule(BinaryWriter writer, QueryScheduleOptions options)
+    {
+        writer.Write(options.TotalBudget);
+        writer.Write(options.FirstRoundStep);
+        writer.Write(options.FirstRoundSize ?? 0);
+        writer.Write(options.BatchSize);
+        writer.Write(options.Interval);
+        writer.Write((int)options.Selection);
+    }
+
+    static QueryScheduleOptions ReadSchedule(BinaryReader reader)
+    {
+        int budget = reader.ReadInt32();
+        long first = reader.ReadInt64();
+        int firstSize = reader.ReadInt32();
+        return new QueryScheduleOptions
+        {
+            TotalBudget = budget,
+            FirstRoundStep = first,
+            FirstRoundSize = firstSize == 0 ? null : firstSize,
+            BatchSize = reader.ReadInt32(),
+            Interval = reader.ReadInt64(),
+            Selection = (QuerySelection)reader.ReadInt32(),
+        };
     }
 
     // Every stored label except those of pairs set aside by a resume.

@@ -51,11 +51,12 @@ public abstract class PreferenceTrainer : ITrainer
     }
 
     /// <inheritdoc/>
-    /// <remarks>A load that fails part way leaves the trainer unusable; build a new one.</remarks>
+    /// <remarks>The learner goes first, so that a checkpoint of a run without preferences is refused for that reason
+    /// rather than for its env chain. A load that fails part way leaves the trainer unusable; build a new one.</remarks>
     public void Load(Checkpoint checkpoint)
     {
-        _inner.Load(checkpoint);
         Learner.Load(checkpoint);
+        _inner.Load(checkpoint);
         LoadOwnState(checkpoint);
     }
 

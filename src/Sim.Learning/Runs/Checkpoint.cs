@@ -173,6 +173,30 @@ public sealed class Checkpoint
         return new FileStream(FileOf(part), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
     }
 
+    /// <summary>Reads the stream part <paramref name="name"/> (written by <see cref="CheckpointContents.AddStream"/>) with
+    /// <paramref name="read"/>, which must consume it exactly; a part that ends early, has bytes left over, or that
+    /// <paramref name="read"/> finds invalid raises an <see cref="InvalidDataException"/> naming the checkpoint and part.</summary>
+    public void ReadBinary(string name, Action<BinaryReader> read)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        using var stream = OpenRead(name);
+        using var reader = new BinaryReader(stream);
+        try
+        {
+            read(reader);
+        }
+        catch (EndOfStreamException e)
+        {
+            throw new InvalidDataException($"{Describe(name)} ends early: it was written by another build or configuration", e);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException($"{Describe(name)}: {e.Message}", e);
+        }
+        if (stream.Position != stream.Length)
+            throw new InvalidDataException($"{Describe(name)} has {stream.Length - stream.Position} bytes left after loading: it was written by another build");
+    }
+
     /// <inheritdoc/>
     public override string ToString() => Path;
 

@@ -40,8 +40,8 @@ public sealed partial class EpisodeHistory
     }
 
     /// <summary>Replaces everything recorded with what <see cref="Save"/> wrote from a history with the same options.</summary>
-    /// <exception cref="InvalidDataException">When the state was written with other sizes, or is corrupt or cut short;
-    /// the history is then left empty.</exception>
+    /// <exception cref="InvalidDataException">When the state was written with other sizes, or is corrupt or cut short.
+    /// Whatever fails, the history is left empty and usable.</exception>
     public void Load(BinaryReader reader)
     {
         ArgumentNullException.ThrowIfNull(reader);
@@ -51,10 +51,15 @@ public sealed partial class EpisodeHistory
         {
             ReadState(reader, new Stack<Slot>(slots));
         }
-        catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
+        catch (EndOfStreamException e)
         {
             Reset(slots);
-            throw e as InvalidDataException ?? new InvalidDataException($"episode history state ends early: {e.Message}", e);
+            throw new InvalidDataException($"episode history state ends early: {e.Message}", e);
+        }
+        catch
+        {
+            Reset(slots);
+            throw;
         }
     }
 

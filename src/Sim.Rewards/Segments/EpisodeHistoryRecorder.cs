@@ -34,7 +34,7 @@ public sealed class EpisodeHistoryRecorder : VectorEnvWrapper
     }
 
     // The recorder itself holds nothing between steps. The history it fills belongs to the preference learner, which
-    // is not checkpointed (preference runs cannot be resumed), so an env-chain snapshot covers everything else.
+    // saves it in a checkpoint part of its own.
     /// <inheritdoc/>
     protected override void SaveWrapperState(BinaryWriter writer) { }
 

@@ -34,11 +34,14 @@ public sealed class BadInputTests
     }
 
     [Fact]
-    public void Train_on_cuda_without_cuda_is_bad_input_naming_the_device()
+    public void Train_on_cuda_is_bad_input_naming_the_device_where_cuda_is_missing_and_trains_where_it_exists()
     {
-        // Only meaningful where this process cannot use CUDA (the default CPU build); elsewhere cuda is valid input.
-        if (torch.cuda.is_available()) return;
         using var cwd = new TempDirectory();
+        if (torch.cuda.is_available())
+        {
+            SimCli.Run(cwd.Path, "train", "--device", "cuda", "--steps", "512", "--num-envs", "2", "--runs", "runs").AssertSucceeded();
+            return;
+        }
         var result = SimCli.Run(cwd.Path, "train", "--device", "cuda", "--steps", "4096", "--runs", "runs");
         result.AssertBadInput("--device 'cuda'", "CUDA is not available");
         AssertNoRunFolder(cwd.Path);

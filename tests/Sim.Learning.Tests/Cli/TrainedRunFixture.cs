@@ -20,7 +20,7 @@ public sealed class TrainedRunFixture : IDisposable
 
     readonly TempDirectory _root = new();
 
-    /// <summary>Trains, copies the folder, then resumes; failures are left for the tests to report.</summary>
+    /// <summary>Trains, copies the folder, then resumes; if the first run fails, throws with its output, so every test using the fixture reports it.</summary>
     public TrainedRunFixture()
     {
         First = SimCli.Run(_root.Path, "train", "--env", "CartPole-v1", "--algo", "ppo", "--steps", FirstSteps.ToString(),

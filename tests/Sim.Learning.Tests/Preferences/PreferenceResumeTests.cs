@@ -26,16 +26,16 @@ public sealed class PreferenceResumeTests
 
     static PreferenceRewardLearner Learner(RunDirectory run, IVectorEnv env, PreferenceLearningOptions options, QueryScheduleOptions schedule) =>
         new(options, schedule, EnvId, env.NumEnvs, env.SingleObservationSpace.FlatSize, env.SingleActionSpace.FlatSize, 0,
-            Path.Combine(run.Path, "labels.db"), seed: 4, torch.CPU);
+            Path.Combine(run.Path, "labels.db"), seed: 4, torch.CPU) { ModelPath = Path.Combine(run.Path, "reward_model.bin") };
 
     // ---------------------------------------------------------------- PPO (Christiano et al.)
 
     static readonly PpoConfig PpoRun = new() { Seed = 4, NumEnvs = 2, NumSteps = 200, NumMinibatches = 2, UpdateEpochs = 1, TotalTimesteps = 1600, TorchThreads = 1 };
 
-    static PreferencePpoTrainer BuildPpo(RunDirectory run, out IVectorEnv env)
+    static PreferencePpoTrainer BuildPpo(RunDirectory run, out IVectorEnv env, int recentEpisodes = 100)
     {
         // A stochastic teacher, so that its random stream has to come back too. Rounds at steps 400, 800 and 1200.
-        var options = SmallPreferenceRuns.Options(labels: 30, PreferenceTeachers.Stochastic);
+        var options = SmallPreferenceRuns.Options(labels: 30, PreferenceTeachers.Stochastic) with { RecentEpisodes = recentEpisodes };
         var schedule = options.ResolveSchedule(PpoRun.TotalTimesteps, defaultFirstRound: PpoRun.BatchSize) with { Interval = 400 };
         var inner = Envs.Envs.Make(EnvId, PpoRun.NumEnvs, PpoRun.Seed, PpoEnvironment.Options(threads: 1));
         var learner = Learner(run, inner, options, schedule);
@@ -83,11 +83,34 @@ public sealed class PreferenceResumeTests
             Assert.True(trainer.Learner.HasTrainedModel);
             // The 10 pairs of the lost round at step 1200 stay in the store but are not trained on.
             Assert.Equal(10, trainer.Learner.SetAsidePairCount);
+            // The model file, written by the lost round, is the checkpoint's model again.
+            AssertScoresAlike(trainer.Learner.Model, Path.Combine(interrupted.Path, "reward_model.bin"));
             loop.Run();
             Assert.Equal(PpoRun.TotalTimesteps, trainer.GlobalStep);
             expected.AssertEqual(Snapshot.Of(trainer, trainer.Ppo.Agent, interrupted), setAsideAfter: 20, setAsideThrough: 30);
         }
         using (var store = LabelStore.Open(Path.Combine(interrupted.Path, "labels.db"))) Assert.Equal(40, store.GetCounts().Pairs);
+
+        // The set-aside pairs stay set aside through the checkpoints the resumed run wrote.
+        using (var trainer = BuildPpo(RunDirectory.Open(interrupted.Path), out var env))
+        using (env)
+        {
+            Assert.Equal(PpoRun.TotalTimesteps, new TrainingLoop(trainer, RunDirectory.Open(interrupted.Path), checkpointEvery: 800).Resume());
+            Assert.Equal(10, trainer.Learner.SetAsidePairCount);
+            Assert.Equal(30, trainer.Learner.LabelsUsed);
+        }
+    }
+
+    static void AssertScoresAlike(Sim.Rewards.Models.RobotRewardModel model, string path)
+    {
+        using var saved = Sim.Rewards.Models.RobotRewardModel.Load(path);
+        float[] observations = [1f, 0f, 0.5f, 0f, 1f, -0.5f, -1f, 0f, 8f];
+        float[] actions = [0.3f, -1f, 2f];
+        var fromMemory = new float[3];
+        var fromFile = new float[3];
+        model.Rewards(observations, actions, fromMemory);
+        saved.Rewards(observations, actions, fromFile);
+        Assert.Equal(fromMemory, fromFile);
     }
 
     // ---------------------------------------------------------------- SAC (PEBBLE)
@@ -141,7 +164,7 @@ public sealed class PreferenceResumeTests
     }
 
     [Fact]
-    public void A_checkpoint_whose_preference_state_is_corrupt_is_refused_with_the_part_named()
+    public void A_checkpoint_from_a_run_built_otherwise_is_refused_naming_the_part_and_the_mismatch()
     {
         using var scratch = new TempDirectory();
         var run = RunDirectory.Create(scratch.Path, EnvId, "ppo", PpoRun.Seed, DateTimeOffset.FromUnixTimeSeconds(1000));
@@ -153,16 +176,29 @@ public sealed class PreferenceResumeTests
             loop.Progress += p => { if (p.GlobalStep >= 400) cancel.Cancel(); };
             loop.Run(cancel.Token);
         }
-        var checkpoint = new CheckpointStore(run.CheckpointsPath).Latest()!;
-        string history = Directory.GetFiles(checkpoint.Path, "episode_history*").Single();
-        var bytes = File.ReadAllBytes(history);
-        bytes[bytes.Length / 2] ^= 0xFF;
-        File.WriteAllBytes(history, bytes);
-
-        using var resumed = BuildPpo(RunDirectory.Open(run.Path), out var resumedEnv);
-        using var __ = resumedEnv;
+        // Same PPO, but a history that keeps another number of episodes.
+        using var resumed = BuildPpo(RunDirectory.Open(run.Path), out var resumedEnv, recentEpisodes: 50);
+        using var _ = resumedEnv;
         var error = Assert.Throws<InvalidDataException>(() => new TrainingLoop(resumed, RunDirectory.Open(run.Path), checkpointEvery: 400).Resume());
-        Assert.Contains("episode_history", error.Message);
+        Assert.Contains("\"episode_history\"", error.Message);
+        Assert.Contains("episodes kept: the state has 100, expected 50", error.Message);
+    }
+
+    [Fact]
+    public void A_checkpoint_of_a_run_on_the_env_reward_cannot_resume_a_preference_run_and_says_why()
+    {
+        using var scratch = new TempDirectory();
+        var run = RunDirectory.Create(scratch.Path, EnvId, "ppo", PpoRun.Seed, DateTimeOffset.FromUnixTimeSeconds(1000));
+        var config = PpoRun with { TotalTimesteps = 400 };
+        using (var env = PpoEnvironment.Wrap(Envs.Envs.Make(EnvId, config.NumEnvs, config.Seed, PpoEnvironment.Options(threads: 1)), config))
+        using (var plain = new PpoTrainer(env, config))
+            new TrainingLoop(plain, run, checkpointEvery: 400).Run();
+
+        using var trainer = BuildPpo(RunDirectory.Open(run.Path), out var preferenceEnv);
+        using var _ = preferenceEnv;
+        var error = Assert.Throws<InvalidDataException>(() => new TrainingLoop(trainer, RunDirectory.Open(run.Path), checkpointEvery: 400).Resume());
+        Assert.Contains("has no part", error.Message);
+        Assert.Contains("start a new run", error.Message);
     }
 
     /// <summary>What must match between an uninterrupted run and a resumed one.</summary>

@@ -255,6 +255,17 @@ public class EpisodeHistoryTests
         Assert.Equal(fromOriginal, fromCopy);
         // The window [500, 600] exists only if env 1's row in progress at the save (observation 500) came back.
         Assert.Contains(fromCopy, d => d.Contains(":500,600|", StringComparison.Ordinal));
+
+        // Saving what was loaded gives the same bytes, loading twice into one history is as loading once, and after more
+        // episodes than the history has slots, both still agree (no slot was lost or shared by the loads).
+        var state = Saved(copy);
+        Assert.Equal(Saved(original), state);
+        LoadInto(copy, state);
+        LoadInto(copy, state);
+        Assert.Equal(state, Saved(copy));
+        for (int episode = 0; episode < 8; episode++)
+            foreach (var history in new[] { original, copy }) Feed(history, episode % 2, 3 + episode % 2, 1000 + 10 * episode);
+        Assert.Equal(Saved(original), Saved(copy));
     }
 
     [Fact]
