@@ -89,6 +89,21 @@ public sealed class ClipTests : IDisposable
     }
 
     [Fact]
+    public void A_fast_clip_is_a_separate_file_from_the_full_quality_clip_of_the_same_segment()
+    {
+        var (t, _) = Rollouts.Record("Hopper-v1", 20, seed: 3);
+        using var clips = new ClipRenderer(_folder);
+        var full = clips.Render(new ClipRequest(t, 2, 8, new ClipSettings(Width: 64, Height: 48)));
+        var fast = clips.Render(new ClipRequest(t, 2, 8, new ClipSettings(Width: 64, Height: 48, Quality: Sim.Viewer.Rendering.RenderQuality.Fast)));
+        Assert.True(full.Rendered);
+        Assert.True(fast.Rendered);
+        Assert.NotEqual(full.Key, fast.Key);
+        Assert.Equal((8, 64, 48, "h264"), Probe(fast.VideoPath));
+        Assert.NotEqual(File.ReadAllBytes(full.PosterPath), File.ReadAllBytes(fast.PosterPath));
+        Assert.False(clips.Render(new ClipRequest(t, 2, 8, new ClipSettings(Width: 64, Height: 48, Quality: Sim.Viewer.Rendering.RenderQuality.Fast))).Rendered);
+    }
+
+    [Fact]
     public void Clips_render_in_parallel_on_two_threads()
     {
         var (hopper, _) = Rollouts.Record("Hopper-v1", 12, seed: 1);

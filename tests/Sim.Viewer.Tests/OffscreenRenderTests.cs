@@ -1,5 +1,6 @@
 using Sim.Core.Trajectories;
 using Sim.Viewer.Gl;
+using Sim.Viewer.Native;
 using Sim.Viewer.Replay;
 using Sim.Viewer.Rendering;
 
@@ -30,6 +31,34 @@ public class OffscreenRenderTests(XvfbDisplay display)
         // hopper.xml: body material rgba 0.8 0.6 0.4 (red > green > blue); floor checker 0.8 0.9 0.8 / 0.55 0.65 0.55 (green highest).
         double body = Frames.Fraction(rgb, (r, g, b) => r > g + 10 && g > b + 10);
         double floor = Frames.Fraction(rgb, (r, g, b) => g > r + 5 && g > b + 5);
+        Assert.True(body > 0.005, $"only {body:P2} of pixels have the body's colour");
+        Assert.True(floor > 0.05, $"only {floor:P2} of pixels have the floor's colour");
+    }
+
+    [Fact]
+    public void Fast_quality_drops_multisampling_shadows_and_reflections_for_its_renderer_only_and_still_draws_the_scene()
+    {
+        var (t, _) = Rollouts.Record("Hopper-v1", 5);
+        using var scene = TrajectoryScene.ForEnv("Hopper-v1");
+        int modelSamples = MjModelVisual.QualityOffSamples(scene.Model);
+        Assert.True(modelSamples > 0, "MuJoCo's default offscreen buffer is multisampled");
+        using var full = MjRenderer.CreateOffscreen(scene.Model, W, H);
+        using var fast = new MjRenderer(scene.Model, GlContext.CreateOffscreen(), ownsContext: true, W, H, quality: RenderQuality.Fast);
+        using var fullAgain = MjRenderer.CreateOffscreen(scene.Model, W, H);
+
+        Assert.Equal(modelSamples, full.RenderContext.offSamples);
+        Assert.Equal(0, fast.RenderContext.offSamples);
+        Assert.Equal(modelSamples, fullAgain.RenderContext.offSamples); // the model's setting was put back
+        Assert.Equal(modelSamples, MjModelVisual.QualityOffSamples(scene.Model));
+        // mjtRndFlag: shadow is flag 0, reflection flag 2; MuJoCo turns both on in a new scene.
+        Assert.Equal((1, 1), (full.Scene.flags[0], full.Scene.flags[2]));
+        Assert.Equal((0, 0), (fast.Scene.flags[0], fast.Scene.flags[2]));
+
+        var fullFrame = RenderFrame(scene, full, t, 0);
+        var fastFrame = RenderFrame(scene, fast, t, 0);
+        Assert.NotEqual(fullFrame, fastFrame);
+        double body = Frames.Fraction(fastFrame, (r, g, b) => r > g + 10 && g > b + 10);
+        double floor = Frames.Fraction(fastFrame, (r, g, b) => g > r + 5 && g > b + 5);
         Assert.True(body > 0.005, $"only {body:P2} of pixels have the body's colour");
         Assert.True(floor > 0.05, $"only {floor:P2} of pixels have the floor's colour");
     }

@@ -9,6 +9,7 @@ using Sim.Rewards.Preferences;
 using Sim.Rewards.Segments;
 using Sim.Viewer.ClassicControl;
 using Sim.Viewer.Clips;
+using Sim.Viewer.Rendering;
 using Sim.Viewer.Gl;
 using Sim.Viewer.Replay;
 
@@ -39,18 +40,19 @@ public static class ClipsCommand
         var overlay = new Option<bool?>("--overlay") { Description = "Draw the step and return: true or false (default: true for trajectory files, false for --labels, where the true return would give the answer away)" };
         var format = new Option<ClipFormat>("--format") { DefaultValueFactory = _ => ClipFormat.Mp4, Description = "Mp4 (H.264) or WebM (VP9)" };
         var threads = new Option<int>("--threads") { DefaultValueFactory = _ => Environment.ProcessorCount, Description = "Rendering threads (one OpenGL context each)" };
+        var quality = new Option<RenderQuality>("--quality") { DefaultValueFactory = _ => RenderQuality.Full, Description = "Full (the model's multisampling, shadows and reflections) or Fast (none of them; several times faster on a CPU-only machine)" };
         var backend = new Option<GlBackend>("--gl") { DefaultValueFactory = _ => GlBackend.Auto, Description = "OpenGL backend: Auto, Egl or Glfw (needs DISPLAY or xvfb-run -a)" };
 
         var command = new Command("clips", "Render recorded segments to MP4/WebM clips with poster PNGs (offscreen, cached by content)")
         {
-            file, labels, pairs, output, length, width, height, fps, camera, overlay, format, threads, backend,
+            file, labels, pairs, output, length, width, height, fps, camera, overlay, format, quality, threads, backend,
         };
         command.SetAction(parse =>
         {
             var trajectories = parse.GetValue(file);
             var store = parse.GetValue(labels);
             var settings = new ClipSettings(parse.GetValue(width), parse.GetValue(height), parse.GetValue(fps), parse.GetValue(camera),
-                parse.GetValue(overlay) ?? store is null, parse.GetValue(format));
+                parse.GetValue(overlay) ?? store is null, parse.GetValue(format), parse.GetValue(quality));
             if ((trajectories is null) == (store is null))
             {
                 Console.Error.WriteLine(trajectories is null
@@ -67,12 +69,13 @@ public static class ClipsCommand
         var clipCount = new Option<int>("--clips") { DefaultValueFactory = _ => 8, Description = "Clips to render per thread count" };
         var threadCounts = new Option<int[]>("--threads") { DefaultValueFactory = _ => [1, 2], AllowMultipleArgumentsPerToken = true, Description = "Thread counts to measure" };
         var benchLength = new Option<int>("--length") { DefaultValueFactory = _ => 50, Description = "Frames per clip" };
+        var qualities = new Option<RenderQuality[]>("--quality") { DefaultValueFactory = _ => [RenderQuality.Full, RenderQuality.Fast], AllowMultipleArgumentsPerToken = true, Description = "Render qualities to measure" };
         var bench = new Command("bench", "Measure clip rendering frames/s (render + encode) at a resolution, for docs/benchmarks.md")
         {
-            env, clipCount, threadCounts, benchLength, width, height, backend,
+            env, clipCount, threadCounts, benchLength, width, height, qualities, backend,
         };
         bench.SetAction(parse => Bench(parse.GetValue(env)!, parse.GetValue(clipCount), parse.GetValue(threadCounts)!, parse.GetValue(benchLength),
-            parse.GetValue(width), parse.GetValue(height), parse.GetValue(backend)));
+            parse.GetValue(width), parse.GetValue(height), parse.GetValue(qualities)!, parse.GetValue(backend)));
         command.Subcommands.Add(bench);
         return command;
     }
@@ -178,32 +181,35 @@ public static class ClipsCommand
     // Classic-control envs are drawn from observations; every other env is a MuJoCo model posed from physics states.
     static bool RequiresPhysicsStates(string envId) => ClassicControlDrawer.For(envId) is null;
 
-    static int Bench(string envId, int clips, int[] threadCounts, int length, int width, int height, GlBackend backend)
+    static int Bench(string envId, int clips, int[] threadCounts, int length, int width, int height, RenderQuality[] qualities, GlBackend backend)
     {
         // One long random-action rollout, cut into distinct segments so no clip is a cache hit.
         var trajectory = RandomRollout(envId, clips * length);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{envId}, {clips} clips x {length} frames at {width}x{height}, MP4 (libx264 veryfast), {Environment.ProcessorCount} cores"));
-        foreach (int threads in threadCounts)
+        foreach (var quality in qualities)
         {
-            string folder = Path.Combine(Path.GetTempPath(), $"sim-clip-bench-{Guid.NewGuid():N}");
-            try
+            foreach (int threads in threadCounts)
             {
-                using var renderer = new ClipRenderer(folder, backend);
-                var settings = new ClipSettings(width, height, 30, null, Overlay: true);
-                var requests = Enumerable.Range(0, clips).Select(i => new ClipRequest(trajectory, i * length, length, settings)).ToList();
-                // Warm up: JIT, GL context and model upload on one clip, not counted.
-                renderer.Render(requests[0]);
-                var watch = Stopwatch.StartNew();
-                renderer.RenderAll(requests.Skip(1).ToList(), threads);
-                double seconds = watch.Elapsed.TotalSeconds;
-                long frames = renderer.FramesRendered - length;
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"threads={threads}: {frames} frames in {seconds:0.00} s = {frames / seconds:0.0} frames/s (render + encode)"));
-            }
-            finally
-            {
-                if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+                string folder = Path.Combine(Path.GetTempPath(), $"sim-clip-bench-{Guid.NewGuid():N}");
+                try
+                {
+                    using var renderer = new ClipRenderer(folder, backend);
+                    var settings = new ClipSettings(width, height, 30, null, Overlay: true, Quality: quality);
+                    var requests = Enumerable.Range(0, clips).Select(i => new ClipRequest(trajectory, i * length, length, settings)).ToList();
+                    // Warm up: JIT, GL context and model upload on one clip, not counted.
+                    renderer.Render(requests[0]);
+                    var watch = Stopwatch.StartNew();
+                    renderer.RenderAll(requests.Skip(1).ToList(), threads);
+                    double seconds = watch.Elapsed.TotalSeconds;
+                    long frames = renderer.FramesRendered - length;
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"quality={quality} threads={threads}: {frames} frames in {seconds:0.00} s = {frames / seconds:0.0} frames/s (render + encode)"));
+                }
+                finally
+                {
+                    if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+                }
             }
         }
         return 0;

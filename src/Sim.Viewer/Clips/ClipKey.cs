@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.IO.Hashing;
 using System.Runtime.InteropServices;
 using System.Text;
+using Sim.Viewer.Rendering;
 
 namespace Sim.Viewer.Clips;
 
@@ -21,7 +22,9 @@ public static class ClipKey
         var hash = new XxHash128();
         AppendText(hash, Scheme);
         AppendText(hash, t.EnvId);
-        AppendText(hash, $"{s.Width}x{s.Height}@{s.Fps} camera={s.Camera ?? ""} overlay={s.Overlay} format={s.Format}");
+        // Full quality adds nothing, so clips rendered before the setting existed keep their keys.
+        string quality = s.Quality == RenderQuality.Full ? "" : $" quality={s.Quality}";
+        AppendText(hash, $"{s.Width}x{s.Height}@{s.Fps} camera={s.Camera ?? ""} overlay={s.Overlay} format={s.Format}{quality}");
         AppendInt(hash, request.Start);
         AppendInt(hash, request.Length);
         if (t.PhysicsStateSize > 0)

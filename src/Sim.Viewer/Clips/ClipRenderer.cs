@@ -152,7 +152,7 @@ public sealed class ClipRenderer : IDisposable
         {
             var t = request.Trajectory;
             var s = request.Settings;
-            var (scene, renderer, decorate) = Stage(t.EnvId, s.Width, s.Height);
+            var (scene, renderer, decorate) = Stage(t.EnvId, s.Width, s.Height, s.Quality);
             scene.CheckCompatible(t);
             scene.ConfigureCamera(renderer, CameraSpec.Parse(s.Camera), s.Width / (double)s.Height);
             int bytes = s.Width * s.Height * 3;
@@ -190,24 +190,26 @@ public sealed class ClipRenderer : IDisposable
             return located with { Rendered = true };
         }
 
-        (TrajectoryScene, MjRenderer, Action<Native.MjvScene>) Stage(string envId, int width, int height)
+        // One scene and renderer per env id and quality, grown when a larger frame is asked for.
+        (TrajectoryScene, MjRenderer, Action<Native.MjvScene>) Stage(string envId, int width, int height, RenderQuality quality)
         {
-            if (_stages.TryGetValue(envId, out var stage))
+            string key = $"{envId}|{quality}";
+            if (_stages.TryGetValue(key, out var stage))
             {
                 if (stage.Renderer.OffscreenWidth >= width && stage.Renderer.OffscreenHeight >= height) return stage;
                 stage.Renderer.Dispose();
                 var larger = new MjRenderer(stage.Scene.Model, context, ownsContext: false, Math.Max(width, stage.Renderer.OffscreenWidth),
-                    Math.Max(height, stage.Renderer.OffscreenHeight));
+                    Math.Max(height, stage.Renderer.OffscreenHeight), quality: quality);
                 stage = (stage.Scene, larger, stage.Decorate);
-                _stages[envId] = stage;
+                _stages[key] = stage;
                 return stage;
             }
             var scene = TrajectoryScene.ForEnv(envId);
             try
             {
-                var renderer = new MjRenderer(scene.Model, context, ownsContext: false, width, height);
+                var renderer = new MjRenderer(scene.Model, context, ownsContext: false, width, height, quality: quality);
                 stage = (scene, renderer, scene.Decorate);
-                _stages[envId] = stage;
+                _stages[key] = stage;
                 return stage;
             }
             catch

@@ -9,7 +9,8 @@ namespace Sim.Viewer.Clips;
 /// <param name="Camera">The camera, in <see cref="CameraSpec.Parse"/> form; null for the env's default.</param>
 /// <param name="Overlay">Whether to draw the step number and the return so far.</param>
 /// <param name="Format">Container and codec.</param>
-public sealed record ClipSettings(int Width = 480, int Height = 480, int Fps = 30, string? Camera = null, bool Overlay = true, ClipFormat Format = ClipFormat.Mp4)
+public sealed record ClipSettings(int Width = 480, int Height = 480, int Fps = 30, string? Camera = null, bool Overlay = true, ClipFormat Format = ClipFormat.Mp4,
+    RenderQuality Quality = RenderQuality.Full)
 {
     /// <summary>Throws with the bad value and the expected range when a setting is out of range.</summary>
     public void Validate()

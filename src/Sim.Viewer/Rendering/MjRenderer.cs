@@ -20,6 +20,10 @@ public sealed unsafe class MjRenderer : IDisposable
     // first; this lock keeps two renderers of one model from racing on those fields.
     static readonly Lock ModelVisualSync = new();
 
+    // Indices into mjvScene.flags (mjtRndFlag).
+    const int RenderFlagShadow = 0;
+    const int RenderFlagReflection = 2;
+
     readonly bool _ownsContext;
     MjvCamera _camera;
     MjvOption _option;
@@ -36,8 +40,9 @@ public sealed unsafe class MjRenderer : IDisposable
     /// <param name="offscreenHeight">Offscreen buffer height in pixels.</param>
     /// <param name="maxGeom">Room in the scene for model geoms, decorations and user geoms together.</param>
     /// <param name="fontScale">Font size in percent (100, 150, 200…).</param>
+    /// <param name="quality">What each frame draws; see <see cref="RenderQuality"/>.</param>
     public MjRenderer(MjModel model, GlContext context, bool ownsContext, int offscreenWidth, int offscreenHeight, int maxGeom = 2000,
-        int fontScale = MjvNative.mjFONTSCALE_100)
+        int fontScale = MjvNative.mjFONTSCALE_100, RenderQuality quality = RenderQuality.Full)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(context);
@@ -55,7 +60,24 @@ public sealed unsafe class MjRenderer : IDisposable
             w = Math.Max(w, offscreenWidth);
             h = Math.Max(h, offscreenHeight);
             Scene = new MjvScene(model, maxGeom);
-            RenderContext = new MjrContext(model, fontScale);
+            // The sample count is read from the model when the context is made; other renderers of the model keep theirs.
+            ref int samples = ref MjModelVisual.QualityOffSamples(model);
+            int modelSamples = samples;
+            if (quality == RenderQuality.Fast) samples = 0;
+            try
+            {
+                RenderContext = new MjrContext(model, fontScale);
+            }
+            finally
+            {
+                samples = modelSamples;
+            }
+        }
+        Quality = quality;
+        if (quality == RenderQuality.Fast)
+        {
+            Scene.flags[RenderFlagShadow] = 0;
+            Scene.flags[RenderFlagReflection] = 0;
         }
         if (RenderContext.offWidth < offscreenWidth || RenderContext.offHeight < offscreenHeight)
             throw new RenderingUnavailableException(
@@ -84,6 +106,9 @@ public sealed unsafe class MjRenderer : IDisposable
 
     /// <summary>The model drawn.</summary>
     public MjModel Model { get; }
+
+    /// <summary>What each frame draws.</summary>
+    public RenderQuality Quality { get; }
 
     /// <summary>The OpenGL context the resources live in.</summary>
     public GlContext Context { get; }
