@@ -10,6 +10,9 @@ using Sim.Learning.Runs;
 using Sim.Learning.Sac;
 using Sim.Learning.Training;
 using Sim.Torch;
+using Sim.Viewer.Clips;
+using Sim.Viewer.Recording;
+using Sim.Viewer.Rendering;
 using Spectre.Console;
 
 namespace Sim.Cli.Commands;
@@ -47,10 +50,14 @@ public static class TrainCommand
             AllowMultipleArgumentsPerToken = false,
         };
         var unsupervised = new Option<double>("--unsupervised-steps") { Description = "SAC: steps of state-entropy pre-training before the first query round", DefaultValueFactory = _ => 9_000 };
+        var captureVideo = new Option<bool>("--capture-video")
+        {
+            Description = "Render videos of env 0's episodes 0, 1, 8, 27, …, 729, 1000, 2000, … into the run's videos/ folder, on a low-priority thread",
+        };
         var command = new Command("train", "Train an agent; writes runs/<env>__<algo>__<seed>__<time>/ with config, metrics.csv, TensorBoard events, checkpoints and curve.png")
         {
             env, algo, numEnvs, steps, seed, device, threads, torchThreads, runs, resume, checkpointEvery, hparams, set,
-            reward, teacher, labels, sampler, segmentLength, labelsPerRound, roundEvery, unsupervised,
+            reward, teacher, labels, sampler, segmentLength, labelsPerRound, roundEvery, unsupervised, captureVideo,
         };
         command.SetAction(parse =>
         {
@@ -64,6 +71,7 @@ public static class TrainCommand
                 parse.GetValue(seed), parse.GetValue(device)!, parse.GetValue(threads), parse.GetValue(torchThreads), parse.GetValue(checkpointEvery), parse.GetValue(hparams)!, overrides);
             settings = WithReward(settings, parse.GetValue(reward)!, parse.GetValue(teacher)!, parse.GetValue(labels), parse.GetValue(sampler)!,
                 parse.GetValue(segmentLength), parse.GetValue(labelsPerRound), parse.GetValue(roundEvery), parse.GetValue(unsupervised));
+            settings = settings with { CaptureVideo = parse.GetValue(captureVideo) };
             var run = RunDirectory.Create(parse.GetValue(runs)!.FullName, settings.Env, settings.Algorithm, Seed(settings), DateTimeOffset.UtcNow);
             run.SaveConfig(settings);
             return Train(run, settings, resume: false);
@@ -197,7 +205,7 @@ public static class TrainCommand
             case "ppo" when settings.Preference is { } preference:
             {
                 var config = PpoConfigOf(run, settings);
-                var inner = Envs.Envs.Make(settings.Env, config.NumEnvs, config.Seed, PpoEnvironment.Options(settings.EnvThreads));
+                var inner = MakeEnv(run, settings, config.NumEnvs, config.Seed, PpoEnvironment.Options(settings.EnvThreads));
                 var learner = NewLearner(run, settings.Env, inner, preference, preference.ResolveSchedule(config.TotalTimesteps, config.BatchSize), config.Seed, config.Device);
                 env = PpoEnvironment.Wrap(inner, config, e => PreferenceEnvironment.Wrap(e, learner));
                 try
@@ -214,7 +222,7 @@ public static class TrainCommand
             case "sac" when settings.Preference is { } preference:
             {
                 var config = SacConfigOf(run, settings);
-                var inner = Envs.Envs.Make(settings.Env, config.NumEnvs, config.Seed, SacEnvironment.Options(settings.EnvThreads));
+                var inner = MakeEnv(run, settings, config.NumEnvs, config.Seed, SacEnvironment.Options(settings.EnvThreads));
                 var schedule = preference.ResolveSchedule(config.TotalTimesteps, config.LearningStarts + preference.UnsupervisedSteps);
                 var learner = NewLearner(run, settings.Env, inner, preference, schedule, config.Seed, config.Device);
                 env = SacEnvironment.Wrap(inner, e => PreferenceEnvironment.Wrap(e, learner));
@@ -232,7 +240,7 @@ public static class TrainCommand
             case "ppo":
             {
                 var config = PpoConfigOf(run, settings);
-                env = PpoEnvironment.Wrap(Envs.Envs.Make(settings.Env, config.NumEnvs, config.Seed, PpoEnvironment.Options(settings.EnvThreads)), config);
+                env = PpoEnvironment.Wrap(MakeEnv(run, settings, config.NumEnvs, config.Seed, PpoEnvironment.Options(settings.EnvThreads)), config);
                 try
                 {
                     return (env, new PpoTrainer(env, config), $"{config.NumEnvs} envs · seed {config.Seed} · {config.Device}");
@@ -246,7 +254,7 @@ public static class TrainCommand
             case "sac":
             {
                 var config = SacConfigOf(run, settings);
-                env = SacEnvironment.Wrap(Envs.Envs.Make(settings.Env, config.NumEnvs, config.Seed, SacEnvironment.Options(settings.EnvThreads)));
+                env = SacEnvironment.Wrap(MakeEnv(run, settings, config.NumEnvs, config.Seed, SacEnvironment.Options(settings.EnvThreads)));
                 try
                 {
                     return (env, new SacTrainer(env, config), $"{config.NumEnvs} envs · seed {config.Seed} · {config.Device}");
@@ -259,6 +267,28 @@ public static class TrainCommand
             }
             default:
                 throw new InvalidDataException($"'{run.ConfigPath}' names algorithm '{settings.Algorithm}': expected one of {string.Join(", ", Algorithms)}");
+        }
+    }
+
+    /// <summary>Folder of a run's episode videos (<c>--capture-video</c>), in its run folder.</summary>
+    public const string VideosFolderName = "videos";
+
+    // Fast quality: on a machine without a GPU it renders several times faster, so fewer videos are dropped.
+    static readonly ClipSettings VideoSettings = new(Quality: RenderQuality.Fast);
+
+    // The registry's env, filmed right above it when the run captures videos: the overlay then shows the env's own reward.
+    static IVectorEnv MakeEnv(RunDirectory run, TrainSettings settings, int numEnvs, ulong seed, VectorEnvOptions options)
+    {
+        var env = Envs.Envs.Make(settings.Env, numEnvs, seed, options);
+        if (!settings.CaptureVideo) return env;
+        try
+        {
+            return new EpisodeVideoRecorder(env, settings.Env, Path.Combine(run.Path, VideosFolderName), VideoSettings);
+        }
+        catch
+        {
+            env.Dispose();
+            throw;
         }
     }
 
@@ -290,6 +320,8 @@ public static class TrainCommand
         var loop = new TrainingLoop(trainer, run, settings.CheckpointEvery);
         long? resumedFrom = resume ? loop.Resume() : null;
         using var watch = Sim.Cli.Viewing.TrainWatch.StartIfRequested(settings, env, trainer, loop);
+        var videos = (env as Sim.Core.Wrappers.VectorEnvWrapper)?.Find<EpisodeVideoRecorder>();
+        if (videos is not null) videos.Writer.Stopped += reason => Console.Error.WriteLine($"sim train --capture-video: {reason.TrimEnd('.')}; training goes on");
 
         AnsiConsole.MarkupLine($"[bold]{Markup.Escape(settings.Env)}[/] · {settings.Algorithm} · {Markup.Escape(summary)}");
         AnsiConsole.MarkupLine($"run folder: [blue]{Markup.Escape(run.Path)}[/]" + (resumedFrom is long r ? $" (resumed at step {r:N0})" : ""));
@@ -327,9 +359,20 @@ public static class TrainCommand
         }
         table.AddRow("learning curve", Markup.Escape(run.CurvePath));
         table.AddRow("metrics", Markup.Escape(run.MetricsPath) + " and " + Markup.Escape(run.TensorBoardPath));
+        if (videos is not null) table.AddRow("videos", Markup.Escape(FinishVideos(videos.Writer)));
         table.AddRow("checkpoint", Markup.Escape(loop.LastCheckpointStep is long s ? run.Checkpoints().PathOf(s) : "—"));
         table.AddRow("continue with", Markup.Escape($"sim train --resume {run.Path}"));
         AnsiConsole.Write(table);
         return 0;
+    }
+
+    // Waits (bounded) for the videos still rendering, then says what came of them.
+    static string FinishVideos(EpisodeVideoWriter writer)
+    {
+        if (writer.Pending > 0) AnsiConsole.MarkupLine($"finishing {writer.Pending} episode video(s)…");
+        writer.Complete(EpisodeVideoWriter.DefaultCompletionTimeout);
+        string unfinished = writer.Pending > 0 ? $" · {writer.Pending} unfinished" : "";
+        string stopped = writer.IsStopped ? " · capture stopped (see the message above)" : "";
+        return string.Create(CultureInfo.InvariantCulture, $"{writer.Written} written · {writer.Dropped} dropped{unfinished}{stopped} · {writer.Folder}");
     }
 }

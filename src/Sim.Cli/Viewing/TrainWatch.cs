@@ -85,16 +85,6 @@ public sealed class TrainWatch : IDisposable
     [System.Runtime.InteropServices.DllImport("libc", CharSet = System.Runtime.InteropServices.CharSet.Ansi)]
     static extern int setenv(string name, string value, int overwrite);
 
-    const int PrioProcess = 0;
-    const int LowestPriority = 19;
-
-    // On Linux a thread id names one thread to setpriority, so only the viewer's threads are lowered.
-    [System.Runtime.InteropServices.DllImport("libc")]
-    static extern int gettid();
-
-    [System.Runtime.InteropServices.DllImport("libc")]
-    static extern int setpriority(int which, int who, int priority);
-
     // On the trainer's thread, between chunks.
     void OnProgress(TrainingProgress progress)
     {
@@ -112,7 +102,7 @@ public sealed class TrainWatch : IDisposable
     {
         // The lowest CPU priority for this thread, and so for the rasteriser threads Mesa starts from it: on a machine
         // without a GPU the window then draws with the CPU time training leaves over instead of taking its share.
-        if (OperatingSystem.IsLinux()) _ = setpriority(PrioProcess, gettid(), LowestPriority);
+        Sim.Viewer.Native.LowestCpuPriority.ApplyToCurrentThread();
         try
         {
             TorchPolicySource? policy = null;
