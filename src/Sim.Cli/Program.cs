@@ -26,8 +26,10 @@ try
 {
     return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
 }
-// Bad input (options, files, ids, configs) ends with its message alone, not a stack trace; anything else is a bug and keeps its trace.
-catch (Exception e) when (e is ArgumentException or KeyNotFoundException or InvalidDataException or IOException or NotSupportedException)
+// Bad input (options, files, ids, configs) ends with its message alone, not a stack trace, and so does a missing native
+// library (MuJoCo, GLFW), whose message says what to install; anything else is a bug and keeps its trace.
+catch (Exception e) when (e is ArgumentException or KeyNotFoundException or InvalidDataException or IOException or NotSupportedException
+                              or DllNotFoundException)
 {
     Console.Error.WriteLine($"sim: {BadInputMessage(e)}");
     return 2;
