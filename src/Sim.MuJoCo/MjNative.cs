@@ -11,23 +11,12 @@ namespace Sim.MuJoCo;
 /// </remarks>
 public static unsafe partial class MjNative
 {
-    internal const string Library = "mujoco";
-
-    // Debian ships the versioned soname in libmujoco2.2.2 and the unversioned link only in -dev,
-    // so try the exact ABI we were generated against first.
-    static readonly string[] Candidates = ["libmujoco.so.2.2.2", "libmujoco.so", "mujoco"];
+    internal const string Library = MuJoCoLibrary.ImportName;
 
     static MjNative() => NativeLibrary.SetDllImportResolver(typeof(MjNative).Assembly, Resolve);
 
-    static nint Resolve(string name, Assembly assembly, DllImportSearchPath? path)
-    {
-        if (name != Library) return 0;
-        foreach (var candidate in Candidates)
-            if (NativeLibrary.TryLoad(candidate, assembly, path, out var handle)) return handle;
-        throw new DllNotFoundException(
-            "MuJoCo 2.2.2 was not found (tried " + string.Join(", ", Candidates) + "). " +
-            "Install it with `sudo apt-get install libmujoco-dev`, or run scripts/native-deps.sh.");
-    }
+    static nint Resolve(string name, Assembly assembly, DllImportSearchPath? path) =>
+        name == Library ? MuJoCoLibrary.Load(assembly, path) : 0;
 
     /// <summary>Forces the library to load and checks it is the version the bindings were generated for.</summary>
     public static void EnsureLoaded()

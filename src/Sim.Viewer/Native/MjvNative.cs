@@ -8,8 +8,8 @@ public static unsafe class MjvNative
 {
     static MjvNative() => ViewerNativeLibraries.Register();
 
-    // The same library Sim.MuJoCo resolves ("mujoco"): its resolver tries the exact soname first.
-    const string Library = "mujoco";
+    // The same library, found the same way, as Sim.MuJoCo's bindings.
+    const string Library = Sim.MuJoCo.MuJoCoLibrary.ImportName;
 
     public const int mjCAT_STATIC = 1;
     public const int mjCAT_DYNAMIC = 2;

@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Runtime.InteropServices;
+using Sim.MuJoCo;
 
 namespace Sim.Viewer.Native;
 
@@ -7,8 +8,6 @@ namespace Sim.Viewer.Native;
 internal static class ViewerNativeLibraries
 {
     static int _registered;
-
-    static readonly string[] MuJoCoCandidates = ["libmujoco.so.2.2.2", "libmujoco.so", "mujoco"];
 
     /// <summary>Installs the resolver once; every class with imports calls this from its static constructor.</summary>
     public static void Register()
@@ -23,10 +22,7 @@ internal static class ViewerNativeLibraries
         {
             case GlfwNative.Library: return GlfwNative.Resolve(name, assembly, path);
             case EglNative.Library: return EglNative.Resolve(name, assembly, path);
-            case "mujoco":
-                foreach (var candidate in MuJoCoCandidates)
-                    if (NativeLibrary.TryLoad(candidate, assembly, path, out var handle)) return handle;
-                throw new DllNotFoundException("MuJoCo 2.2.2 was not found: install it with `sudo apt-get install libmujoco-dev`, or run scripts/native-deps.sh.");
+            case MuJoCoLibrary.ImportName: return MuJoCoLibrary.Load(assembly, path);
             default: return 0;
         }
     }

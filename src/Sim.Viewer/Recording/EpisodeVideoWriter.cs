@@ -21,6 +21,12 @@ public sealed class EpisodeVideoWriter : IDisposable
     /// <summary>Subfolder of <see cref="Folder"/> where clips are rendered before they get their episode names.</summary>
     public const string StagingFolderName = ".rendering";
 
+    /// <summary>Episodes that may wait by default. The capped cubic schedule picks 11 episodes among the first 1,001,
+    /// and early episodes are short, so they arrive in a burst while the first video is still starting its OpenGL context
+    /// and ffmpeg; 16 places hold that burst. A waiting episode is its recorded states and actions (a megabyte or two
+    /// for a 1,000-step humanoid), so the queue stays small.</summary>
+    public const int DefaultCapacity = 16;
+
     /// <summary>How long <see cref="Dispose"/> waits for the videos still queued or rendering.</summary>
     public static readonly TimeSpan DefaultCompletionTimeout = TimeSpan.FromSeconds(60);
 
@@ -44,7 +50,7 @@ public sealed class EpisodeVideoWriter : IDisposable
     /// <param name="capacity">Episodes that may wait while one renders; more are dropped.</param>
     /// <param name="backend">How the rendering thread gets its OpenGL context.</param>
     /// <param name="ffmpeg">The ffmpeg executable.</param>
-    public EpisodeVideoWriter(string folder, ClipSettings? settings = null, int capacity = 2, GlBackend backend = GlBackend.Auto, string ffmpeg = "ffmpeg")
+    public EpisodeVideoWriter(string folder, ClipSettings? settings = null, int capacity = DefaultCapacity, GlBackend backend = GlBackend.Auto, string ffmpeg = "ffmpeg")
         : this(folder, settings ?? new ClipSettings(), capacity, backend, ffmpeg, render: null)
     {
     }

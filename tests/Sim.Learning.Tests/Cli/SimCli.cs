@@ -14,10 +14,15 @@ internal static class SimCli
     static readonly Lazy<string> Dll = new(() => SiblingProgram.FindDll("src/" + ProjectName, AssemblyFile));
 
     /// <summary>Runs <c>sim <paramref name="args"/></c> in <paramref name="workingDirectory"/> and waits for it to end.</summary>
-    public static CliResult Run(string workingDirectory, params string[] args)
+    public static CliResult Run(string workingDirectory, params string[] args) =>
+        Run(workingDirectory, new Dictionary<string, string>(), args);
+
+    /// <summary>Runs <c>sim <paramref name="args"/></c> with <paramref name="environment"/> added to the child's environment.</summary>
+    public static CliResult Run(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var info = SiblingProgram.StartInfo(Dll.Value, args);
         info.WorkingDirectory = workingDirectory;
+        foreach (var (name, value) in environment) info.Environment[name] = value;
         // Plain text whatever console the tests run under.
         info.Environment["NO_COLOR"] = "1";
         using var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {Dll.Value}");
