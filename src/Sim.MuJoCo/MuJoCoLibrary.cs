@@ -21,11 +21,9 @@ public static class MuJoCoLibrary
 
     /// <summary>Loads the library for <paramref name="assembly"/>'s imports.</summary>
     /// <exception cref="DllNotFoundException">Nothing loads; the message says what was tried and what to install.</exception>
-    public static nint Load(Assembly assembly, DllImportSearchPath? searchPath) =>
-        Load(assembly, searchPath, Environment.GetEnvironmentVariable(PathVariable));
-
-    static nint Load(Assembly assembly, DllImportSearchPath? searchPath, string? overridePath)
+    public static nint Load(Assembly assembly, DllImportSearchPath? searchPath)
     {
+        string? overridePath = Environment.GetEnvironmentVariable(PathVariable);
         if (!string.IsNullOrEmpty(overridePath))
         {
             if (NativeLibrary.TryLoad(overridePath, out var chosen)) return chosen;
@@ -36,10 +34,7 @@ public static class MuJoCoLibrary
                 $"{PathVariable} = '{overridePath}' {problem}: expected the path or soname of a libmujoco 2.2.2 shared library, " +
                 $"or leave {PathVariable} unset to use the system's. {InstallHint}");
         }
-        foreach (var soname in Sonames)
-            if (NativeLibrary.TryLoad(soname, assembly, searchPath, out var handle)) return handle;
-        throw new DllNotFoundException(
-            $"MuJoCo 2.2.2 was not found (tried {string.Join(", ", Sonames)}). {InstallHint} " +
-            $"A copy elsewhere can be named with {PathVariable}.");
+        return SonameSearch.Load("MuJoCo 2.2.2", Sonames, assembly, searchPath,
+            $"{InstallHint} A copy elsewhere can be named with {PathVariable}.");
     }
 }

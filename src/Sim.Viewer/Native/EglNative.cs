@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Runtime.InteropServices;
+using Sim.MuJoCo;
 
 namespace Sim.Viewer.Native;
 
@@ -12,14 +13,9 @@ public static unsafe class EglNative
 
     static readonly string[] Candidates = ["libEGL.so.1", "libEGL.so", "EGL"];
 
-    internal static nint Resolve(string name, Assembly assembly, DllImportSearchPath? path)
-    {
-        foreach (var candidate in Candidates)
-            if (NativeLibrary.TryLoad(candidate, assembly, path, out var handle)) return handle;
-        throw new DllNotFoundException(
-            "EGL was not found (tried " + string.Join(", ", Candidates) + "). " +
+    internal static nint Resolve(string name, Assembly assembly, DllImportSearchPath? path) =>
+        SonameSearch.Load("EGL", Candidates, assembly, path,
             "Install it with `sudo apt-get install libegl1 libgl1-mesa-dri`, or render through GLFW under Xvfb.");
-    }
 
     public const int EGL_SUCCESS = 0x3000;
     public const int EGL_NONE = 0x3038;

@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Runtime.InteropServices;
+using Sim.MuJoCo;
 
 namespace Sim.Viewer.Native;
 
@@ -19,14 +20,9 @@ public static unsafe class GlfwNative
     // Debian's runtime package ships only the versioned soname; the unversioned link comes with -dev.
     static readonly string[] Candidates = ["libglfw.so.3", "libglfw.so", "glfw"];
 
-    internal static nint Resolve(string name, Assembly assembly, DllImportSearchPath? path)
-    {
-        foreach (var candidate in Candidates)
-            if (NativeLibrary.TryLoad(candidate, assembly, path, out var handle)) return handle;
-        throw new DllNotFoundException(
-            "GLFW 3.3 was not found (tried " + string.Join(", ", Candidates) + "). " +
+    internal static nint Resolve(string name, Assembly assembly, DllImportSearchPath? path) =>
+        SonameSearch.Load("GLFW 3.3", Candidates, assembly, path,
             "Install it with `sudo apt-get install libglfw3`, or run scripts/native-deps.sh viewer.");
-    }
 
     public const int GLFW_TRUE = 1;
     public const int GLFW_FALSE = 0;
