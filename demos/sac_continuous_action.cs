@@ -7,7 +7,7 @@
 using System.Diagnostics;
 using System.Reflection;
 using Sim.Core;
-using Sim.Core.Random;
+using Sim.Foundation;
 using Sim.Core.Spaces;
 using Sim.Core.Wrappers;
 using Sim.Learning.Replay;

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 using Sim.Core;
-using Sim.Core.Random;
+using Sim.Foundation;
 using Sim.Core.Spaces;
 using Sim.Core.Wrappers;
 using Sim.Envs.MuJoCo;

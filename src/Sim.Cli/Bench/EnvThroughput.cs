@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Sim.Core;
-using Sim.Core.Random;
+using Sim.Foundation;
 using Sim.Envs;
 
 namespace Sim.Cli.Bench;

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Sim.Core.Random;
+using Sim.Foundation;
 using Sim.MuJoCo;
 
 namespace Sim.Cli.Bench;

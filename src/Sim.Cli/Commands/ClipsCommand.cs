@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
-using Sim.Core.Random;
+using Sim.Foundation;
 using Sim.Core.Trajectories;
 using Sim.Rewards.Labels;
 using Sim.Rewards.Preferences;

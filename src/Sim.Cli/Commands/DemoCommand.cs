@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Sim.Core;
-using Sim.Core.Random;
+using Sim.Foundation;
 using Sim.Core.Trajectories;
 using Sim.Core.Wrappers;
 using Spectre.Console;

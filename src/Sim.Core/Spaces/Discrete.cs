@@ -1,6 +1,6 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
-using Sim.Core.Random;
+using Sim.Foundation;
 
 namespace Sim.Core.Spaces;
 

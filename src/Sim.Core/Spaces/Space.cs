@@ -1,4 +1,4 @@
-using Sim.Core.Random;
+using Sim.Foundation;
 
 namespace Sim.Core.Spaces;
 

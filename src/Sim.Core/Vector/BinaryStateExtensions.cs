@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using Sim.Core.Random;
+using Sim.Foundation;
 
 namespace Sim.Core;
 

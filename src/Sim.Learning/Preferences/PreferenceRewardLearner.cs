@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Sim.Core.Random;
+using Sim.Foundation;
 using Sim.Learning.Training;
 using Sim.Rewards.Models;
 using Sim.Rewards.Labels;

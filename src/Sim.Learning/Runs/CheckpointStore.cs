@@ -1,3 +1,4 @@
+using Sim.Foundation;
 using System.Globalization;
 using System.IO.Hashing;
 using System.Text.Json;

@@ -1,3 +1,4 @@
+using Sim.Foundation;
 using ScottPlot;
 using SkiaSharp;
 

@@ -1,3 +1,4 @@
+using Sim.Foundation;
 using Sim.Learning.Training;
 using System.Globalization;
 using System.Text;

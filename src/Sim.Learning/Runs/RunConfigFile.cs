@@ -1,3 +1,4 @@
+using Sim.Foundation;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 

@@ -1,3 +1,4 @@
+using Sim.Foundation;
 using System.Buffers.Binary;
 
 namespace Sim.Learning.Runs;

@@ -1,4 +1,4 @@
-using Sim.Core.Random;
+using Sim.Foundation;
 using Sim.Rewards.Losses;
 using Sim.Rewards.Models;
 using Sim.Torch.Optimizers;
@@ -61,9 +61,9 @@ public sealed partial class RewardEnsemble : IDisposable
             _members[m] = member;
             _l2[m] = config.Regularization == L2Regularization.None ? 0 : config.L2Coefficient;
             _optimizers[m] = new Adam(member.parameters(), lr: config.LearningRate, weightDecay: _l2[m]);
-            _memberRandoms[m] = new SimRandom(DerivedSeed(config.Seed, (ulong)m + 1));
+            _memberRandoms[m] = new SimRandom(SeedDerivation.Derive(config.Seed, (ulong)m + 1));
         }
-        _splitRandom = new SimRandom(DerivedSeed(config.Seed, 0));
+        _splitRandom = new SimRandom(SeedDerivation.Derive(config.Seed, 0));
     }
 
     /// <summary>How the ensemble is built and trained.</summary>
@@ -310,14 +310,5 @@ public sealed partial class RewardEnsemble : IDisposable
             int j = random.NextInt(i + 1);
             (values[i], values[j]) = (values[j], values[i]);
         }
-    }
-
-    // SplitMix64, so that nearby seeds and member numbers give unrelated streams.
-    private static ulong DerivedSeed(ulong seed, ulong stream)
-    {
-        ulong x = seed + stream * 0x9E3779B97F4A7C15UL;
-        x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9UL;
-        x = (x ^ (x >> 27)) * 0x94D049BB133111EBUL;
-        return x ^ (x >> 31);
     }
 }

@@ -1,4 +1,4 @@
-using Sim.Core.Random;
+using Sim.Foundation;
 using Sim.Rewards.Segments;
 
 namespace Sim.Rewards.Queries;

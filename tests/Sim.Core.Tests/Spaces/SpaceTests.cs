@@ -1,4 +1,4 @@
-using Sim.Core.Random;
+using Sim.Foundation;
 using Sim.Core.Spaces;
 
 namespace Sim.Core.Tests.Spaces;

@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using Sim.Core.Random;
+using Sim.Foundation;
 using Sim.Core.Statistics;
 using Sim.Core.Tests.Fakes;
 using Sim.Core.Wrappers;

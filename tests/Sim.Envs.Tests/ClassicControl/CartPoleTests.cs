@@ -1,4 +1,4 @@
-using Sim.Core.Random;
+using Sim.Foundation;
 using Sim.Core.Spaces;
 using Sim.Envs.ClassicControl;
 using static Sim.Envs.Tests.ClassicControl.ClassicControlAssert;

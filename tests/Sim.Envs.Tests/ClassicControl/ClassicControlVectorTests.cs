@@ -1,5 +1,5 @@
 using Sim.Core;
-using Sim.Core.Random;
+using Sim.Foundation;
 
 namespace Sim.Envs.Tests.ClassicControl;
 

@@ -1,5 +1,5 @@
 using Sim.Core;
-using Sim.Core.Random;
+using Sim.Foundation;
 using Sim.Core.Spaces;
 using Sim.Envs.ClassicControl;
 using static Sim.Envs.Tests.ClassicControl.ClassicControlAssert;

@@ -1,5 +1,5 @@
 using System.Numerics;
-using Sim.Core.Random;
+using Sim.Foundation;
 using Sim.Envs.ClassicControl;
 
 namespace Sim.Envs.Tests.ClassicControl;

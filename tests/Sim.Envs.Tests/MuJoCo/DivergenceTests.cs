@@ -1,5 +1,5 @@
 using Sim.Core;
-using Sim.Core.Random;
+using Sim.Foundation;
 using Sim.Core.Spaces;
 using Sim.Envs.MuJoCo;
 using Sim.MuJoCo;

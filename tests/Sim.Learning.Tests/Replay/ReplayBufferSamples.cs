@@ -1,4 +1,4 @@
-using Sim.Core.Random;
+using Sim.Foundation;
 using Sim.Learning.Replay;
 
 namespace Sim.Learning.Tests.Replay;

@@ -1,4 +1,4 @@
-using Sim.Core.Random;
+using Sim.Foundation;
 using Sim.Learning.Replay;
 using static Sim.Learning.Tests.Replay.ReplayBufferSamples;
 

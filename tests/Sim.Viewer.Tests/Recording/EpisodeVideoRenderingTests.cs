@@ -1,5 +1,5 @@
 using Sim.Core;
-using Sim.Core.Random;
+using Sim.Foundation;
 using Sim.Viewer.Clips;
 using Sim.Viewer.Recording;
 using Sim.Viewer.Rendering;

@@ -1,5 +1,5 @@
 using Sim.Core;
-using Sim.Core.Random;
+using Sim.Foundation;
 using SimEnvs = Sim.Envs.Envs;
 using Sim.Rewards.Segments;
 

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace Sim.Core.Random;
+namespace Sim.Foundation;
 
 /// <summary>A small, copyable xoshiro256** generator: one per env, so streams do not depend on threading.</summary>
 /// <remarks>

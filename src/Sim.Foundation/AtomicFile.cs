@@ -1,9 +1,11 @@
-namespace Sim.Learning.Runs;
+namespace Sim.Foundation;
 
-/// <summary>Replaces a file as one step: readers and crashes see the old file or the complete new one, never part of one.</summary>
-internal static class AtomicFile
+/// <summary>Replaces a file as one step: readers and crashes see the old file or the complete new one, never part of one.
+/// Every file Sim writes that must survive a crash goes through here.</summary>
+public static class AtomicFile
 {
-    /// <summary>Writes the file through <paramref name="write"/> into a temporary file beside it, flushes it to disk, then renames it over <paramref name="path"/>.</summary>
+    /// <summary>Writes the file through <paramref name="write"/> into a temporary file beside it, flushes it to disk, then
+    /// renames it over <paramref name="path"/>. The temporary file is removed when <paramref name="write"/> throws.</summary>
     public static void Write(string path, Action<Stream> write)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -25,10 +27,7 @@ internal static class AtomicFile
         }
         finally
         {
-            if (File.Exists(temp))
-            {
-                File.Delete(temp);
-            }
+            if (File.Exists(temp)) File.Delete(temp);
         }
     }
 
@@ -37,6 +36,13 @@ internal static class AtomicFile
     {
         byte[] copy = bytes.ToArray();
         Write(path, stream => stream.Write(copy));
+    }
+
+    /// <summary>Writes <paramref name="text"/> as UTF-8 (no byte-order mark) atomically to <paramref name="path"/>.</summary>
+    public static void WriteAllText(string path, string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        WriteAllBytes(path, System.Text.Encoding.UTF8.GetBytes(text));
     }
 
     /// <summary>A unique hidden name beside <paramref name="fullPath"/> for its temporary copy.</summary>
