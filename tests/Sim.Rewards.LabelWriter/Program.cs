@@ -1,6 +1,7 @@
 using Sim.Rewards.Labels;
 using Sim.Rewards.Preferences;
 using Sim.Rewards.Queries;
+using Sim.Rewards.Robot;
 
 // Adds a pair and labels it, over and over, printing "<pair id> <label>" after each label is acknowledged, until the
 // process is killed (or, with a count, until that many labels are written). The kill test checks that every printed
@@ -19,10 +20,10 @@ if (args.Length == 3 && (!long.TryParse(args[2], out limit) || limit < 0))
     return 2;
 }
 
-using var store = LabelStore.Open(path);
+using var store = SegmentCodec.OpenStore(path);
 for (long i = 0; i < limit; i++)
 {
-    var pair = new SegmentPair(MakeSegment(i, 0), MakeSegment(i, 1));
+    var pair = new ItemPair<Segment>(MakeSegment(i, 0), MakeSegment(i, 1));
     var stored = store.AddPairs([pair], new PairProvenance(0, "kill-test"))[0];
     var label = (PreferenceLabel)(stored.Id % 3);
     store.RecordLabel(stored.Id, label, labeler);

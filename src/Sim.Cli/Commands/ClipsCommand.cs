@@ -6,7 +6,7 @@ using Sim.Foundation;
 using Sim.Core.Trajectories;
 using Sim.Rewards.Labels;
 using Sim.Rewards.Preferences;
-using Sim.Rewards.Segments;
+using Sim.Rewards.Robot;
 using Sim.Viewer.ClassicControl;
 using Sim.Viewer.Clips;
 using Sim.Viewer.Rendering;
@@ -110,7 +110,7 @@ public static class ClipsCommand
 
     static int RenderPairs(FileInfo store, string which, DirectoryInfo output, ClipSettings settings, int threads, GlBackend backend)
     {
-        IReadOnlyList<PreferencePair> pairs;
+        IReadOnlyList<PreferencePair<Segment>> pairs;
         try
         {
             pairs = ReadPairs(store.FullName, which);
@@ -158,14 +158,14 @@ public static class ClipsCommand
     }
 
     /// <summary>The pairs of the store at <paramref name="path"/> selected by <paramref name="which"/>, in id order.</summary>
-    static IReadOnlyList<PreferencePair> ReadPairs(string path, string which)
+    static IReadOnlyList<PreferencePair<Segment>> ReadPairs(string path, string which)
     {
         // Opening a missing file would create an empty store; a typo must not leave a new database behind.
         if (!File.Exists(path))
             throw new LabelStoreException(path, "no such file: expected the labels.db of a preference run (sim train --reward preference)");
         try
         {
-            using var store = LabelStore.Open(path);
+            using var store = SegmentCodec.OpenStoreReadOnly(path);
             // A pair counts as labelled once anyone has answered it, Skip included, so the two selections split "all".
             var labeled = which == "unlabeled" ? []
                 : store.GetLabeledPairs(includeSkipped: true).Select(l => l.Pair).DistinctBy(p => p.Id).ToList();

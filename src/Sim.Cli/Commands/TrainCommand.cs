@@ -5,7 +5,7 @@ using Sim.Core.Spaces;
 using Sim.Learning.Ppo;
 using Sim.Learning.Preferences;
 using Sim.Rewards.Queries;
-using Sim.Rewards.Segments;
+using Sim.Rewards.Robot;
 using Sim.Learning.Runs;
 using Sim.Learning.Sac;
 using Sim.Learning.Training;

@@ -1,4 +1,4 @@
-using Sim.Rewards.Models;
+using Sim.Rewards.Robot;
 using Sim.Viewer.Interactive;
 
 namespace Sim.Cli.Viewing;

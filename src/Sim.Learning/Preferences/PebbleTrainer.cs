@@ -2,7 +2,7 @@ using Sim.Core;
 using Sim.Learning.Runs;
 using Sim.Learning.Sac;
 using Sim.Learning.Training;
-using Sim.Rewards.Intrinsic;
+using Sim.Rewards.Robot;
 using static TorchSharp.torch;
 
 namespace Sim.Learning.Preferences;

@@ -1,7 +1,6 @@
 using Sim.Core;
 using Sim.Core.Wrappers;
-using Sim.Rewards.Segments;
-using Sim.Rewards.Wrappers;
+using Sim.Rewards.Robot;
 
 namespace Sim.Learning.Preferences;
 

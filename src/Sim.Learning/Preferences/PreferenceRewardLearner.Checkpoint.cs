@@ -1,6 +1,7 @@
 using Sim.Core;
 using Sim.Learning.Runs;
 using Sim.Rewards.Preferences;
+using Sim.Rewards.Robot;
 using Sim.Rewards.Queries;
 
 namespace Sim.Learning.Preferences;
@@ -79,7 +80,8 @@ public sealed partial class PreferenceRewardLearner
         writer.Write(_schedule.RoundsTaken);
         writer.Write(HasTrainedModel);
         writer.WriteRandom(_rng);
-        _teacher.SaveState(writer);
+        // Only a scripted teacher has state of its own; any other keeps its pending questions in the label store.
+        if (_teacher is ScriptedTeacher scripted) scripted.SaveState(writer);
         _oracle.SaveState(writer);
         Model.Ensemble.SaveSamplingState(writer);
         writer.Write(Model.Normalizer.Mean);
@@ -110,7 +112,7 @@ public sealed partial class PreferenceRewardLearner
         }
         bool trained = reader.ReadFlag("trained flag");
         var rng = reader.ReadRandom("preference learner random state");
-        _teacher.LoadState(reader);
+        if (_teacher is ScriptedTeacher scripted) scripted.LoadState(reader);
         _oracle.LoadState(reader);
         Model.Ensemble.LoadSamplingState(reader);
         double mean = reader.ReadDouble(), std = reader.ReadDouble();
@@ -146,6 +148,8 @@ public sealed partial class PreferenceRewardLearner
         _rng = rng;
         _setAside.Clear();
         _setAside.AddRange(setAside);
+        // Answers already in the store were trained on before the save, or belong to pairs now set aside.
+        _seenLabelId = _store.GetLastLabelId();
     }
 
     static void WriteSchedule(BinaryWriter writer, QueryScheduleOptions options)
@@ -175,7 +179,7 @@ public sealed partial class PreferenceRewardLearner
     }
 
     // Every stored label except those of pairs set aside by a resume.
-    IReadOnlyList<LabeledPair> TrainableLabels()
+    IReadOnlyList<LabeledPair<Segment>> TrainableLabels()
     {
         var labels = _store.GetLabeledPairs();
         if (_setAside.Count == 0) return labels;

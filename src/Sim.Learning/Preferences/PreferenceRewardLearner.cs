@@ -1,40 +1,49 @@
 using System.Diagnostics;
 using Sim.Foundation;
 using Sim.Learning.Training;
-using Sim.Rewards.Models;
 using Sim.Rewards.Labels;
 using Sim.Rewards.Preferences;
 using Sim.Rewards.Queries;
-using Sim.Rewards.Segments;
+using Sim.Rewards.Robot;
 using Sim.Rewards.Teachers;
 using static TorchSharp.torch;
 
 namespace Sim.Learning.Preferences;
 
 /// <summary>The preference side of a run: it keeps recent episodes, asks the teacher about pairs of their segments on the
-/// query schedule, stores every answer durably, and retrains the reward model after each round.</summary>
-/// <remarks>The trainer that owns it steps the env chain (whose <see cref="EpisodeHistoryRecorder"/> fills
-/// <see cref="History"/>) and calls <see cref="TryRunRound"/> between chunks of training.</remarks>
+/// query schedule, stores every answer durably, and retrains the reward model whenever new answers have arrived.</summary>
+/// <remarks>
+/// <para>The trainer that owns it steps the env chain (whose <see cref="EpisodeHistoryRecorder"/> fills
+/// <see cref="History"/>) and calls <see cref="TryRunRound"/> between chunks of training.</para>
+/// <para>Asking and answering are apart: a round stores its pairs as pending and puts them to the teacher, and every call
+/// trains on the labels the store holds if any arrived since the last look. A scripted teacher answers within the round,
+/// so the model is retrained in that same call; a person or an LLM may answer minutes later, and training goes on with
+/// the reward model it has until then.</para>
+/// </remarks>
 public sealed partial class PreferenceRewardLearner : IDisposable
 {
     const int CorrelationSegments = 100;
     readonly PreferenceLearningOptions _options;
     QuerySchedule _schedule;
-    readonly ScriptedTeacher _teacher;
+    readonly IPreferenceTeacher<Segment> _teacher;
     readonly ScriptedTeacher _oracle;
-    readonly LabelStore _store;
+    readonly LabelStore<Segment> _store;
     SimRandom _rng;
+    // The newest label id seen by the last look at the store: label ids only grow, so a larger one means new answers.
+    long _seenLabelId;
 
     /// <summary>Builds the learner for an env with the given sizes; labels go to the SQLite file <paramref name="labelStorePath"/>.</summary>
+    /// <param name="teacher">Who answers the queries; null for the scripted teacher named by <see cref="PreferenceLearningOptions.Teacher"/>.</param>
     public PreferenceRewardLearner(PreferenceLearningOptions options, QueryScheduleOptions schedule, string envId, int numEnvs,
-        int observationSize, int actionSize, int physicsStateSize, string labelStorePath, ulong seed, Device device)
+        int observationSize, int actionSize, int physicsStateSize, string labelStorePath, ulong seed, Device device,
+        IPreferenceTeacher<Segment>? teacher = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(schedule);
         options.Validate();
         _options = options;
         _schedule = new QuerySchedule(schedule);
-        _teacher = PreferenceTeachers.Create(options.Teacher, seed);
+        _teacher = teacher ?? PreferenceTeachers.Create(options.Teacher, seed);
         _oracle = ScriptedTeacher.Oracle(seed ^ 0x5EED_0AC1E);
         _rng = new SimRandom(seed ^ 0xC0FFEE);
         History = new EpisodeHistory(new EpisodeHistoryOptions
@@ -54,7 +63,8 @@ public sealed partial class PreferenceRewardLearner : IDisposable
             Ensemble = config.Ensemble with { Members = options.EnsembleMembers },
         };
         Model = new RobotRewardModel(config, device);
-        _store = LabelStore.Open(labelStorePath);
+        _store = SegmentCodec.OpenStore(labelStorePath);
+        _seenLabelId = _store.GetLastLabelId();
     }
 
     /// <summary>Recent episodes, fed by the env chain's <see cref="EpisodeHistoryRecorder"/>.</summary>
@@ -75,28 +85,45 @@ public sealed partial class PreferenceRewardLearner : IDisposable
     /// <summary>The schedule the rounds follow.</summary>
     public QueryScheduleOptions Schedule => _schedule.Options;
 
-    /// <summary>Runs a query round if one is due at <paramref name="envStep"/> and the history can supply pairs, retrains
-    /// the model on every label so far and logs the round; returns whether the model changed.</summary>
+    /// <summary>Runs a query round if one is due at <paramref name="envStep"/> and the history can supply pairs (storing
+    /// them as pending and putting them to the teacher), then, if answers arrived since the last call, retrains the model
+    /// on every label so far and logs it; returns whether the model changed.</summary>
     public bool TryRunRound(long envStep, IMetricSink metrics)
     {
         ArgumentNullException.ThrowIfNull(metrics);
+        long start = Stopwatch.GetTimestamp();
         // Pairs need two finished episodes of at least H steps; until then the round waits (early policies on envs that
         // end episodes early may produce none for a while).
-        if (!_schedule.IsDue(envStep) || History.SampleableEpisodeCount < 2) return false;
-        if (!_schedule.TryTakeRound(envStep, out var round)) return false;
-        long start = Stopwatch.GetTimestamp();
+        if (_schedule.IsDue(envStep) && History.SampleableEpisodeCount >= 2 && _schedule.TryTakeRound(envStep, out var round))
+        {
+            Ask(round);
+            metrics.Log(PreferenceMetrics.LabelsTag, _schedule.QueriesAsked, envStep);
+            metrics.Log(PreferenceMetrics.RoundsTag, _schedule.RoundsTaken, envStep);
+        }
+        return TrainOnArrivedLabels(envStep, metrics, start);
+    }
 
+    /// <summary>Pairs asked and not yet answered by the teacher.</summary>
+    public int PendingPairCount => _store.GetUnlabeledPairs(_teacher.LabelerId).Count;
+
+    void Ask(QueryRound round)
+    {
         var recent = History.RecentStatistics();
-        if (recent.Episodes > 0) _teacher.UpdateThresholds(recent.MeanReturn, recent.MeanLength, _options.SegmentLength);
+        if (recent.Episodes > 0 && _teacher is ScriptedTeacher scripted)
+            scripted.UpdateThresholds(recent.MeanReturn, recent.MeanLength, _options.SegmentLength);
         var sampler = QuerySamplers.Create(round.Selection, Model, _options.CandidateFactor);
         var proposed = sampler.Select(History, round.Size, ref _rng);
         var pairs = _store.AddPairs(proposed, new PairProvenance(round.Index, sampler.Name));
-        _teacher.LabelInto(_store, pairs);
+        _teacher.Ask(pairs, _store);
+    }
 
+    bool TrainOnArrivedLabels(long envStep, IMetricSink metrics, long start)
+    {
+        long newest = _store.GetLastLabelId();
+        if (newest <= _seenLabelId) return false;
+        _seenLabelId = newest;
         var labels = TrainableLabels();
-        metrics.Log(PreferenceMetrics.LabelsTag, _schedule.QueriesAsked, envStep);
-        metrics.Log(PreferenceMetrics.RoundsTag, _schedule.RoundsTaken, envStep);
-        if (!labels.Any(l => l.Label != PreferenceLabel.Skip)) return false; // e.g. a skip teacher declined every query so far
+        if (labels.Count == 0) return false; // e.g. a skip teacher declined every query so far
 
         var report = Model.Train(labels, HeldOutPairs());
         HasTrainedModel = true;
@@ -151,12 +178,12 @@ public sealed partial class PreferenceRewardLearner : IDisposable
     }
 
     // Fresh uniform pairs answered by the oracle, only to measure accuracy: never stored, never trained on.
-    List<LabeledPair>? HeldOutPairs()
+    List<LabeledPair<Segment>>? HeldOutPairs()
     {
         if (_options.HeldOutPairs == 0) return null;
-        var pairs = new UniformQuerySampler().Select(History, _options.HeldOutPairs, ref _rng);
+        var pairs = new UniformQuerySampler<Segment>().Select(History, _options.HeldOutPairs, ref _rng);
         var now = DateTimeOffset.UtcNow;
-        return pairs.Select(p => new LabeledPair(new PreferencePair(0, p.Left, p.Right), _oracle.Answer(p.Left, p.Right), _oracle.LabelerId, now)).ToList();
+        return pairs.Select(p => new LabeledPair<Segment>(new PreferencePair<Segment>(0, p.Left, p.Right), _oracle.Answer(p.Left, p.Right), _oracle.LabelerId, now)).ToList();
     }
 
     /// <inheritdoc/>

@@ -1,4 +1,4 @@
-using Sim.Rewards.Teachers;
+using Sim.Rewards.Robot;
 
 namespace Sim.Learning.Preferences;
 

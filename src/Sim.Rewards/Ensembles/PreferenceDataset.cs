@@ -68,12 +68,12 @@ public sealed class PreferenceDataset : IDisposable
         return new PreferenceDataset(leftBatch, rightBatch, targetTensor, marginTensor, labels.Count);
     }
 
-    /// <summary>Robot pairs: packs the trainable pairs of <paramref name="labels"/> with a <see cref="SegmentCollator"/>.</summary>
-    public static PreferenceDataset FromLabels(SegmentCollator collator, IReadOnlyList<LabeledPair> labels, Device device)
+    /// <summary>Packs the trainable pairs of <paramref name="labels"/> (e.g. read from a label store) with <paramref name="collator"/>.</summary>
+    public static PreferenceDataset FromLabels<TItem>(IItemCollator<TItem> collator, IReadOnlyList<LabeledPair<TItem>> labels, Device device)
     {
         ArgumentNullException.ThrowIfNull(labels);
-        var left = new Segment[labels.Count];
-        var right = new Segment[labels.Count];
+        var left = new TItem[labels.Count];
+        var right = new TItem[labels.Count];
         var answers = new PreferenceLabel[labels.Count];
         for (int i = 0; i < labels.Count; i++)
         {

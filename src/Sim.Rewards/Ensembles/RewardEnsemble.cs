@@ -1,6 +1,7 @@
 using Sim.Foundation;
 using Sim.Rewards.Losses;
 using Sim.Rewards.Models;
+using Sim.Rewards.Objectives;
 using Sim.Torch.Optimizers;
 using TorchSharp;
 using static Sim.Torch.TorchScalars;
@@ -8,11 +9,13 @@ using static TorchSharp.torch;
 
 namespace Sim.Rewards.Ensembles;
 
-/// <summary>K reward encoders trained on the same preferences, each on its own shuffle or bootstrap sample, whose
-/// disagreement measures how unsure the reward model is. Shared by every kind of encoder (robot steps, token sequences).</summary>
+/// <summary>K reward encoders trained on the same examples, each on its own shuffle or bootstrap sample, whose
+/// disagreement measures how unsure the reward model is. Shared by every kind of encoder (robot steps, token sequences)
+/// and every objective (<see cref="IRewardObjective"/>: pairwise preference, pointwise classification, sequence sums,
+/// with optional <see cref="IAuxiliaryObjective"/> terms).</summary>
 /// <remarks>
 /// <para>Each member has its own Adam optimizer, which persists across training rounds as in PEBBLE; a round trains
-/// every member for up to <see cref="EnsembleConfig.MaxEpochs"/> epochs over its pairs in minibatches of
+/// every member for up to <see cref="EnsembleConfig.MaxEpochs"/> epochs over its examples in minibatches of
 /// <see cref="EnsembleConfig.BatchSize"/>, stopping early once the members' mean epoch accuracy reaches
 /// <see cref="EnsembleConfig.StopAtAccuracy"/>.</para>
 /// <para>Everything random (initial weights, bootstrap samples, shuffles, the validation split) follows from
@@ -81,14 +84,32 @@ public sealed partial class RewardEnsemble : IDisposable
     /// <summary>Each member's current L2 coefficient (0 without regularisation).</summary>
     public IReadOnlyList<double> L2Coefficients => _l2;
 
-    /// <summary>Trains every member for one round on <paramref name="data"/> and reports loss and accuracy, on
-    /// <paramref name="heldOut"/> too when given.</summary>
+    /// <summary>Trains every member for one round on the pairwise preference objective of <see cref="EnsembleConfig.Loss"/>
+    /// over <paramref name="data"/>, and reports loss and accuracy, on <paramref name="heldOut"/> too when given.</summary>
     /// <exception cref="InvalidOperationException">When <paramref name="data"/> has no trainable pair.</exception>
     public RewardTrainingReport Train(PreferenceDataset data, PreferenceDataset? heldOut = null)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentNullException.ThrowIfNull(data);
         if (data.Count == 0) throw new InvalidOperationException(PreferenceTargets.NoTrainableLabelsMessage(data.GivenPairs));
+        return Train(new PairwisePreferenceObjective(data, Config.Loss), heldOut is null ? null : new PairwisePreferenceObjective(heldOut, Config.Loss));
+    }
+
+    /// <summary>Trains every member for one round on <paramref name="objective"/>, plus the <paramref name="auxiliary"/>
+    /// terms on every minibatch, and reports the objective's loss and accuracy, on <paramref name="heldOut"/> too when given.</summary>
+    /// <exception cref="InvalidOperationException">When <paramref name="objective"/> has no examples.</exception>
+    public RewardTrainingReport Train(IRewardObjective objective, IRewardObjective? heldOut = null, IReadOnlyList<IAuxiliaryObjective>? auxiliary = null)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentNullException.ThrowIfNull(objective);
+        if (objective.Count == 0) throw new InvalidOperationException($"the {objective.Name} objective has no examples: give at least one to train on");
+        auxiliary ??= [];
+        foreach (var term in auxiliary)
+        {
+            ArgumentNullException.ThrowIfNull(term, nameof(auxiliary));
+            if (!(term.Weight >= 0 && double.IsFinite(term.Weight)))
+                throw new ArgumentOutOfRangeException(nameof(auxiliary), term.Weight, $"auxiliary term '{term.Name}' has weight {term.Weight}: expected a finite weight ≥ 0");
+        }
+        var data = objective;
         int n = data.Count;
         int[] trainIndices;
         int[] validationIndices;
@@ -123,7 +144,7 @@ public sealed partial class RewardEnsemble : IDisposable
             double accuracySum = 0;
             for (int m = 0; m < MemberCount; m++)
             {
-                var (loss, accuracy) = TrainEpoch(m, data, pools[m]);
+                var (loss, accuracy) = TrainEpoch(m, data, pools[m], auxiliary);
                 accuracySum += accuracy;
                 if (adaptive)
                 {
@@ -136,7 +157,7 @@ public sealed partial class RewardEnsemble : IDisposable
 
         var (trainLoss, trainAccuracy) = Evaluate(data, trainIndices);
         if (adaptive) validationLoss = Evaluate(data, validationIndices).Loss;
-        (double Loss, double Accuracy)? held = heldOut is null ? null : Evaluate(heldOut);
+        (double Loss, double Accuracy)? held = heldOut is null || heldOut.Count == 0 ? null : Evaluate(heldOut);
         return new RewardTrainingReport(
             n, epochs, trainLoss, trainAccuracy,
             adaptive ? validationLoss : null,
@@ -144,23 +165,43 @@ public sealed partial class RewardEnsemble : IDisposable
             (double[])_l2.Clone());
     }
 
-    /// <summary>Loss and accuracy on every pair of <paramref name="data"/>, averaged over the members.</summary>
+    /// <summary>Loss and accuracy of the pairwise preference objective on every pair of <paramref name="data"/>, averaged over the members.</summary>
     public (double Loss, double Accuracy) Evaluate(PreferenceDataset data)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentNullException.ThrowIfNull(data);
-        return Evaluate(data, Enumerable.Range(0, data.Count).ToArray());
+        return Evaluate(new PairwisePreferenceObjective(data, Config.Loss));
     }
 
-    /// <summary>Every member's score of every item, <c>[K, batch]</c>, without gradients; the tensor belongs to the caller's scope.</summary>
+    /// <summary>Loss and accuracy of <paramref name="objective"/> on all its examples, averaged over the members.</summary>
+    public (double Loss, double Accuracy) Evaluate(IRewardObjective objective)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentNullException.ThrowIfNull(objective);
+        return Evaluate(objective, Enumerable.Range(0, objective.Count).ToArray());
+    }
+
+    /// <summary>Every member's score of every item, <c>[K, batch]</c> (per-position outputs summed over the real
+    /// positions), without gradients; the tensor belongs to the caller's scope.</summary>
     public Tensor Score(ItemBatch items)
+    {
+        using var scope = NewDisposeScope();
+        var outputs = Outputs(items);
+        var mask = items.Mask;
+        var scores = new Tensor[MemberCount];
+        for (int m = 0; m < MemberCount; m++) scores[m] = ItemScores.Total(outputs[m], mask);
+        return stack(scores).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Every member's raw output for every item, without gradients: <c>[K, batch]</c> for encoders that score
+    /// items, <c>[K, batch, len]</c> for encoders that score positions. The tensor belongs to the caller's scope.</summary>
+    public Tensor Outputs(ItemBatch items)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        var scores = new Tensor[MemberCount];
-        for (int m = 0; m < MemberCount; m++) scores[m] = _members[m].forward(items.Inputs, items.Mask);
-        return stack(scores).MoveToOuterDisposeScope();
+        var outputs = new Tensor[MemberCount];
+        for (int m = 0; m < MemberCount; m++) outputs[m] = _members[m].forward(items.Inputs, items.Mask);
+        return stack(outputs).MoveToOuterDisposeScope();
     }
 
     /// <summary>Every member's P̂(left ≻ right) = σ(s_left − s_right) per pair, <c>[K, pairs]</c>, without gradients.</summary>
@@ -196,7 +237,7 @@ public sealed partial class RewardEnsemble : IDisposable
 
     // ---------------------------------------------------------------- training
 
-    private (double Loss, double Accuracy) TrainEpoch(int m, PreferenceDataset data, int[] pool)
+    private (double Loss, double Accuracy) TrainEpoch(int m, IRewardObjective data, int[] pool, IReadOnlyList<IAuxiliaryObjective> auxiliary)
     {
         Shuffle(pool, ref _memberRandoms[m]);
         var member = _members[m];
@@ -205,25 +246,20 @@ public sealed partial class RewardEnsemble : IDisposable
         for (int start = 0; start < pool.Length; start += Config.BatchSize)
         {
             using var scope = NewDisposeScope();
-            var indices = IndexTensor(pool.AsSpan(start, Math.Min(Config.BatchSize, pool.Length - start)));
-            var left = data.Left.Select(indices);
-            var right = data.Right.Select(indices);
-            var targets = data.Targets.index_select(0, indices);
-            var margins = data.Margins?.index_select(0, indices);
-            var leftScores = member.forward(left.Inputs, left.Mask);
-            var rightScores = member.forward(right.Inputs, right.Mask);
-            var pairLosses = BradleyTerryLoss.PairLosses(leftScores, rightScores, targets, Config.Loss, margins);
-            var loss = pairLosses.mean();
+            int size = Math.Min(Config.BatchSize, pool.Length - start);
+            var indices = IndexTensor(pool.AsSpan(start, size));
+            var terms = data.Terms(member, indices);
+            var loss = terms.Losses.mean();
+            foreach (var term in auxiliary)
+            {
+                using var weight = term.Weight.ToScalar();
+                loss = loss.add(term.Loss(member, m, size, ref _memberRandoms[m]), weight);
+            }
             optimizer.zero_grad();
             loss.backward();
             optimizer.step();
             using var noGrad = no_grad();
-            var batchTotals = stack(new[]
-            {
-                pairLosses.detach().sum(),
-                BradleyTerryLoss.Correct(leftScores, rightScores, targets).sum(),
-                BradleyTerryLoss.Decided(targets).sum(),
-            });
+            var batchTotals = stack(new[] { terms.Losses.detach().sum(), terms.Correct.sum(), terms.Counted.sum() });
             totals.add_(batchTotals, One);
         }
         var host = ToHost(totals);
@@ -248,7 +284,7 @@ public sealed partial class RewardEnsemble : IDisposable
 
     // ---------------------------------------------------------------- evaluation
 
-    private (double Loss, double Accuracy) Evaluate(PreferenceDataset data, int[] indices)
+    private (double Loss, double Accuracy) Evaluate(IRewardObjective data, int[] indices)
     {
         double loss = 0, accuracy = 0;
         for (int m = 0; m < MemberCount; m++)
@@ -260,7 +296,7 @@ public sealed partial class RewardEnsemble : IDisposable
         return (loss / MemberCount, accuracy / MemberCount);
     }
 
-    private (double Loss, double Accuracy) EvaluateMember(int m, PreferenceDataset data, int[] indices)
+    private (double Loss, double Accuracy) EvaluateMember(int m, IRewardObjective data, int[] indices)
     {
         if (indices.Length == 0) return (double.NaN, double.NaN);
         var member = _members[m];
@@ -270,19 +306,8 @@ public sealed partial class RewardEnsemble : IDisposable
         {
             using var scope = NewDisposeScope();
             var chunk = IndexTensor(indices.AsSpan(start, Math.Min(EvaluationChunkPairs, indices.Length - start)));
-            var left = data.Left.Select(chunk);
-            var right = data.Right.Select(chunk);
-            var targets = data.Targets.index_select(0, chunk);
-            var margins = data.Margins?.index_select(0, chunk);
-            var leftScores = member.forward(left.Inputs, left.Mask);
-            var rightScores = member.forward(right.Inputs, right.Mask);
-            var chunkTotals = stack(new[]
-            {
-                BradleyTerryLoss.PairLosses(leftScores, rightScores, targets, Config.Loss, margins).sum(),
-                BradleyTerryLoss.Correct(leftScores, rightScores, targets).sum(),
-                BradleyTerryLoss.Decided(targets).sum(),
-            });
-            totals.add_(chunkTotals, One);
+            var terms = data.Terms(member, chunk);
+            totals.add_(stack(new[] { terms.Losses.sum(), terms.Correct.sum(), terms.Counted.sum() }), One);
         }
         var host = ToHost(totals);
         return (host[0] / indices.Length, host[1] / host[2]);

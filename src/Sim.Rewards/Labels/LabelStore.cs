@@ -1,162 +1,90 @@
+using System.Buffers.Binary;
+using System.IO.Hashing;
 using Microsoft.Data.Sqlite;
 using Sim.Rewards.Preferences;
 using Sim.Rewards.Queries;
 
 namespace Sim.Rewards.Labels;
 
-/// <summary>The durable record of preference queries and their answers: segments, pairs and labels in one SQLite file.</summary>
+/// <summary>The durable record of preference queries and their answers: items, pairs and labels in one SQLite file,
+/// for any item kind an <see cref="IItemCodec{TItem}"/> encodes.</summary>
 /// <remarks>
 /// <para>The file is in WAL mode with <c>synchronous=FULL</c>, so every write is fsynced at commit: a label whose
 /// <see cref="RecordLabel"/> has returned survives a crash of the process or of the machine. Each public write is one
 /// transaction, so a store is never left with half of a batch of pairs.</para>
+/// <para>A pair is pending from <see cref="AddPairs"/> until a label for it arrives, which may be minutes later and from
+/// another thread or process: readers see the labels committed so far.</para>
 /// <para>All calls are serialised on one connection, so any number of threads in the process may use one store.</para>
 /// <para>The file is marked with <c>PRAGMA application_id</c> and versioned with <c>PRAGMA user_version</c>
-/// (see <see cref="SchemaVersion"/>), so that another database, or a store from a newer build, is refused by name.</para>
+/// (see <see cref="LabelStoreFormat.SchemaVersion"/>), so that another database, or a store of another version, is refused by
+/// name; <c>PRAGMA quick_check</c> runs at open, so a damaged file fails there rather than at a later query. Every item
+/// payload carries its CRC-32, checked whenever it is read.</para>
 /// </remarks>
-public sealed class LabelStore : IDisposable
+public sealed class LabelStore<TItem> : ILabelSink, IDisposable where TItem : class
 {
-    /// <summary>The schema version this build writes and reads.</summary>
-    public const int SchemaVersion = 1;
-
-    /// <summary>The SQLite application id marking a label store: "SimL" in ASCII.</summary>
-    public const int ApplicationId = 0x53696D4C;
-
-    static readonly string[] Tables = ["segments", "pairs", "labels"];
-
-    const string CreateSchemaSql = """
-        CREATE TABLE segments (
-            id          INTEGER PRIMARY KEY,
-            env_id      TEXT    NOT NULL,
-            source      TEXT    NOT NULL,
-            episode     INTEGER NOT NULL,
-            start_step  INTEGER NOT NULL,
-            length      INTEGER NOT NULL,
-            payload     BLOB    NOT NULL  -- MessagePack map: sizes, observations, actions, true rewards, physics states
-        );
-        CREATE TABLE pairs (
-            id            INTEGER PRIMARY KEY,
-            left_segment  INTEGER NOT NULL REFERENCES segments(id),
-            right_segment INTEGER NOT NULL REFERENCES segments(id),
-            created_at_ms INTEGER NOT NULL,  -- Unix time, milliseconds
-            round         INTEGER NOT NULL,
-            sampler       TEXT    NOT NULL
-        );
-        CREATE TABLE labels (
-            id            INTEGER PRIMARY KEY,
-            pair_id       INTEGER NOT NULL REFERENCES pairs(id),
-            label         INTEGER NOT NULL CHECK (label BETWEEN 0 AND 3),  -- PreferenceLabel
-            labeler       TEXT    NOT NULL,
-            labeled_at_ms INTEGER NOT NULL,
-            UNIQUE (pair_id, labeler)
-        );
-        CREATE INDEX labels_by_pair ON labels(pair_id);
-        """;
-
     readonly SqliteConnection _connection;
+    readonly IItemCodec<TItem> _codec;
     readonly object _gate = new();
-    readonly Dictionary<long, Segment> _segmentCache = [];
+    readonly Dictionary<long, TItem> _itemCache = [];
     bool _disposed;
 
-    LabelStore(string path, SqliteConnection connection)
+    LabelStore(string path, SqliteConnection connection, IItemCodec<TItem> codec, bool readOnly)
     {
         FilePath = path;
         _connection = connection;
+        _codec = codec;
+        IsReadOnly = readOnly;
     }
 
     /// <summary>The store's file.</summary>
     public string FilePath { get; }
 
+    /// <summary>Whether the store was opened by <see cref="OpenReadOnly"/>, so that every write is refused.</summary>
+    public bool IsReadOnly { get; }
+
     /// <summary>Opens the label store at <paramref name="path"/>, creating an empty one if the file does not exist.</summary>
     /// <exception cref="LabelStoreException">The file is not an SQLite database, is another kind of database, has a schema
-    /// version this build does not read, or cannot be opened.</exception>
-    public static LabelStore Open(string path)
+    /// version this build does not read, holds items of another kind, is damaged, or cannot be opened.</exception>
+    public static LabelStore<TItem> Open(string path, IItemCodec<TItem> codec)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(codec);
         string fullPath = Path.GetFullPath(path);
         string? directory = Path.GetDirectoryName(fullPath);
         if (directory != null && !Directory.Exists(directory))
             throw new LabelStoreException(fullPath, $"its directory '{directory}' does not exist");
-
-        var builder = new SqliteConnectionStringBuilder
-        {
-            DataSource = fullPath,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            // Without pooling, Dispose really closes the file (and checkpoints the WAL).
-            Pooling = false,
-            DefaultTimeout = 30,
-        };
-        var connection = new SqliteConnection(builder.ToString());
-        try
-        {
-            connection.Open();
-            Initialise(fullPath, connection);
-        }
-        catch (SqliteException ex)
-        {
-            connection.Dispose();
-            string problem = ex.SqliteErrorCode switch
-            {
-                26 => "not an SQLite database (SQLite says: file is not a database); expected a label store",
-                11 => "the database is corrupt (SQLite says: database disk image is malformed)",
-                _ => $"cannot be opened: {ex.Message}",
-            };
-            throw new LabelStoreException(fullPath, problem, ex);
-        }
-        catch
-        {
-            connection.Dispose();
-            throw;
-        }
-        return new LabelStore(fullPath, connection);
+        var connection = LabelStoreFormat.Connect(fullPath, $"Data Source={Quote(fullPath)}", SqliteOpenMode.ReadWriteCreate,
+            c => LabelStoreFormat.Initialise(fullPath, c, codec.Kind, readOnly: false));
+        return new LabelStore<TItem>(fullPath, connection, codec, readOnly: false);
     }
 
-    static void Initialise(string path, SqliteConnection connection)
+    /// <summary>Opens an existing label store for reading only: it never creates, changes or checkpoints a file, so a
+    /// command that only reads leaves its input as it found it.</summary>
+    /// <exception cref="LabelStoreException">The file does not exist, is empty, is not a label store of this version and
+    /// item kind, or is damaged.</exception>
+    public static LabelStore<TItem> OpenReadOnly(string path, IItemCodec<TItem> codec)
     {
-        // Reading the header first makes a file that is not a database fail before anything is written to it.
-        long applicationId = Scalar(connection, "PRAGMA application_id");
-        long version = Scalar(connection, "PRAGMA user_version");
-        var tables = new List<string>();
-        using (var command = connection.CreateCommand())
-        {
-            command.CommandText = "SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name";
-            using var reader = command.ExecuteReader();
-            while (reader.Read()) tables.Add(reader.GetString(0));
-        }
-
-        bool fresh = applicationId == 0 && version == 0 && tables.Count == 0;
-        if (!fresh)
-        {
-            if (applicationId != ApplicationId)
-                throw new LabelStoreException(path,
-                    $"not a label store: its SQLite application_id is 0x{applicationId:X8}, expected 0x{ApplicationId:X8}"
-                    + (tables.Count > 0 ? $" (it has tables {string.Join(", ", tables)})" : ""));
-            if (version != SchemaVersion)
-                throw new LabelStoreException(path,
-                    $"schema version {version} is not supported: this build reads schema version {SchemaVersion}"
-                    + (version > SchemaVersion ? " (the store was written by a newer build)" : ""));
-            var missing = Tables.Where(t => !tables.Contains(t)).ToList();
-            if (missing.Count > 0)
-                throw new LabelStoreException(path, $"the store is damaged: table(s) {string.Join(", ", missing)} are missing");
-        }
-
-        string journal = ScalarText(connection, "PRAGMA journal_mode = WAL");
-        if (!string.Equals(journal, "wal", StringComparison.OrdinalIgnoreCase))
-            throw new LabelStoreException(path, $"cannot switch to WAL journaling: SQLite kept journal mode '{journal}'");
-        Execute(connection, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;");
-
-        if (fresh)
-        {
-            using var transaction = connection.BeginTransaction();
-            Execute(connection, CreateSchemaSql, transaction);
-            Execute(connection, $"PRAGMA application_id = {ApplicationId}; PRAGMA user_version = {SchemaVersion};", transaction);
-            transaction.Commit();
-        }
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(codec);
+        string fullPath = Path.GetFullPath(path);
+        var file = new FileInfo(fullPath);
+        if (!file.Exists) throw new LabelStoreException(fullPath, "no such file: expected an existing label store");
+        if (file.Length == 0) throw new LabelStoreException(fullPath, "the file is empty (0 bytes): expected a label store");
+        // Without a -wal file no writer is active and the whole store is in the main file: 'immutable' then reads it with
+        // no locking and no -shm file, where a plain read-only open of a WAL database would create both beside it.
+        bool immutable = !File.Exists(fullPath + "-wal");
+        string source = immutable ? $"file:{Uri.EscapeDataString(fullPath).Replace("%2F", "/")}?immutable=1" : fullPath;
+        var connection = LabelStoreFormat.Connect(fullPath, $"Data Source={Quote(source)}", SqliteOpenMode.ReadOnly,
+            c => LabelStoreFormat.Initialise(fullPath, c, codec.Kind, readOnly: true));
+        return new LabelStore<TItem>(fullPath, connection, codec, readOnly: true);
     }
 
-    /// <summary>Stores <paramref name="pairs"/> (and their segments) in one transaction and returns them with their new ids,
-    /// in the same order.</summary>
-    /// <remarks>A segment object used by several pairs of the batch is stored once.</remarks>
-    public IReadOnlyList<PreferencePair> AddPairs(IReadOnlyList<SegmentPair> pairs, PairProvenance provenance, DateTimeOffset? createdAt = null)
+    static string Quote(string value) => "'" + value.Replace("'", "''") + "'";
+
+    /// <summary>Stores <paramref name="pairs"/> (and their items) in one transaction, as pending queries, and returns them
+    /// with their new ids, in the same order.</summary>
+    /// <remarks>An item object used by several pairs of the batch is stored once.</remarks>
+    public IReadOnlyList<PreferencePair<TItem>> AddPairs(IReadOnlyList<ItemPair<TItem>> pairs, PairProvenance provenance, DateTimeOffset? createdAt = null)
     {
         ArgumentNullException.ThrowIfNull(pairs);
         ArgumentNullException.ThrowIfNull(provenance);
@@ -167,44 +95,41 @@ public sealed class LabelStore : IDisposable
         for (int i = 0; i < pairs.Count; i++)
         {
             var (left, right) = pairs[i];
-            if (left is null || right is null) throw new ArgumentException($"pairs[{i}] has a null segment", nameof(pairs));
-            string? problem = SegmentPayload.FindInconsistency(left) ?? SegmentPayload.FindInconsistency(right);
-            if (problem != null) throw new ArgumentException($"pairs[{i}] has an inconsistent segment: {problem}", nameof(pairs));
+            if (left is null || right is null) throw new ArgumentException($"pairs[{i}] has a null item", nameof(pairs));
+            string? problem = _codec.FindInconsistency(left) ?? _codec.FindInconsistency(right);
+            if (problem != null) throw new ArgumentException($"pairs[{i}] has an inconsistent item: {problem}", nameof(pairs));
         }
         long created = (createdAt ?? DateTimeOffset.UtcNow).ToUnixTimeMilliseconds();
 
         lock (_gate)
         {
-            ThrowIfDisposed();
-            var result = new PreferencePair[pairs.Count];
-            var segmentIds = new Dictionary<Segment, long>(ReferenceEqualityComparer.Instance);
-            var added = new List<(long Id, Segment Segment)>();
+            ThrowIfNotWritable();
+            var result = new PreferencePair<TItem>[pairs.Count];
+            var itemIds = new Dictionary<TItem, long>(ReferenceEqualityComparer.Instance);
+            var added = new List<(long Id, TItem Item)>();
             using var transaction = _connection.BeginTransaction();
-            using var insertSegment = Command(transaction,
-                "INSERT INTO segments (env_id, source, episode, start_step, length, payload) VALUES ($env, $source, $episode, $start, $length, $payload) RETURNING id");
+            using var insertItem = Command(transaction, "INSERT INTO items (kind, payload, crc32) VALUES ($kind, $payload, $crc) RETURNING id");
             using var insertPair = Command(transaction,
-                "INSERT INTO pairs (left_segment, right_segment, created_at_ms, round, sampler) VALUES ($left, $right, $created, $round, $sampler) RETURNING id");
+                "INSERT INTO pairs (left_item, right_item, created_at_ms, round, sampler) VALUES ($left, $right, $created, $round, $sampler) RETURNING id");
 
-            long SegmentId(Segment segment)
+            long ItemId(TItem item)
             {
-                if (segmentIds.TryGetValue(segment, out long id)) return id;
-                insertSegment.Parameters.Clear();
-                insertSegment.Parameters.AddWithValue("$env", segment.EnvId);
-                insertSegment.Parameters.AddWithValue("$source", segment.Source);
-                insertSegment.Parameters.AddWithValue("$episode", segment.Episode);
-                insertSegment.Parameters.AddWithValue("$start", segment.StartStep);
-                insertSegment.Parameters.AddWithValue("$length", segment.Length);
-                insertSegment.Parameters.AddWithValue("$payload", SegmentPayload.Encode(segment));
-                id = (long)insertSegment.ExecuteScalar()!;
-                segmentIds.Add(segment, id);
-                added.Add((id, segment));
+                if (itemIds.TryGetValue(item, out long id)) return id;
+                byte[] payload = _codec.Encode(item);
+                insertItem.Parameters.Clear();
+                insertItem.Parameters.AddWithValue("$kind", _codec.Kind);
+                insertItem.Parameters.AddWithValue("$payload", payload);
+                insertItem.Parameters.AddWithValue("$crc", (long)Crc32.HashToUInt32(payload));
+                id = (long)insertItem.ExecuteScalar()!;
+                itemIds.Add(item, id);
+                added.Add((id, item));
                 return id;
             }
 
             for (int i = 0; i < pairs.Count; i++)
             {
                 var (left, right) = pairs[i];
-                long leftId = SegmentId(left), rightId = SegmentId(right);
+                long leftId = ItemId(left), rightId = ItemId(right);
                 insertPair.Parameters.Clear();
                 insertPair.Parameters.AddWithValue("$left", leftId);
                 insertPair.Parameters.AddWithValue("$right", rightId);
@@ -212,11 +137,11 @@ public sealed class LabelStore : IDisposable
                 insertPair.Parameters.AddWithValue("$round", provenance.Round);
                 insertPair.Parameters.AddWithValue("$sampler", provenance.Sampler);
                 long pairId = (long)insertPair.ExecuteScalar()!;
-                result[i] = new PreferencePair(pairId, left, right);
+                result[i] = new PreferencePair<TItem>(pairId, left, right);
             }
             transaction.Commit();
-            // The caller may not change segments it handed over (they are records of what was shown), so cache them as they are.
-            foreach (var (id, segment) in added) _segmentCache[id] = segment;
+            // The caller may not change items it handed over (they are records of what was shown), so cache them as they are.
+            foreach (var (id, item) in added) _itemCache[id] = item;
             return result;
         }
     }
@@ -236,7 +161,7 @@ public sealed class LabelStore : IDisposable
 
         lock (_gate)
         {
-            ThrowIfDisposed();
+            ThrowIfNotWritable();
             using var transaction = _connection.BeginTransaction();
             using (var exists = Command(transaction, "SELECT count(*) FROM pairs WHERE id = $id"))
             {
@@ -270,16 +195,18 @@ public sealed class LabelStore : IDisposable
 
     /// <summary>The pair with id <paramref name="pairId"/>.</summary>
     /// <exception cref="KeyNotFoundException">No such pair.</exception>
-    public PreferencePair GetPair(long pairId)
+    public PreferencePair<TItem> GetPair(long pairId)
     {
         lock (_gate)
         {
             ThrowIfDisposed();
-            using var command = Command(null, "SELECT id, left_segment, right_segment FROM pairs WHERE id = $id");
+            using var command = Command(null, "SELECT id, left_item, right_item FROM pairs WHERE id = $id");
             command.Parameters.AddWithValue("$id", pairId);
             using var reader = command.ExecuteReader();
             if (!reader.Read()) throw new KeyNotFoundException($"pair {pairId} does not exist in label store '{FilePath}'");
-            return new PreferencePair(reader.GetInt64(0), LoadSegment(reader.GetInt64(1)), LoadSegment(reader.GetInt64(2)));
+            long id = reader.GetInt64(0), left = reader.GetInt64(1), right = reader.GetInt64(2);
+            reader.Close();
+            return new PreferencePair<TItem>(id, LoadItem(left, id), LoadItem(right, id));
         }
     }
 
@@ -301,34 +228,34 @@ public sealed class LabelStore : IDisposable
     /// <summary>Pairs in the order they were added that have no label yet (from anyone, or from <paramref name="labelerId"/> when given).</summary>
     /// <param name="labelerId">Only pairs this labeler has not answered; null for pairs nobody has answered.</param>
     /// <param name="limit">At most this many; null for all.</param>
-    public IReadOnlyList<PreferencePair> GetUnlabeledPairs(string? labelerId = null, int? limit = null)
+    public IReadOnlyList<PreferencePair<TItem>> GetUnlabeledPairs(string? labelerId = null, int? limit = null)
     {
         if (limit is < 0) throw new ArgumentOutOfRangeException(nameof(limit), limit, $"limit is {limit}: expected >= 0 or null");
         lock (_gate)
         {
             ThrowIfDisposed();
             using var command = Command(null,
-                "SELECT id, left_segment, right_segment FROM pairs p WHERE NOT EXISTS "
+                "SELECT id, left_item, right_item FROM pairs p WHERE NOT EXISTS "
                 + "(SELECT 1 FROM labels l WHERE l.pair_id = p.id AND ($labeler IS NULL OR l.labeler = $labeler)) ORDER BY id LIMIT $limit");
             command.Parameters.AddWithValue("$labeler", (object?)labelerId ?? DBNull.Value);
             command.Parameters.AddWithValue("$limit", limit ?? -1L);
             var rows = new List<(long, long, long)>();
             using (var reader = command.ExecuteReader())
                 while (reader.Read()) rows.Add((reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2)));
-            return rows.Select(r => new PreferencePair(r.Item1, LoadSegment(r.Item2), LoadSegment(r.Item3))).ToList();
+            return rows.Select(r => new PreferencePair<TItem>(r.Item1, LoadItem(r.Item2, r.Item1), LoadItem(r.Item3, r.Item1))).ToList();
         }
     }
 
     /// <summary>Every label (one entry per labeler and pair) in the order they were recorded, for training or review.</summary>
     /// <param name="includeSkipped">Whether to include <see cref="PreferenceLabel.Skip"/> answers, which are never trained on.</param>
     /// <param name="labelerId">Only this labeler's answers; null for everyone's.</param>
-    public IReadOnlyList<LabeledPair> GetLabeledPairs(bool includeSkipped = false, string? labelerId = null)
+    public IReadOnlyList<LabeledPair<TItem>> GetLabeledPairs(bool includeSkipped = false, string? labelerId = null)
     {
         lock (_gate)
         {
             ThrowIfDisposed();
             using var command = Command(null,
-                "SELECT p.id, p.left_segment, p.right_segment, l.label, l.labeler, l.labeled_at_ms FROM labels l JOIN pairs p ON p.id = l.pair_id "
+                "SELECT p.id, p.left_item, p.right_item, l.label, l.labeler, l.labeled_at_ms FROM labels l JOIN pairs p ON p.id = l.pair_id "
                 + "WHERE ($skipped OR l.label <> $skip) AND ($labeler IS NULL OR l.labeler = $labeler) ORDER BY l.id");
             command.Parameters.AddWithValue("$skipped", includeSkipped);
             command.Parameters.AddWithValue("$skip", (int)PreferenceLabel.Skip);
@@ -338,26 +265,26 @@ public sealed class LabelStore : IDisposable
                 while (reader.Read())
                     rows.Add((reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt32(3), reader.GetString(4), reader.GetInt64(5)));
 
-            var pairs = new Dictionary<long, PreferencePair>();
-            var result = new List<LabeledPair>(rows.Count);
+            var pairs = new Dictionary<long, PreferencePair<TItem>>();
+            var result = new List<LabeledPair<TItem>>(rows.Count);
             foreach (var row in rows)
             {
                 if (!pairs.TryGetValue(row.Pair, out var pair))
-                    pairs[row.Pair] = pair = new PreferencePair(row.Pair, LoadSegment(row.Left), LoadSegment(row.Right));
-                result.Add(new LabeledPair(pair, (PreferenceLabel)row.Label, row.Labeler, DateTimeOffset.FromUnixTimeMilliseconds(row.At)));
+                    pairs[row.Pair] = pair = new PreferencePair<TItem>(row.Pair, LoadItem(row.Left, row.Pair), LoadItem(row.Right, row.Pair));
+                result.Add(new LabeledPair<TItem>(pair, (PreferenceLabel)row.Label, row.Labeler, DateTimeOffset.FromUnixTimeMilliseconds(row.At)));
             }
             return result;
         }
     }
 
-    /// <summary>How many segments, pairs and labels the store holds.</summary>
+    /// <summary>How many items, pairs and labels the store holds.</summary>
     public LabelStoreCounts GetCounts()
     {
         lock (_gate)
         {
             ThrowIfDisposed();
             using var command = Command(null,
-                "SELECT (SELECT count(*) FROM segments), (SELECT count(*) FROM pairs), (SELECT count(DISTINCT pair_id) FROM labels), (SELECT count(*) FROM labels)");
+                "SELECT (SELECT count(*) FROM items), (SELECT count(*) FROM pairs), (SELECT count(DISTINCT pair_id) FROM labels), (SELECT count(*) FROM labels)");
             using var reader = command.ExecuteReader();
             reader.Read();
             return new LabelStoreCounts(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3));
@@ -372,6 +299,18 @@ public sealed class LabelStore : IDisposable
             ThrowIfDisposed();
             using var command = Command(null, "SELECT coalesce(max(round), -1) FROM pairs");
             return Convert.ToInt32(command.ExecuteScalar());
+        }
+    }
+
+    /// <summary>The id of the newest label, or 0 when there are none; label ids only grow, so a poll can tell whether
+    /// answers arrived since it last looked.</summary>
+    public long GetLastLabelId()
+    {
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            using var command = Command(null, "SELECT coalesce(max(id), 0) FROM labels");
+            return Convert.ToInt64(command.ExecuteScalar());
         }
     }
 
@@ -393,11 +332,7 @@ public sealed class LabelStore : IDisposable
         lock (_gate)
         {
             ThrowIfDisposed();
-            using var command = Command(null, "PRAGMA integrity_check");
-            var lines = new List<string>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read()) lines.Add(reader.GetString(0));
-            return string.Join('\n', lines);
+            return LabelStoreFormat.RunCheck(_connection, "integrity_check");
         }
     }
 
@@ -412,18 +347,30 @@ public sealed class LabelStore : IDisposable
         }
     }
 
-    Segment LoadSegment(long id)
+    // pairId names the pair being read in errors, so that a damaged item can be traced to the query that showed it.
+    TItem LoadItem(long id, long pairId)
     {
-        if (_segmentCache.TryGetValue(id, out var cached)) return cached;
-        using var command = Command(null, "SELECT payload FROM segments WHERE id = $id");
+        if (_itemCache.TryGetValue(id, out var cached)) return cached;
+        using var command = Command(null, "SELECT kind, payload, crc32 FROM items WHERE id = $id");
         command.Parameters.AddWithValue("$id", id);
-        var payload = command.ExecuteScalar() as byte[]
-            ?? throw new LabelStoreException(FilePath, $"the store is damaged: segment {id}, referenced by a pair, has no payload");
-        Segment segment;
-        try { segment = SegmentPayload.Decode(payload); }
-        catch (InvalidDataException ex) { throw new LabelStoreException(FilePath, $"segment {id}: {ex.Message}", ex); }
-        _segmentCache[id] = segment;
-        return segment;
+        using var reader = command.ExecuteReader();
+        if (!reader.Read())
+            throw new LabelStoreException(FilePath, $"the store is damaged: item {id}, referenced by pair {pairId}, does not exist");
+        string kind = reader.GetString(0);
+        if (kind != _codec.Kind)
+            throw new LabelStoreException(FilePath, $"pair {pairId}: item {id} is a '{kind}' item, but the store was opened for '{_codec.Kind}' items");
+        if (reader.IsDBNull(1)) throw new LabelStoreException(FilePath, $"the store is damaged: item {id} of pair {pairId} has no payload");
+        var payload = reader.GetFieldValue<byte[]>(1);
+        uint recorded = (uint)reader.GetInt64(2);
+        uint actual = Crc32.HashToUInt32(payload);
+        if (recorded != actual)
+            throw new LabelStoreException(FilePath,
+                $"pair {pairId}: item {id} fails its checksum (CRC-32 of its {payload.Length} bytes is {actual:X8}, the store records {recorded:X8}); the file was damaged after it was written");
+        TItem item;
+        try { item = _codec.Decode(payload); }
+        catch (InvalidDataException ex) { throw new LabelStoreException(FilePath, $"pair {pairId}: item {id}: {ex.Message}", ex); }
+        _itemCache[id] = item;
+        return item;
     }
 
     SqliteCommand Command(SqliteTransaction? transaction, string sql)
@@ -436,25 +383,9 @@ public sealed class LabelStore : IDisposable
 
     void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
 
-    static long Scalar(SqliteConnection connection, string sql)
+    void ThrowIfNotWritable()
     {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return Convert.ToInt64(command.ExecuteScalar());
-    }
-
-    static string ScalarText(SqliteConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return Convert.ToString(command.ExecuteScalar()) ?? "";
-    }
-
-    static void Execute(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
-    {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
+        ThrowIfDisposed();
+        if (IsReadOnly) throw new InvalidOperationException($"label store '{FilePath}' was opened read-only: it takes no pairs or labels");
     }
 }

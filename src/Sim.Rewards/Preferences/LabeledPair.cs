@@ -5,4 +5,4 @@ namespace Sim.Rewards.Preferences;
 /// <param name="Label">The answer.</param>
 /// <param name="LabelerId">The teacher or human who answered, e.g. <c>teacher:oracle</c> or <c>human:alice</c>.</param>
 /// <param name="LabeledAt">When the answer was given.</param>
-public sealed record LabeledPair(PreferencePair Pair, PreferenceLabel Label, string LabelerId, DateTimeOffset LabeledAt);
+public sealed record LabeledPair<TItem>(PreferencePair<TItem> Pair, PreferenceLabel Label, string LabelerId, DateTimeOffset LabeledAt);

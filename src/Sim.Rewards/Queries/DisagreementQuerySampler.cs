@@ -2,8 +2,8 @@ namespace Sim.Rewards.Queries;
 
 /// <summary>Asks about the candidates on which the ensemble disagrees most: the largest standard deviation of P̂ across members.</summary>
 /// <remarks>The population standard deviation (divide by K), as PEBBLE computes it.</remarks>
-public sealed class DisagreementQuerySampler(IPreferencePredictor predictor, int candidateFactor = ScoredQuerySampler.DefaultCandidateFactor)
-    : ScoredQuerySampler(predictor, candidateFactor)
+public sealed class DisagreementQuerySampler<TItem>(IPreferencePredictor<TItem> predictor, int candidateFactor = QuerySamplers.DefaultCandidateFactor)
+    : ScoredQuerySampler<TItem>(predictor, candidateFactor)
 {
     /// <inheritdoc/>
     public override string Name => "disagreement";

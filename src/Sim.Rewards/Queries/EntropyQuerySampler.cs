@@ -1,8 +1,8 @@
 namespace Sim.Rewards.Queries;
 
 /// <summary>Asks about the candidates whose ensemble-mean P̂ is most uncertain: the largest binary entropy, i.e. P̂ nearest 0.5.</summary>
-public sealed class EntropyQuerySampler(IPreferencePredictor predictor, int candidateFactor = ScoredQuerySampler.DefaultCandidateFactor)
-    : ScoredQuerySampler(predictor, candidateFactor)
+public sealed class EntropyQuerySampler<TItem>(IPreferencePredictor<TItem> predictor, int candidateFactor = QuerySamplers.DefaultCandidateFactor)
+    : ScoredQuerySampler<TItem>(predictor, candidateFactor)
 {
     /// <inheritdoc/>
     public override string Name => "entropy";

@@ -1,14 +1,13 @@
 using Sim.Foundation;
-using Sim.Rewards.Segments;
 
 namespace Sim.Rewards.Queries;
 
-/// <summary>Chooses which segment pairs to ask a teacher about in one query round.</summary>
-public interface IQuerySampler
+/// <summary>Chooses which item pairs to ask a teacher about in one query round.</summary>
+public interface IQuerySampler<TItem>
 {
     /// <summary>Name stored as the pairs' provenance, e.g. <c>uniform</c>.</summary>
     string Name { get; }
 
     /// <summary>Draws candidates from <paramref name="source"/> and returns the <paramref name="count"/> pairs to ask about.</summary>
-    IReadOnlyList<SegmentPair> Select(ISegmentSource source, int count, ref SimRandom random);
+    IReadOnlyList<ItemPair<TItem>> Select(IItemSource<TItem> source, int count, ref SimRandom random);
 }

@@ -1,18 +1,13 @@
 using Sim.Foundation;
-using Sim.Rewards.Preferences;
-using Sim.Rewards.Segments;
 
 namespace Sim.Rewards.Queries;
 
 /// <summary>Base of the active samplers: draws a candidate pool <see cref="CandidateFactor"/> times larger than the round,
 /// scores every candidate from the ensemble's predictions, and keeps the highest scores.</summary>
-public abstract class ScoredQuerySampler : IQuerySampler
+public abstract class ScoredQuerySampler<TItem> : IQuerySampler<TItem>
 {
-    /// <summary>Pool size used by PEBBLE: ten candidates per query.</summary>
-    public const int DefaultCandidateFactor = 10;
-
     /// <summary>A sampler that ranks candidates by <paramref name="predictor"/>'s predictions.</summary>
-    protected ScoredQuerySampler(IPreferencePredictor predictor, int candidateFactor)
+    protected ScoredQuerySampler(IPreferencePredictor<TItem> predictor, int candidateFactor)
     {
         ArgumentNullException.ThrowIfNull(predictor);
         if (candidateFactor < 1)
@@ -25,7 +20,7 @@ public abstract class ScoredQuerySampler : IQuerySampler
     public abstract string Name { get; }
 
     /// <summary>The ensemble whose predictions rank the candidates.</summary>
-    public IPreferencePredictor Predictor { get; }
+    public IPreferencePredictor<TItem> Predictor { get; }
 
     /// <summary>Candidates drawn per pair asked for.</summary>
     public int CandidateFactor { get; }
@@ -35,17 +30,17 @@ public abstract class ScoredQuerySampler : IQuerySampler
     protected abstract double Score(ReadOnlySpan<float> probabilities);
 
     /// <inheritdoc/>
-    public IReadOnlyList<SegmentPair> Select(ISegmentSource source, int count, ref SimRandom random)
+    public IReadOnlyList<ItemPair<TItem>> Select(IItemSource<TItem> source, int count, ref SimRandom random)
     {
         ArgumentNullException.ThrowIfNull(source);
         if (count < 0) throw new ArgumentOutOfRangeException(nameof(count), count, $"count is {count}: expected >= 0");
-        var pool = new UniformQuerySampler().Select(source, checked(count * CandidateFactor), ref random);
+        var pool = new UniformQuerySampler<TItem>().Select(source, checked(count * CandidateFactor), ref random);
         return SelectFromPool(pool, count);
     }
 
     /// <summary>The <paramref name="count"/> candidates of <paramref name="pool"/> with the highest scores, best first;
     /// ties keep pool order.</summary>
-    public IReadOnlyList<SegmentPair> SelectFromPool(IReadOnlyList<SegmentPair> pool, int count)
+    public IReadOnlyList<ItemPair<TItem>> SelectFromPool(IReadOnlyList<ItemPair<TItem>> pool, int count)
     {
         ArgumentNullException.ThrowIfNull(pool);
         if (count < 0 || count > pool.Count)
@@ -55,19 +50,19 @@ public abstract class ScoredQuerySampler : IQuerySampler
         for (int i = 0; i < order.Length; i++) order[i] = i;
         // Array.Sort is not stable, so the index breaks ties to make the choice reproducible.
         Array.Sort(order, (a, b) => scores[a] != scores[b] ? scores[b].CompareTo(scores[a]) : a.CompareTo(b));
-        var chosen = new SegmentPair[count];
+        var chosen = new ItemPair<TItem>[count];
         for (int i = 0; i < count; i++) chosen[i] = pool[order[i]];
         return chosen;
     }
 
     /// <summary>The score of every candidate in <paramref name="pool"/>, in pool order.</summary>
-    public double[] ScorePool(IReadOnlyList<SegmentPair> pool)
+    public double[] ScorePool(IReadOnlyList<ItemPair<TItem>> pool)
     {
         ArgumentNullException.ThrowIfNull(pool);
         int n = pool.Count, members = Predictor.MemberCount;
         if (members < 1) throw new InvalidOperationException($"the predictor has {members} members: expected at least 1");
-        var left = new Segment[n];
-        var right = new Segment[n];
+        var left = new TItem[n];
+        var right = new TItem[n];
         for (int i = 0; i < n; i++) (left[i], right[i]) = pool[i];
         var probabilities = new float[members * n];
         Predictor.PredictPreferences(left, right, probabilities);

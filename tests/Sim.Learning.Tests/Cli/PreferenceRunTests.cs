@@ -1,3 +1,4 @@
+using Sim.Rewards.Robot;
 using System.Text.Json;
 using Sim.Rewards.Labels;
 
@@ -28,7 +29,7 @@ public sealed class PreferenceRunTests
         Assert.Contains("resumedatstep800", resumed.FlatStdout.Replace(",", ""));
         // The budget was spent before the stop: the resumed run trains on without asking again.
         Assert.Equal([10.0, 20.0], Labels(run));
-        using (var store = LabelStore.Open(Path.Combine(run, "labels.db")))
+        using (var store = SegmentCodec.OpenStore(Path.Combine(run, "labels.db")))
         {
             Assert.Equal(20, store.GetCounts().Labels);
             Assert.Equal("ok", store.CheckIntegrity());

@@ -5,6 +5,7 @@ using Sim.Learning.Preferences;
 using Sim.Learning.Runs;
 using Sim.Learning.Sac;
 using Sim.Learning.Training;
+using Sim.Rewards.Robot;
 using Sim.Rewards.Labels;
 using Sim.Rewards.Queries;
 using TorchSharp;
@@ -72,7 +73,7 @@ public sealed class PreferenceResumeTests
             while (trainer.GlobalStep < 1200) trainer.RunChunk(lost);
             Assert.Equal(30, trainer.Learner.LabelsUsed);
         }
-        using (var store = LabelStore.Open(Path.Combine(interrupted.Path, "labels.db"))) Assert.Equal(30, store.GetCounts().Pairs);
+        using (var store = SegmentCodec.OpenStore(Path.Combine(interrupted.Path, "labels.db"))) Assert.Equal(30, store.GetCounts().Pairs);
 
         using (var trainer = BuildPpo(RunDirectory.Open(interrupted.Path), out var env))
         using (env)
@@ -89,7 +90,7 @@ public sealed class PreferenceResumeTests
             Assert.Equal(PpoRun.TotalTimesteps, trainer.GlobalStep);
             expected.AssertEqual(Snapshot.Of(trainer, trainer.Ppo.Agent, interrupted), setAsideAfter: 20, setAsideThrough: 30);
         }
-        using (var store = LabelStore.Open(Path.Combine(interrupted.Path, "labels.db"))) Assert.Equal(40, store.GetCounts().Pairs);
+        using (var store = SegmentCodec.OpenStore(Path.Combine(interrupted.Path, "labels.db"))) Assert.Equal(40, store.GetCounts().Pairs);
 
         // The set-aside pairs stay set aside through the checkpoints the resumed run wrote.
         using (var trainer = BuildPpo(RunDirectory.Open(interrupted.Path), out var env))
@@ -101,9 +102,9 @@ public sealed class PreferenceResumeTests
         }
     }
 
-    static void AssertScoresAlike(Sim.Rewards.Models.RobotRewardModel model, string path)
+    static void AssertScoresAlike(Sim.Rewards.Robot.RobotRewardModel model, string path)
     {
-        using var saved = Sim.Rewards.Models.RobotRewardModel.Load(path);
+        using var saved = Sim.Rewards.Robot.RobotRewardModel.Load(path);
         float[] observations = [1f, 0f, 0.5f, 0f, 1f, -0.5f, -1f, 0f, 8f];
         float[] actions = [0.3f, -1f, 2f];
         var fromMemory = new float[3];
@@ -207,7 +208,7 @@ public sealed class PreferenceResumeTests
         public static Snapshot Of(PreferenceTrainer trainer, torch.nn.Module policy, RunDirectory run)
         {
             var labels = new List<(long, int)>();
-            using (var store = LabelStore.Open(Path.Combine(run.Path, "labels.db")))
+            using (var store = SegmentCodec.OpenStore(Path.Combine(run.Path, "labels.db")))
                 foreach (var label in store.GetLabeledPairs(includeSkipped: true)) labels.Add((label.Pair.Id, (int)label.Label));
             return new Snapshot(
                 Bits(policy),

@@ -3,6 +3,7 @@ using Sim.Core.Wrappers;
 using Sim.Learning.Ppo;
 using Sim.Learning.Preferences;
 using Sim.Learning.Sac;
+using Sim.Rewards.Robot;
 using Sim.Rewards.Labels;
 using Sim.Rewards.Models;
 using Sim.Rewards.Queries;
@@ -43,7 +44,7 @@ public sealed class PreferenceTrainerTests
         // The episode statistics beneath the learned reward still see Pendulum's own (negative) return.
         Assert.All(metrics.Values(PpoIterationMetrics.EpisodicReturnTag), r => Assert.True(r < 0, $"episodic return {r}"));
 
-        using (var store = LabelStore.Open(scratch.File("labels.db")))
+        using (var store = SegmentCodec.OpenStore(scratch.File("labels.db")))
         {
             Assert.Equal(20, store.GetCounts().Labels);
             Assert.Equal(20, store.GetLabeledPairs().Count);

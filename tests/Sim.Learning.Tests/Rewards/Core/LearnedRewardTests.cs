@@ -2,7 +2,7 @@ using Sim.Core;
 using Sim.Core.Wrappers;
 using Sim.Learning.Replay;
 using Sim.Rewards.Models;
-using Sim.Rewards.Wrappers;
+using Sim.Rewards.Robot;
 
 namespace Sim.Learning.Tests.Rewards.Core;
 

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Sim.Rewards.Robot;
 using Sim.Rewards.Ensembles;
 using Sim.Rewards.Models;
 using Sim.Rewards.Serialization;
@@ -121,7 +122,7 @@ public sealed class RewardModelFileTests
         Assert.Contains("shape [32, 6]: expected [16, 6]", error.Message);
     }
 
-    private static float[] Outputs(RobotRewardModel model, float[] obs, float[] act, List<Sim.Rewards.Preferences.Segment> left, List<Sim.Rewards.Preferences.Segment> right)
+    private static float[] Outputs(RobotRewardModel model, float[] obs, float[] act, List<Sim.Rewards.Robot.Segment> left, List<Sim.Rewards.Robot.Segment> right)
     {
         var rewards = new float[30];
         var perMember = new float[model.MemberCount * 30];

@@ -1,3 +1,4 @@
+using Sim.Rewards.Robot;
 using Sim.Rewards.Ensembles;
 using Sim.Rewards.Models;
 using Sim.Rewards.Preferences;
@@ -98,7 +99,7 @@ public sealed class RobotRewardModelTests
         var error = Assert.Throws<InvalidOperationException>(() => model.Train(labels));
         Assert.Equal("no trainable labels: 12 pairs were given but all are Skip; label at least one pair Left, Right or Equal", error.Message);
 
-        var none = Assert.Throws<InvalidOperationException>(() => model.Train(new List<LabeledPair>()));
+        var none = Assert.Throws<InvalidOperationException>(() => model.Train(new List<LabeledPair<Segment>>()));
         Assert.StartsWith("no trainable labels: no pairs were given", none.Message);
     }
 

@@ -1,3 +1,4 @@
+using Sim.Rewards.Robot;
 using Sim.Rewards.Preferences;
 
 namespace Sim.Learning.Tests.Rewards.Core;
@@ -37,15 +38,15 @@ internal sealed class SyntheticPreferences
     }
 
     /// <summary>Pairs labelled by the larger true return.</summary>
-    public List<LabeledPair> Labels(int count, int length = 10)
+    public List<LabeledPair<Segment>> Labels(int count, int length = 10)
     {
-        var labels = new List<LabeledPair>(count);
+        var labels = new List<LabeledPair<Segment>>(count);
         for (int i = 0; i < count; i++)
         {
             var left = Segment(length);
             var right = Segment(length);
             var label = left.TrueReturn > right.TrueReturn ? PreferenceLabel.Left : PreferenceLabel.Right;
-            labels.Add(new LabeledPair(new PreferencePair(i, left, right), label, "teacher:oracle", DateTimeOffset.UnixEpoch));
+            labels.Add(new LabeledPair<Segment>(new PreferencePair<Segment>(i, left, right), label, "teacher:oracle", DateTimeOffset.UnixEpoch));
         }
         return labels;
     }

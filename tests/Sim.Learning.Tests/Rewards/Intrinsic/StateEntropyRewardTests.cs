@@ -1,4 +1,4 @@
-using Sim.Rewards.Intrinsic;
+using Sim.Rewards.Robot;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,7 +1,7 @@
 using Sim.Core;
 using Sim.Foundation;
 using SimEnvs = Sim.Envs.Envs;
-using Sim.Rewards.Segments;
+using Sim.Rewards.Robot;
 
 namespace Sim.Learning.Tests.Rewards.Preferences;
 
@@ -103,7 +103,7 @@ public class EpisodeHistoryTests
         Assert.Equal(new EpisodeStatistics(2, 4.5, 3.5), history.RecentStatistics(2));
         Assert.Equal(new EpisodeStatistics(3, 10.0 / 3, 3), history.RecentStatistics(10));
         // δ = ε · mean return · H / mean length = 0.1 · (10 / 3) · 1 / 3
-        Assert.Equal(0.1 * (10.0 / 3) / 3, Sim.Rewards.Teachers.TeacherThresholds.FromHistory(history, 0.1, 10), 12);
+        Assert.Equal(0.1 * (10.0 / 3) / 3, Sim.Rewards.Robot.TeacherThresholds.FromHistory(history, 0.1, 10), 12);
     }
 
     [Fact]
@@ -222,7 +222,7 @@ public class EpisodeHistoryTests
         history.Load(reader);
     }
 
-    static string Describe(Sim.Rewards.Preferences.Segment s) =>
+    static string Describe(Sim.Rewards.Robot.Segment s) =>
         $"{s.Episode}@{s.StartStep}:{string.Join(",", s.Observations.ToArray())}|{string.Join(",", s.Actions.ToArray())}|{string.Join(",", s.TrueRewards.ToArray())}|{string.Join(",", s.PhysicsStates.ToArray())}";
 
     [Fact]

@@ -1,3 +1,4 @@
+using Sim.Rewards.Robot;
 using System.Diagnostics;
 using Sim.Rewards.Labels;
 using Sim.Rewards.Preferences;
@@ -46,7 +47,7 @@ public class LabelStoreKillTests
             }
         }
 
-        using var store = LabelStore.Open(path);
+        using var store = SegmentCodec.OpenStore(path);
         Assert.Equal("ok", store.CheckIntegrity());
         var stored = store.GetLabeledPairs(includeSkipped: true, labelerId: "teacher:killed")
             .ToDictionary(l => l.Pair.Id, l => (int)l.Label);

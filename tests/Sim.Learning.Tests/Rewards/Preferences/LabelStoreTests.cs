@@ -2,12 +2,13 @@ using Microsoft.Data.Sqlite;
 using Sim.Rewards.Labels;
 using Sim.Rewards.Preferences;
 using Sim.Rewards.Queries;
+using Sim.Rewards.Robot;
 
 namespace Sim.Learning.Tests.Rewards.Preferences;
 
 public class LabelStoreTests
 {
-    static SegmentPair Pair(long a, long b) =>
+    static ItemPair<Segment> Pair(long a, long b) =>
         new(TestSegments.Make(a, [1, 2, 3], physicsStateSize: 2), TestSegments.Make(b, [0.5f, 0.25f, 0], physicsStateSize: 2));
 
     [Fact]
@@ -19,9 +20,9 @@ public class LabelStoreTests
         var other = TestSegments.Make(8, [6, 7]);
         var createdAt = DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000);
         long[] ids;
-        using (var store = LabelStore.Open(path))
+        using (var store = SegmentCodec.OpenStore(path))
         {
-            var added = store.AddPairs([new SegmentPair(shared, other), new SegmentPair(other, shared), Pair(1, 2)], new PairProvenance(2, "disagreement"), createdAt);
+            var added = store.AddPairs([new ItemPair<Segment>(shared, other), new ItemPair<Segment>(other, shared), Pair(1, 2)], new PairProvenance(2, "disagreement"), createdAt);
             ids = added.Select(p => p.Id).ToArray();
             Assert.Equal(3, ids.Distinct().Count());
             Assert.Same(shared, added[0].Left);
@@ -31,7 +32,7 @@ public class LabelStoreTests
             store.RecordLabel(ids[1], PreferenceLabel.Skip, "human:alice", createdAt.AddSeconds(3));
         }
 
-        using (var store = LabelStore.Open(path))
+        using (var store = SegmentCodec.OpenStore(path))
         {
             Assert.Equal(new LabelStoreCounts(4, 3, 2, 3), store.GetCounts());
             Assert.Equal(1, store.GetCounts().UnlabeledPairs);
@@ -69,7 +70,7 @@ public class LabelStoreTests
     public void BadLabelsAreRejectedWithoutWritingAnything()
     {
         using var dir = new TempDirectory();
-        using var store = LabelStore.Open(dir.File("labels.db"));
+        using var store = SegmentCodec.OpenStore(dir.File("labels.db"));
         long id = store.AddPairs([Pair(1, 2)], new PairProvenance(0, "uniform"))[0].Id;
 
         var unknown = Assert.Throws<LabelRejectedException>(() => store.RecordLabel(id + 41, PreferenceLabel.Left, "human:bob"));
@@ -97,7 +98,7 @@ public class LabelStoreTests
         using var dir = new TempDirectory();
         string garbage = dir.File("garbage.db");
         File.WriteAllText(garbage, "this is not a database, just some text that is long enough to look like a header..........");
-        var ex = Assert.Throws<LabelStoreException>(() => LabelStore.Open(garbage));
+        var ex = Assert.Throws<LabelStoreException>(() => SegmentCodec.OpenStore(garbage));
         Assert.Contains(garbage, ex.Message);
         Assert.Contains("not an SQLite database", ex.Message);
 
@@ -109,25 +110,25 @@ public class LabelStoreTests
             command.CommandText = "CREATE TABLE runs (id INTEGER PRIMARY KEY)";
             command.ExecuteNonQuery();
         }
-        ex = Assert.Throws<LabelStoreException>(() => LabelStore.Open(other));
+        ex = Assert.Throws<LabelStoreException>(() => SegmentCodec.OpenStore(other));
         Assert.Contains(other, ex.Message);
         Assert.Contains("not a label store", ex.Message);
         Assert.Contains("runs", ex.Message);
 
         string newer = dir.File("newer.db");
-        LabelStore.Open(newer).Dispose();
+        SegmentCodec.OpenStore(newer).Dispose();
         using (var connection = new SqliteConnection($"Data Source={newer};Pooling=False"))
         {
             connection.Open();
             using var command = connection.CreateCommand();
-            command.CommandText = "PRAGMA user_version = 2";
+            command.CommandText = $"PRAGMA user_version = {LabelStoreFormat.SchemaVersion + 1}";
             command.ExecuteNonQuery();
         }
-        ex = Assert.Throws<LabelStoreException>(() => LabelStore.Open(newer));
-        Assert.Contains("schema version 2 is not supported", ex.Message);
+        ex = Assert.Throws<LabelStoreException>(() => SegmentCodec.OpenStore(newer));
+        Assert.Contains($"schema version {LabelStoreFormat.SchemaVersion + 1} is not supported", ex.Message);
         Assert.Contains("newer build", ex.Message);
 
-        ex = Assert.Throws<LabelStoreException>(() => LabelStore.Open(Path.Combine(dir.Path, "missing", "labels.db")));
+        ex = Assert.Throws<LabelStoreException>(() => SegmentCodec.OpenStore(Path.Combine(dir.Path, "missing", "labels.db")));
         Assert.Contains("does not exist", ex.Message);
     }
 
@@ -135,7 +136,7 @@ public class LabelStoreTests
     public void ConcurrentWritersInOneProcessLoseNothing()
     {
         using var dir = new TempDirectory();
-        using var store = LabelStore.Open(dir.File("labels.db"));
+        using var store = SegmentCodec.OpenStore(dir.File("labels.db"));
         const int threads = 6, perThread = 25;
         var written = new System.Collections.Concurrent.ConcurrentBag<(long, string)>();
         Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>

@@ -1,5 +1,5 @@
 using Sim.Rewards.Preferences;
-using Sim.Rewards.Teachers;
+using Sim.Rewards.Robot;
 using static Sim.Learning.Tests.Rewards.Preferences.TestSegments;
 
 namespace Sim.Learning.Tests.Rewards.Preferences;

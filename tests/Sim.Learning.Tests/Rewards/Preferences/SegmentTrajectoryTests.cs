@@ -1,5 +1,5 @@
 using Sim.Rewards.Preferences;
-using Sim.Rewards.Segments;
+using Sim.Rewards.Robot;
 
 namespace Sim.Learning.Tests.Rewards.Preferences;
 
@@ -72,7 +72,7 @@ public class SegmentTrajectoryTests
     {
         var withPhysics = TestSegments.Make(episode: 1, FiveRewards, physicsStateSize: 3);
         var without = TestSegments.Make(episode: 2, FiveRewards);
-        var pair = new PreferencePair(42, withPhysics, without);
+        var pair = new PreferencePair<Segment>(42, withPhysics, without);
 
         var e = Assert.Throws<ArgumentException>(() => SegmentTrajectory.From(pair, requirePhysicsStates: true));
         Assert.Contains("pair 42, right segment", e.Message);

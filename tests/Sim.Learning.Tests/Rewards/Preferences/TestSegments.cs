@@ -1,6 +1,6 @@
 using Sim.Foundation;
 using Sim.Rewards.Preferences;
-using Sim.Rewards.Segments;
+using Sim.Rewards.Robot;
 
 namespace Sim.Learning.Tests.Rewards.Preferences;
 
@@ -53,14 +53,4 @@ internal static class TestSegments
         Assert.Equal(expected.TrueRewards, actual.TrueRewards);
         Assert.Equal(expected.PhysicsStates, actual.PhysicsStates);
     }
-}
-
-/// <summary>A segment source that hands out numbered segments and counts how many were drawn.</summary>
-internal sealed class CountingSegmentSource(int segmentLength = 2) : ISegmentSource
-{
-    public int Drawn { get; private set; }
-
-    public int SegmentLength { get; } = segmentLength;
-
-    public Segment SampleSegment(ref SimRandom random) => TestSegments.Make(Drawn++, new float[SegmentLength]);
 }

@@ -1,6 +1,6 @@
 using Sim.Foundation;
 using Sim.Core.Trajectories;
-using Sim.Rewards.Segments;
+using Sim.Rewards.Robot;
 
 namespace Sim.Learning.Tests.Rewards.Preferences;
 

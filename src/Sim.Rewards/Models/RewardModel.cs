@@ -1,0 +1,222 @@
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Sim.Rewards.Ensembles;
+using Sim.Rewards.Losses;
+using Sim.Rewards.Normalization;
+using Sim.Rewards.Objectives;
+using Sim.Rewards.Preferences;
+using Sim.Rewards.Serialization;
+using TorchSharp;
+using static Sim.Torch.TorchScalars;
+using static TorchSharp.torch;
+
+namespace Sim.Rewards.Models;
+
+/// <summary>The reward model of any item kind: an ensemble of encoders, a collator that packs items for them, the
+/// aggregation of member outputs, the normaliser and the model file. Robots and language models differ only in the
+/// collator and encoder they plug in.</summary>
+/// <remarks>Member outputs, uncertainties and preference probabilities are raw; <see cref="Score"/> is aggregated and
+/// normalised. The normaliser is fitted on the unit the encoder scores: positions for per-position encoders, items
+/// otherwise. Not thread-safe.</remarks>
+public sealed class RewardModel<TItem> : IRewardModel<TItem>, IDisposable
+{
+    /// <summary>Pairs (or items) per forward pass when predicting or scoring, which bounds memory for large candidate pools.</summary>
+    public const int PredictionChunk = 512;
+
+    private static readonly JsonSerializerOptions JsonOptions = new() { Converters = { new JsonStringEnumConverter() } };
+    private bool _disposed;
+
+    /// <summary>Builds an untrained model of <paramref name="ensemble"/> members made by <paramref name="createMember"/>
+    /// on <paramref name="device"/> (the CPU by default).</summary>
+    public RewardModel(EnsembleConfig ensemble, Aggregation aggregation, RewardNormalization normalization,
+        IItemCollator<TItem> collator, Func<Generator, RewardEncoder> createMember, Device? device = null)
+    {
+        ArgumentNullException.ThrowIfNull(ensemble);
+        ArgumentNullException.ThrowIfNull(aggregation);
+        ArgumentNullException.ThrowIfNull(collator);
+        aggregation.Validate(ensemble.Members);
+        Aggregation = aggregation;
+        Collator = collator;
+        Normalizer = new RewardNormalizer(normalization);
+        Ensemble = new RewardEnsemble(ensemble, createMember, device);
+    }
+
+    /// <summary>The members and their training.</summary>
+    public RewardEnsemble Ensemble { get; }
+
+    /// <summary>How member outputs combine into one.</summary>
+    public Aggregation Aggregation { get; }
+
+    /// <summary>The rescaling of the aggregated output.</summary>
+    public RewardNormalizer Normalizer { get; }
+
+    /// <summary>Packs items for the encoders.</summary>
+    public IItemCollator<TItem> Collator { get; }
+
+    /// <summary>Where the weights live.</summary>
+    public Device Device => Ensemble.Device;
+
+    /// <inheritdoc/>
+    public int MemberCount => Ensemble.MemberCount;
+
+    /// <summary>Trains one round on the pairwise preference objective over <paramref name="labels"/> (Skip pairs are
+    /// ignored), reports loss and accuracy (on <paramref name="heldOut"/> too when it has trainable pairs), then refits
+    /// <see cref="Normalizer"/> on the labelled items, the most recent inputs the model has seen.</summary>
+    /// <exception cref="InvalidOperationException">When no label is Left, Right or Equal.</exception>
+    public RewardTrainingReport Train(IReadOnlyList<LabeledPair<TItem>> labels, IReadOnlyList<LabeledPair<TItem>>? heldOut = null)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentNullException.ThrowIfNull(labels);
+        using var data = PreferenceDataset.FromLabels(Collator, labels, Device);
+        using var held = heldOut is not null && heldOut.Any(l => PreferenceTargets.IsTrainable(l.Label))
+            ? PreferenceDataset.FromLabels(Collator, heldOut, Device)
+            : null;
+        var report = Ensemble.Train(data, held);
+        FitNormalizer(data.Left, data.Right);
+        return report;
+    }
+
+    /// <summary>Refits <see cref="Normalizer"/> on the aggregated outputs for <paramref name="items"/>.</summary>
+    public void FitNormalizer(IReadOnlyList<TItem> items)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentNullException.ThrowIfNull(items);
+        using var scope = NewDisposeScope();
+        FitNormalizer(Collator.Collate(items, Device));
+    }
+
+    /// <summary>Refits <see cref="Normalizer"/> on the aggregated outputs for the items of <paramref name="batches"/>.</summary>
+    public void FitNormalizer(params ItemBatch[] batches)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        using var scope = NewDisposeScope();
+        var values = new List<Tensor>();
+        foreach (var batch in batches)
+        {
+            var aggregated = Aggregation.Apply(Ensemble.Outputs(batch));
+            values.Add(aggregated.dim() == 2 ? aggregated.masked_select(batch.Mask.gt(OneHalf)) : aggregated);
+        }
+        Normalizer.Fit(cat(values));
+    }
+
+    /// <inheritdoc/>
+    public void Score(IReadOnlyList<TItem> items, Span<float> scores)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentNullException.ThrowIfNull(items);
+        if (scores.Length != items.Count)
+            throw new ArgumentException($"scores has {scores.Length} values: expected one per item ({items.Count})", nameof(scores));
+        for (int start = 0; start < items.Count; start += PredictionChunk)
+        {
+            int count = Math.Min(PredictionChunk, items.Count - start);
+            using var scope = NewDisposeScope();
+            var batch = Collator.Collate(Slice(items, start, count), Device);
+            var normalized = Normalizer.Apply(Aggregation.Apply(Ensemble.Outputs(batch)));
+            CopyToHost(ItemScores.Total(normalized, batch.Mask), scores.Slice(start, count));
+        }
+    }
+
+    /// <inheritdoc/>
+    public void PredictPreferences(IReadOnlyList<TItem> left, IReadOnlyList<TItem> right, Span<float> probabilities)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentNullException.ThrowIfNull(left);
+        ArgumentNullException.ThrowIfNull(right);
+        int pairs = left.Count;
+        if (right.Count != pairs) throw new ArgumentException($"{left.Count} left and {right.Count} right items: expected as many of each", nameof(right));
+        if (probabilities.Length != MemberCount * pairs)
+            throw new ArgumentException($"probabilities has {probabilities.Length} values: expected {MemberCount} members × {pairs} pairs", nameof(probabilities));
+        var chunk = new float[MemberCount * Math.Min(pairs, PredictionChunk)];
+        for (int start = 0; start < pairs; start += PredictionChunk)
+        {
+            int count = Math.Min(PredictionChunk, pairs - start);
+            using var scope = NewDisposeScope();
+            var leftBatch = Collator.Collate(Slice(left, start, count), Device);
+            var rightBatch = Collator.Collate(Slice(right, start, count), Device);
+            var result = chunk.AsSpan(0, MemberCount * count);
+            CopyToHost(Ensemble.PreferenceProbabilities(leftBatch, rightBatch), result);
+            for (int m = 0; m < MemberCount; m++)
+                result.Slice(m * count, count).CopyTo(probabilities.Slice(m * pairs + start, count));
+        }
+    }
+
+    /// <summary>Saves <paramref name="config"/> (the world's definition of the model, as JSON), the normaliser and the
+    /// member weights to <paramref name="path"/> atomically, marked as <paramref name="kind"/> (see <see cref="RewardModelFile"/>).</summary>
+    public void Save<TConfig>(string path, string kind, TConfig config)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var state = new RewardModelState<TConfig>(config, Normalizer.Mean, Normalizer.Std, Normalizer.FittedCount, Ensemble.L2Coefficients.ToArray());
+        RewardModelFile.Write(path, kind, JsonSerializer.Serialize(state, JsonOptions), Ensemble.Members.ToArray<nn.Module>());
+    }
+
+    /// <summary>Loads a file written by <see cref="Save{TConfig}"/> with kind <paramref name="kind"/>: <paramref name="build"/>
+    /// makes an untrained model from the saved config, and the weights, normaliser and L2 coefficients are restored into it.</summary>
+    /// <exception cref="RewardModelFormatException">When the file is missing, truncated, corrupt, of another version or kind, or inconsistent.</exception>
+    public static TModel Load<TConfig, TModel>(string path, string kind, Func<TConfig, TModel> build, Func<TModel, RewardModel<TItem>> core)
+        where TModel : class, IDisposable where TConfig : class
+    {
+        ArgumentNullException.ThrowIfNull(build);
+        ArgumentNullException.ThrowIfNull(core);
+        var contents = RewardModelFile.Read(path);
+        if (contents.Kind != kind)
+            throw new RewardModelFormatException(path, $"holds a '{contents.Kind}' model: expected '{kind}'");
+        RewardModelState<TConfig>? state;
+        try
+        {
+            state = JsonSerializer.Deserialize<RewardModelState<TConfig>>(contents.ConfigJson, JsonOptions);
+        }
+        catch (JsonException e)
+        {
+            throw new RewardModelFormatException(path, $"its config is not valid: {e.Message}", e);
+        }
+        if (state?.Config is null) throw new RewardModelFormatException(path, "its config is empty");
+        TModel? model = default;
+        try
+        {
+            model = build(state.Config);
+            var inner = core(model);
+            if (contents.Members.Count != inner.MemberCount)
+                throw new RewardModelFormatException(path, $"has {contents.Members.Count} members but its config says {inner.MemberCount}");
+            for (int m = 0; m < inner.MemberCount; m++) contents.LoadMember(m, inner.Ensemble.Members[m]);
+            inner.Normalizer.Set(state.NormalizerMean, state.NormalizerStd, state.NormalizerCount);
+            inner.Ensemble.SetL2Coefficients(state.L2Coefficients ?? []);
+            return model;
+        }
+        catch (ArgumentException e)
+        {
+            model?.Dispose();
+            throw new RewardModelFormatException(path, $"its config is not valid: {e.Message}", e);
+        }
+        catch
+        {
+            model?.Dispose();
+            throw;
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        Ensemble.Dispose();
+    }
+
+    /// <summary>Copies <paramref name="values"/> to <paramref name="destination"/> as float32, which must hold exactly as many.</summary>
+    public static void CopyToHost(Tensor values, Span<float> destination)
+    {
+        using var scope = NewDisposeScope();
+        var host = values.to_type(ScalarType.Float32).cpu().contiguous();
+        var floats = MemoryMarshal.Cast<byte, float>(host.bytes);
+        if (floats.Length != destination.Length)
+            throw new InvalidOperationException($"the model produced {floats.Length} values for {destination.Length} outputs");
+        floats.CopyTo(destination);
+    }
+
+    private static List<TItem> Slice(IReadOnlyList<TItem> items, int start, int count)
+    {
+        var slice = new List<TItem>(count);
+        for (int i = start; i < start + count; i++) slice.Add(items[i]);
+        return slice;
+    }
+}
