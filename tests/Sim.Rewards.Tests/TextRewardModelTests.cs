@@ -127,11 +127,11 @@ public sealed class TextRewardModelTests
         static float Target(TokenSequence s) => s.Tokens.Sum(Value);
         var pool = new TokenPool();
         var random = new SimRandom(SeedDerivation.Derive(7, "sequence-sum"));
-        var train = pool.Sample(400, ref random);
+        var train = pool.Sample(256, ref random);
         var test = pool.Sample(200, ref random);
         var config = Config(perToken: true, seed: 13);
         // Regression has no accuracy to stop at, so it runs a fixed number of epochs.
-        using var model = Build(config with { Ensemble = config.Ensemble with { MaxEpochs = 150, StopAtAccuracy = null } });
+        using var model = Build(config with { Ensemble = config.Ensemble with { Members = 2, LearningRate = 0.05, MaxEpochs = 60, StopAtAccuracy = null } });
         using var trainData = ItemTargetDataset.Create(model.Collator, train, train.Select(Target).ToList(), CPU);
         using var testData = ItemTargetDataset.Create(model.Collator, test, test.Select(Target).ToList(), CPU);
         var testObjective = new SequenceSumObjective(testData);

@@ -1,6 +1,6 @@
-using Sim.Rewards.Robot;
 using System.Text.Json;
 using Sim.Rewards.Labels;
+using Sim.Rewards.Robot;
 
 namespace Sim.Learning.Tests.Cli;
 

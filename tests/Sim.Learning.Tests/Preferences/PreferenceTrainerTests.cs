@@ -15,10 +15,6 @@ namespace Sim.Learning.Tests.Preferences;
 /// schedule, store every answer, retrain, relabel (SAC), and keep the true reward beside the learned one.</summary>
 public sealed class PreferenceTrainerTests
 {
-    static PreferenceRewardLearner Learner(TempDirectory scratch, IVectorEnv env, PreferenceLearningOptions options, QueryScheduleOptions schedule) =>
-        new(options, schedule, "Pendulum-v1", env.NumEnvs, env.SingleObservationSpace.FlatSize, env.SingleActionSpace.FlatSize, 0,
-            scratch.File("labels.db"), seed: 4, torch.CPU) { ModelPath = scratch.File("reward_model.bin") };
-
     [Fact]
     public void Christiano_ppo_asks_on_schedule_stores_every_answer_and_reports_the_true_reward_beside_the_learned_one()
     {
@@ -28,7 +24,7 @@ public sealed class PreferenceTrainerTests
         // Pendulum episodes last 200 steps, so two envs finish two episodes with the first 400-step rollout.
         var schedule = options.ResolveSchedule(config.TotalTimesteps, defaultFirstRound: config.BatchSize) with { Interval = 400 };
         var inner = Envs.Envs.Make("Pendulum-v1", config.NumEnvs, config.Seed, PpoEnvironment.Options(threads: 1));
-        var learner = Learner(scratch, inner, options, schedule);
+        var learner = SmallPreferenceRuns.Learner(scratch, inner, options, schedule);
         using var env = PpoEnvironment.Wrap(inner, config, e => PreferenceEnvironment.Wrap(e, learner));
         using var trainer = new PreferencePpoTrainer(new PpoTrainer(env, config), learner);
         var metrics = new RecordingMetrics();
@@ -75,7 +71,7 @@ public sealed class PreferenceTrainerTests
         var schedule = options.ResolveSchedule(config.TotalTimesteps, config.LearningStarts + options.UnsupervisedSteps);
         Assert.Equal(400, schedule.FirstRoundStep);
         var inner = Envs.Envs.Make("Pendulum-v1", 1, config.Seed, SacEnvironment.Options(threads: 1));
-        var learner = Learner(scratch, inner, options, schedule);
+        var learner = SmallPreferenceRuns.Learner(scratch, inner, options, schedule);
         using var env = SacEnvironment.Wrap(inner, e => PreferenceEnvironment.Wrap(e, learner));
         using var trainer = new PebbleTrainer(new SacTrainer(env, config) { ChunkSteps = 100 }, learner);
         var metrics = new RecordingMetrics();

@@ -1,7 +1,7 @@
-using Sim.Rewards.Robot;
 using Sim.Rewards.Ensembles;
 using Sim.Rewards.Models;
 using Sim.Rewards.Preferences;
+using Sim.Rewards.Robot;
 using TorchSharp;
 using Xunit.Abstractions;
 

@@ -1,5 +1,5 @@
-using Sim.Rewards.Robot;
 using Sim.Rewards.Preferences;
+using Sim.Rewards.Robot;
 
 namespace Sim.Learning.Tests.Rewards.Core;
 

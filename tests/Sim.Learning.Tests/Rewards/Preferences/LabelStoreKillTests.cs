@@ -1,7 +1,7 @@
-using Sim.Rewards.Robot;
 using System.Diagnostics;
 using Sim.Rewards.Labels;
 using Sim.Rewards.Preferences;
+using Sim.Rewards.Robot;
 
 namespace Sim.Learning.Tests.Rewards.Preferences;
 
