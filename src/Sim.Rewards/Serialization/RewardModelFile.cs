@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
+using Sim.Foundation;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -63,7 +64,7 @@ public static class RewardModelFile
         BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(12), (ulong)body.Length);
         body.GetBuffer().AsSpan(0, (int)body.Length).CopyTo(bytes.AsSpan(PreambleSize));
         BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(bytes.Length - ChecksumSize), System.IO.Hashing.Crc32.HashToUInt32(bytes.AsSpan(0, bytes.Length - ChecksumSize)));
-        WriteAtomically(path, bytes);
+        AtomicFile.WriteAllBytes(path, bytes);
     }
 
     /// <summary>Reads and checks the file at <paramref name="path"/>.</summary>
@@ -162,27 +163,5 @@ public static class RewardModelFile
         int count = reader.ReadInt32();
         if (count < 0) throw new InvalidDataException($"{what} = {count}: expected ≥ 0");
         return count;
-    }
-
-    private static void WriteAtomically(string path, byte[] bytes)
-    {
-        string full = Path.GetFullPath(path);
-        string directory = Path.GetDirectoryName(full) ?? throw new ArgumentException($"path '{path}' names no file", nameof(path));
-        Directory.CreateDirectory(directory);
-        // Beside the target, so the rename stays within one file system and is atomic.
-        string temp = Path.Combine(directory, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                stream.Write(bytes);
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
     }
 }

@@ -48,6 +48,40 @@ public sealed class RewardModelFileTests
     }
 
     [Fact]
+    public void A_file_whose_config_was_written_by_the_first_format_still_loads()
+    {
+        using var directory = new TempDirectory();
+        string path = directory.File("reward_model.bin");
+        // The JSON the first reward-model files carry, written out by hand: the robot config, then the normaliser and L2 state.
+        const string firstFormatJson = """
+            {"Config":{"Encoder":{"ObservationSize":3,"ActionSize":1,"HiddenSize":4,"HiddenLayers":1,"Activation":"Tanh","LeakySlope":0.01,"TanhOutput":false},
+            "Ensemble":{"Members":2,"LearningRate":0.001,"BatchSize":16,"MaxEpochs":5,"StopAtAccuracy":null,"Sampling":"Bootstrap","Regularization":"WeightDecay",
+            "L2Coefficient":0.001,"Loss":{"RandomAnswerProbability":0.1,"Margin":0,"LabelSmoothing":0},"Seed":9},
+            "Aggregation":{"Kind":"WorstCase","Lambda":1,"MemberIndex":0},"Normalization":"Scale"},
+            "NormalizerMean":0.5,"NormalizerStd":2,"NormalizerCount":10,"L2Coefficients":[0.001,0.002]}
+            """;
+        var expected = new RobotRewardModelConfig
+        {
+            Encoder = new StepEncoderConfig(3, 1, HiddenSize: 4, HiddenLayers: 1, Activation: StepActivation.Tanh, TanhOutput: false),
+            Ensemble = new EnsembleConfig
+            {
+                Members = 2, LearningRate = 0.001, BatchSize = 16, MaxEpochs = 5, StopAtAccuracy = null, Sampling = MemberSampling.Bootstrap,
+                Regularization = L2Regularization.WeightDecay, L2Coefficient = 0.001, Loss = Sim.Rewards.Losses.PreferenceLossOptions.Christiano, Seed = 9,
+            },
+            Aggregation = Aggregation.WorstCase,
+            Normalization = Sim.Rewards.Normalization.RewardNormalization.Scale,
+        };
+        using (var source = new RobotRewardModel(expected))
+            RewardModelFile.Write(path, RobotRewardModel.FileKind, firstFormatJson, source.Ensemble.Members.ToArray<TorchSharp.torch.nn.Module>());
+
+        using var loaded = RobotRewardModel.Load(path);
+
+        Assert.Equal(expected, loaded.Config);
+        Assert.Equal((0.5, 2.0, 10L), (loaded.Normalizer.Mean, loaded.Normalizer.Std, loaded.Normalizer.FittedCount));
+        Assert.Equal([0.001, 0.002], loaded.Ensemble.L2Coefficients);
+    }
+
+    [Fact]
     public void A_truncated_file_is_reported_as_truncated()
     {
         using var directory = new TempDirectory();
