@@ -7,6 +7,7 @@ using System.Diagnostics;
 using System.Reflection;
 using Sim.Core;
 using Sim.Core.Wrappers;
+using Sim.Foundation;
 using Sim.Learning.Modules;
 using Sim.Torch.Optimizers;
 using Sim.Learning.Ppo;
@@ -34,7 +35,7 @@ int actSize = env.SingleActionSpace.FlatSize;
 
 // ================================================================ agent and optimizer
 using var initGenerator = new Generator((ulong)config.Seed, CPU);
-using var sampleGenerator = new Generator((ulong)config.Seed + 1, device);
+using var sampleGenerator = new Generator(SeedDerivation.Derive((ulong)config.Seed, "policy-sampling"), device);
 using var agent = ActorCritic.ForSpaces(env.SingleObservationSpace, env.SingleActionSpace, hidden: 64, initialLogStd: 0.0, initGenerator);
 agent.to(device);
 var parameters = agent.parameters().ToList();

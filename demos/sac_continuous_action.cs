@@ -68,8 +68,8 @@ using var targetEntropyScalar = targetEntropy.ToScalar();
 // ================================================================ replay buffer and randomness
 // Rows past the run's length would never be written, so a short run allocates only what it can fill.
 using var rb = new ReplayBuffer((int)Math.Min(config.BufferSize, config.TotalTimesteps), obsSize, actSize, device);
-var rng = new SimRandom((ulong)config.Seed + 12345);          // warm-up actions and replay sampling
-using var noiseGenerator = new Generator((ulong)config.Seed + 1, device);  // the policy's Gaussian noise
+var rng = new SimRandom(SeedDerivation.Derive((ulong)config.Seed, "host-sampling"));     // warm-up actions and replay sampling
+using var noiseGenerator = new Generator(SeedDerivation.Derive((ulong)config.Seed, "policy-noise"), device);  // the policy's Gaussian noise
 var hostObs = new float[E * obsSize];
 var hostActions = new float[E * actSize];
 

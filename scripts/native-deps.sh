@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian/Ubuntu packages Sim needs, only when they are missing.
-# Usage: scripts/native-deps.sh [runtime|viewer|test]
+# Usage: scripts/native-deps.sh [runtime|viewer|test|fuzz]
 #   runtime: MuJoCo (library, headers, samples for the C baseline)
 #   viewer:  runtime + what the viewer and `sim clips` need (GLFW, Mesa's OpenGL on CPU, Xvfb, ffmpeg)
 #   test:    viewer + what the tests need
+#   fuzz:    AFL++ alone, for scripts/fuzz.sh (the test suite fuzzes in process and does not need it)
 # Idempotent: when everything is present it only runs dpkg queries and returns in well under a second.
 set -euo pipefail
 
@@ -16,7 +17,9 @@ case "$profile" in
   runtime) ;;
   viewer) packages+=("${viewer_packages[@]}") ;;
   test) packages+=(gcc "${viewer_packages[@]}") ;;
-  *) echo "native-deps.sh: unknown profile '$profile' (expected runtime, viewer or test)" >&2; exit 2 ;;
+  # The loaders under fuzzing need no MuJoCo; AFL++ pulls clang in, which the other profiles should not carry.
+  fuzz) packages=(afl++) ;;
+  *) echo "native-deps.sh: unknown profile '$profile' (expected runtime, viewer, test or fuzz)" >&2; exit 2 ;;
 esac
 
 missing=()

@@ -8,8 +8,35 @@ public static class AtomicFile
     /// renames it over <paramref name="path"/>. The temporary file is removed when <paramref name="write"/> throws.</summary>
     public static void Write(string path, Action<Stream> write)
     {
-        ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(write);
+        Replace(path, temp =>
+        {
+            using var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
+            write(stream);
+            // Without this, a power cut after the rename can leave a renamed but empty file on some file systems.
+            stream.Flush(flushToDisk: true);
+        });
+    }
+
+    /// <summary>Like <see cref="Write"/>, for writers that need a file name rather than a stream (an external encoder such
+    /// as ffmpeg): <paramref name="writeFile"/> creates the file at the temporary path it is given, which is then flushed
+    /// to disk and renamed over <paramref name="path"/>.</summary>
+    /// <exception cref="IOException"><paramref name="writeFile"/> returned without creating the file.</exception>
+    public static void WriteFile(string path, Action<string> writeFile)
+    {
+        ArgumentNullException.ThrowIfNull(writeFile);
+        Replace(path, temp =>
+        {
+            writeFile(temp);
+            if (!File.Exists(temp)) throw new IOException($"writing '{path}' created no file");
+            using var stream = new FileStream(temp, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+            stream.Flush(flushToDisk: true);
+        });
+    }
+
+    static void Replace(string path, Action<string> writeTemp)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
         string full = Path.GetFullPath(path);
         string directory = Path.GetDirectoryName(full) ?? throw new ArgumentException($"path '{path}' names no file", nameof(path));
         Directory.CreateDirectory(directory);
@@ -17,12 +44,7 @@ public static class AtomicFile
         string temp = TempPathFor(full);
         try
         {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
-            {
-                write(stream);
-                // Without this, a power cut after the rename can leave a renamed but empty file on some file systems.
-                stream.Flush(flushToDisk: true);
-            }
+            writeTemp(temp);
             File.Move(temp, full, overwrite: true);
         }
         finally

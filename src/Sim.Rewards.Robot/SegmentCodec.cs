@@ -122,7 +122,9 @@ public sealed class SegmentCodec : IItemCodec<Segment>
                 }
             }
         }
-        catch (MessagePackSerializationException ex)
+        // MessagePack's reader reports some malformed input as an out-of-range integer (OverflowException) or, when a
+        // length runs past the end, as ArgumentOutOfRangeException rather than EndOfStreamException (found by fuzzing).
+        catch (Exception ex) when (ex is MessagePackSerializationException or OverflowException or ArgumentOutOfRangeException)
         {
             throw new InvalidDataException($"segment payload cannot be decoded: {ex.Message}", ex);
         }

@@ -11,6 +11,9 @@ namespace Sim.Envs.MuJoCo;
 /// it sees them) ends the episode as truncated with the <c>diverged</c> info flag. The env goes back to
 /// the state before the failed step, and the observation and reward are those of that last valid state
 /// (as if the step had not moved anything), so no NaN and no made-up value ever reaches a learner.
+/// A step whose reward is not finite (a huge but finite action, say 1e30, whose control cost overflows float while
+/// MuJoCo clamps the control itself) is handled the same way; when even the last valid state's reward is not finite
+/// under that action, the reward and its terms are 0 rather than an infinity.
 /// </remarks>
 public abstract partial class MuJoCoVectorEnv : VectorEnv, IPhysicsState
 {
@@ -115,19 +118,37 @@ public abstract partial class MuJoCoVectorEnv : VectorEnv, IPhysicsState
             }
             if (diverged)
             {
-                _diverged[env] = true;
-                SetPhysicsState(env, preStepState);
-                WriteObservation(env, data, observation);
-                RewardBuffer[env] = ComputeReward(env, data, action, out _);
-                TruncatedBuffer[env] = true;
+                Diverge(env, data, action, observation, preStepState);
                 continue;
             }
             if (NeedsContactForces) MjNative.mj_rnePostConstraint(m, d);
             WriteObservation(env, data, observation);
-            RewardBuffer[env] = ComputeReward(env, data, action, out bool terminated);
+            float reward = ComputeReward(env, data, action, out bool terminated);
+            if (!float.IsFinite(reward))
+            {
+                Diverge(env, data, action, observation, preStepState);
+                continue;
+            }
+            RewardBuffer[env] = reward;
             TerminatedBuffer[env] = terminated;
         }
         GC.KeepAlive(Model);
+    }
+
+    // Back to the state before the step, truncated with the diverged flag: see the class remarks.
+    void Diverge(int env, MjData data, ReadOnlySpan<float> action, Span<float> observation, ReadOnlySpan<double> preStepState)
+    {
+        _diverged[env] = true;
+        RestoreState(env, preStepState);
+        WriteObservation(env, data, observation);
+        float reward = ComputeReward(env, data, action, out _);
+        if (!float.IsFinite(reward))
+        {
+            reward = 0f;
+            ClearRewardTerms(env);
+        }
+        RewardBuffer[env] = reward;
+        TruncatedBuffer[env] = true;
     }
 
     static bool IsDiverged(MjData data) =>
@@ -164,6 +185,7 @@ public abstract partial class MuJoCoVectorEnv : VectorEnv, IPhysicsState
 
     public void GetPhysicsState(int env, Span<double> destination)
     {
+        CheckEnv(env);
         if (destination.Length != PhysicsStateSize)
             throw new ArgumentException($"state destination has length {destination.Length}, expected {PhysicsStateSize} (time, qpos, qvel, act)");
         var data = Datas[env];
@@ -173,10 +195,24 @@ public abstract partial class MuJoCoVectorEnv : VectorEnv, IPhysicsState
         data.act.CopyTo(destination.Slice(1 + Model.nq + Model.nv));
     }
 
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="env"/> is not an env of this batch.</exception>
+    /// <exception cref="ArgumentException">The state has the wrong length or holds NaN or an infinity.</exception>
     public void SetPhysicsState(int env, ReadOnlySpan<double> state)
     {
+        CheckEnv(env);
         if (state.Length != PhysicsStateSize)
             throw new ArgumentException($"state has length {state.Length}, expected {PhysicsStateSize} (time, qpos, qvel, act)");
+        for (int i = 0; i < state.Length; i++)
+        {
+            // MuJoCo would take it and hand back NaN observations (or render black frames) without a word.
+            if (!double.IsFinite(state[i]))
+                throw new ArgumentException($"state[{i}] ({StateComponent(i)}) = {state[i]} for env {env}: physics states must be finite", nameof(state));
+        }
+        RestoreState(env, state);
+    }
+
+    void RestoreState(int env, ReadOnlySpan<double> state)
+    {
         var data = Datas[env];
         data.time = state[0];
         state.Slice(1, Model.nq).CopyTo(data.qpos);
@@ -186,8 +222,22 @@ public abstract partial class MuJoCoVectorEnv : VectorEnv, IPhysicsState
         if (NeedsContactForces) MjNative.mj_rnePostConstraint(Model.Ptr, data.Ptr);
     }
 
+    void CheckEnv(int env)
+    {
+        if ((uint)env >= (uint)NumEnvs)
+            throw new ArgumentOutOfRangeException(nameof(env), env, $"env {env} does not exist: this batch has {NumEnvs} env{(NumEnvs == 1 ? "" : "s")} (indices 0 to {NumEnvs - 1})");
+    }
+
+    // Names index i of the [time, qpos, qvel, act] layout, for error messages.
+    string StateComponent(int i) =>
+        i == 0 ? "time"
+        : i <= Model.nq ? $"qpos[{i - 1}]"
+        : i <= Model.nq + Model.nv ? $"qvel[{i - 1 - Model.nq}]"
+        : $"act[{i - 1 - Model.nq - Model.nv}]";
+
     public bool TryGetFinalPhysicsState(int env, Span<double> destination)
     {
+        CheckEnv(env);
         if (_finalStates.Length == 0)
         {
             // Next-step autoreset keeps the ended episode's state until the following step.

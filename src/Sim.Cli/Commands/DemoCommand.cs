@@ -2,9 +2,9 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Sim.Core;
-using Sim.Foundation;
 using Sim.Core.Trajectories;
 using Sim.Core.Wrappers;
+using Sim.Foundation;
 using Spectre.Console;
 
 namespace Sim.Cli.Commands;
@@ -36,7 +36,7 @@ public static class DemoCommand
         recorder.RecordReset(seed);
         var space = env.SingleActionSpace;
         var actions = new float[numEnvs * space.FlatSize];
-        var rng = new SimRandom(seed ^ 0x5EEDUL);
+        var rng = new SimRandom(SeedDerivation.Derive(seed, "random-actions"));
         long iterations = totalSteps / numEnvs;
         double envSeconds = 0;
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using Sim.Core;
 using Sim.Core.Trajectories;
 using Sim.Core.Wrappers;
+using Sim.Foundation;
 using Sim.Learning;
 using Sim.Learning.Ppo;
 using Sim.Learning.Runs;
@@ -24,7 +25,7 @@ public static class EvalCommand
         var runOption = new Option<DirectoryInfo>("--run") { Description = "Run folder written by `sim train`", Required = true };
         var step = new Option<long?>("--checkpoint") { Description = "Checkpoint step (default: the latest)" };
         var episodes = new Option<int>("--episodes") { Description = "Episodes to run", DefaultValueFactory = _ => 10 };
-        var seed = new Option<ulong?>("--seed") { Description = "Env seed (default: the training seed + 10,000, so evaluation episodes are new)" };
+        var seed = new Option<ulong?>("--seed") { Description = "Env seed (default: the training seed's \"evaluation\" stream, so evaluation episodes are new)" };
         var record = new Option<FileInfo?>("--record") { Description = "Write the episodes (raw observations and physics state) to this trajectory file" };
         var command = new Command("eval", "Evaluate a trained policy deterministically (mean or most likely action)") { runOption, step, episodes, seed, record };
         command.SetAction(parse => Run(parse.GetValue(runOption)!, parse.GetValue(step), parse.GetValue(episodes), parse.GetValue(seed), parse.GetValue(record)));
@@ -44,7 +45,7 @@ public static class EvalCommand
         using var policy = Policy.Load(run, settings, checkpoint);
         var env = policy.Env;
         var raw = ((VectorEnvWrapper)env).Find<RecordEpisodeStatistics>()!;
-        ulong seed = seedOption ?? unchecked(policy.TrainingSeed + 10_000);
+        ulong seed = seedOption ?? SeedDerivation.Derive(policy.TrainingSeed, "evaluation");
         env.Reset(seed);
         var recorder = record != null ? new TrajectoryRecorder(raw, settings.Env) : null;
         recorder?.RecordReset(seed);

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Sim.Cli.Commands;
 using Sim.Core;
 using Sim.Core.Wrappers;
+using Sim.Foundation;
 using Sim.Learning.Ppo;
 using Sim.Learning.Sac;
 using Sim.Learning.Training;
@@ -43,7 +44,7 @@ public sealed class TrainWatch : IDisposable
         _normalizer = (env as VectorEnvWrapper)?.Find<NormalizeObservation>();
         Publish();
         loop.Progress += OnProgress;
-        ulong seed = (settings.Ppo?.Seed ?? settings.Sac?.Seed ?? 0) + 20_000;
+        ulong seed = SeedDerivation.Derive(settings.Ppo?.Seed ?? settings.Sac?.Seed ?? 0, "watch");
         _thread = new Thread(() => Show(settings, env, seed)) { IsBackground = true, Name = "sim train --watch viewer" };
         _thread.Start();
         Console.WriteLine($"watching {settings.Env} in a window; the policy's weights are copied to it every {SyncSeconds:0} s");

@@ -93,5 +93,5 @@ public sealed class Box : Space
         return true;
     }
 
-    public override string ToString() => $"Box({FlatSize}, [{_low.Min()}, {_high.Max()}])";
+    public override string ToString() => FlatSize == 0 ? "Box(0)" : $"Box({FlatSize}, [{_low.Min()}, {_high.Max()}])";
 }

@@ -1,3 +1,4 @@
+using Sim.Foundation;
 using System.IO.Hashing;
 using System.Buffers.Binary;
 using System.Text;
@@ -24,25 +25,7 @@ public static class RunningStatsFile
     public static void Save(string path, string kind, RunningMeanStd stats)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var bytes = Encode(kind, stats);
-        string full = Path.GetFullPath(path);
-        string directory = Path.GetDirectoryName(full)!;
-        Directory.CreateDirectory(directory);
-        // The temporary file sits beside the target so the rename stays within one file system.
-        string temp = Path.Combine(directory, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                stream.Write(bytes);
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
+        AtomicFile.WriteAllBytes(path, Encode(kind, stats));
     }
 
     /// <summary>Loads statistics of <paramref name="kind"/> from <paramref name="path"/> into <paramref name="into"/>;

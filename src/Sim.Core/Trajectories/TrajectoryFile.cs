@@ -1,3 +1,4 @@
+using Sim.Foundation;
 using System.IO.Hashing;
 using System.Buffers;
 using MessagePack;
@@ -33,24 +34,10 @@ public static class TrajectoryFile
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(trajectories);
-        string fullPath = Path.GetFullPath(path);
-        string directory = Path.GetDirectoryName(fullPath) ?? throw new ArgumentException($"path '{path}' names no file", nameof(path));
-        // Same directory, so the final move is a rename within one file system and cannot be seen half done.
-        string tempPath = Path.Combine(directory, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var stream = new FileStream(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
-                WriteContents(stream, trajectories, compress);
-            File.Move(tempPath, fullPath, overwrite: true);
-        }
-        catch
-        {
-            TryDelete(tempPath);
-            throw;
-        }
+        AtomicFile.Write(path, stream => WriteContents(stream, trajectories, compress));
     }
 
-    static void WriteContents(FileStream stream, IReadOnlyList<Trajectory> trajectories, bool compress)
+    static void WriteContents(Stream stream, IReadOnlyList<Trajectory> trajectories, bool compress)
     {
         Span<byte> header = stackalloc byte[TrajectoryFileHeader.Size];
         // A placeholder: the length and checksum are known only after the payload is written.
@@ -83,14 +70,6 @@ public static class TrajectoryFile
         new TrajectoryFileHeader(CurrentSchemaVersion, compress ? TrajectoryFileHeader.Lz4Flag : 0, length, crc.GetCurrentHashAsUInt32()).WriteTo(header);
         stream.Position = 0;
         stream.Write(header);
-        stream.Flush(flushToDisk: true);
-    }
-
-    static void TryDelete(string path)
-    {
-        try { File.Delete(path); }
-        catch (IOException) { }
-        catch (UnauthorizedAccessException) { }
     }
 
     /// <summary>Reads every trajectory in <paramref name="path"/>.</summary>

@@ -31,7 +31,8 @@ public interface IVectorEnv : IDisposable
     void Step(ReadOnlySpan<float> actions);
 
     /// <summary>Ends env <paramref name="env"/>'s current episode as truncated (time limits and other wrappers use this),
-    /// after a <see cref="Step"/>: the env is reset according to <see cref="AutoresetMode"/>.</summary>
+    /// after a <see cref="Step"/>: the env is reset according to <see cref="AutoresetMode"/>. An episode that terminated on
+    /// that step stays terminated and is flagged truncated as well (Gymnasium's <c>TimeLimit</c> does the same).</summary>
     void Truncate(int env);
 
     /// <summary>Current observations, <c>[NumEnvs × obs FlatSize]</c>.</summary>

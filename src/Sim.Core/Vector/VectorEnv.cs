@@ -180,6 +180,12 @@ public abstract class VectorEnv : IVectorEnv, IPartitionedWork, IStatefulEnv
         TruncatedBuffer[env] = false;
         EpisodeStartedBuffer[env] = true;
         ResetPending[env] = false;
+        ClearRewardTerms(env);
+    }
+
+    /// <summary>Sets every reward-term column of <paramref name="env"/> to 0, for a step whose reward is replaced by 0.</summary>
+    protected void ClearRewardTerms(int env)
+    {
         foreach (var column in _rewardTermColumns) column[env] = 0f;
     }
 
@@ -200,7 +206,14 @@ public abstract class VectorEnv : IVectorEnv, IPartitionedWork, IStatefulEnv
     public void Truncate(int env)
     {
         if ((uint)env >= (uint)NumEnvs) throw new ArgumentOutOfRangeException(nameof(env), env, $"expected an env index in [0, {NumEnvs - 1}]");
-        if (TerminatedBuffer[env] || TruncatedBuffer[env] || EpisodeStartedBuffer[env]) return;
+        // An episode that terminated on this very step is marked truncated too and not ended twice: that is how
+        // Gymnasium's TimeLimit reports an episode whose last allowed step is terminal. Learners let termination win.
+        if (TerminatedBuffer[env])
+        {
+            TruncatedBuffer[env] = true;
+            return;
+        }
+        if (TruncatedBuffer[env] || EpisodeStartedBuffer[env]) return;
         TruncatedBuffer[env] = true;
         EndEpisode(env);
     }

@@ -2,7 +2,7 @@ using Sim.Core;
 
 namespace Sim.Core.Wrappers;
 
-/// <summary>Truncates each episode after <see cref="MaxEpisodeSteps"/> steps.</summary>
+/// <summary>Truncates each episode after <see cref="MaxEpisodeSteps"/> steps; an episode that terminates on that step is reported as both terminated and truncated, as in Gymnasium.</summary>
 public sealed class TimeLimit : VectorEnvWrapper
 {
     readonly int[] _elapsed;
@@ -57,6 +57,8 @@ public sealed class TimeLimit : VectorEnvWrapper
             int elapsed = _elapsed[i] + 1;
             if (terminated[i] || truncated[i])
             {
+                // Terminal on the limit step: reported as both terminated and truncated, as Gymnasium's TimeLimit does.
+                if (terminated[i] && !truncated[i] && elapsed >= MaxEpisodeSteps) Inner.Truncate(i);
                 _elapsed[i] = 0;
             }
             else if (elapsed >= MaxEpisodeSteps)

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Sim.Core;
 using Sim.Core.Wrappers;
+using Sim.Foundation;
 using Sim.Learning.Modules;
 using Sim.Learning.Rollouts;
 using Sim.Learning.Training;
@@ -82,7 +83,7 @@ public sealed partial class PpoTrainer : ITrainer
         int numEnvs = env.NumEnvs;
 
         _initGenerator = new Generator(config.Seed, CPU);
-        _generator = new Generator(unchecked(config.Seed + 1), Device);
+        _generator = new Generator(SeedDerivation.Derive(config.Seed, "policy-sampling"), Device);
         _agent = ActorCritic.ForSpaces(env.SingleObservationSpace, env.SingleActionSpace, config.HiddenSize, config.InitialLogStd, _initGenerator);
         _agent.to(Device);
         _actionSize = _agent.ActionSize;

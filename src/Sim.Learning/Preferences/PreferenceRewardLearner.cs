@@ -43,9 +43,10 @@ public sealed partial class PreferenceRewardLearner : IDisposable
         options.Validate();
         _options = options;
         _schedule = new QuerySchedule(schedule);
-        _teacher = teacher ?? PreferenceTeachers.Create(options.Teacher, seed);
-        _oracle = ScriptedTeacher.Oracle(seed ^ 0x5EED_0AC1E);
-        _rng = new SimRandom(seed ^ 0xC0FFEE);
+        // Each consumer of randomness draws from its own named stream of the run's seed (env i uses seed + i).
+        _teacher = teacher ?? PreferenceTeachers.Create(options.Teacher, SeedDerivation.Derive(seed, "preference-teacher"));
+        _oracle = ScriptedTeacher.Oracle(SeedDerivation.Derive(seed, "held-out-oracle"));
+        _rng = new SimRandom(SeedDerivation.Derive(seed, "query-sampling"));
         History = new EpisodeHistory(new EpisodeHistoryOptions
         {
             EnvId = envId,
@@ -56,7 +57,7 @@ public sealed partial class PreferenceRewardLearner : IDisposable
             MaxEpisodes = options.RecentEpisodes,
             SegmentLength = options.SegmentLength,
         });
-        var config = RobotRewardModelConfig.Pebble(observationSize, actionSize, seed) with { Normalization = options.Normalization };
+        var config = RobotRewardModelConfig.Pebble(observationSize, actionSize, SeedDerivation.Derive(seed, "reward-model")) with { Normalization = options.Normalization };
         config = config with
         {
             Encoder = config.Encoder with { TanhOutput = options.TanhOutput },

@@ -1,3 +1,4 @@
+using Sim.Foundation;
 using System.Buffers.Binary;
 using System.IO.Hashing;
 using System.Runtime.InteropServices;
@@ -39,24 +40,7 @@ public static class ReplayBufferFile
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(buffer);
-        string fullPath = Path.GetFullPath(path);
-        string directory = Path.GetDirectoryName(fullPath) ?? throw new ArgumentException($"path '{path}' names no file", nameof(path));
-        // Same directory, so the final rename stays within one file system and is atomic.
-        string tempPath = Path.Combine(directory, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var stream = new FileStream(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20))
-            {
-                Write(stream, buffer);
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(tempPath, fullPath, overwrite: true);
-        }
-        catch
-        {
-            TryDelete(tempPath);
-            throw;
-        }
+        AtomicFile.Write(path, stream => Write(stream, buffer));
     }
 
     /// <summary>Writes <paramref name="buffer"/> in this format to <paramref name="stream"/> at its current position.</summary>
@@ -290,11 +274,4 @@ public static class ReplayBufferFile
 
     private static InvalidDataException Problem(string source, string problem, Exception? inner = null) =>
         new($"{source}: {problem}", inner);
-
-    private static void TryDelete(string path)
-    {
-        try { File.Delete(path); }
-        catch (IOException) { }
-        catch (UnauthorizedAccessException) { }
-    }
 }

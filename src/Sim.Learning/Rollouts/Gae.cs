@@ -18,7 +18,7 @@ public static class Gae
     /// <param name="rewards">r_t, <c>[steps, envs]</c>.</param>
     /// <param name="values">V(s_t) of each step's observation, <c>[steps, envs]</c>.</param>
     /// <param name="terminated">1 where the episode reached a terminal state at step t, else 0, <c>[steps, envs]</c>.</param>
-    /// <param name="truncated">1 where the episode was cut short at step t, else 0, <c>[steps, envs]</c>.</param>
+    /// <param name="truncated">1 where the episode was cut short at step t, else 0, <c>[steps, envs]</c>; ignored where <paramref name="terminated"/> is 1.</param>
     /// <param name="finalValues">V(final observation) where <paramref name="truncated"/> is 1; ignored elsewhere (may hold anything, NaN included), <c>[steps, envs]</c>.</param>
     /// <param name="nextValues">V of the observation after the last step, to bootstrap the unfinished episodes, <c>[envs]</c>.</param>
     /// <param name="gamma">Discount γ.</param>
@@ -45,10 +45,13 @@ public static class Gae
         using (var scope = NewDisposeScope())
         {
             using var noGrad = no_grad();
-            var isTruncated = truncated.gt(OneHalf);
+            // Termination wins when both flags are set (an episode that ends on its time-limit step, as Gymnasium's
+            // TimeLimit reports it): a terminal state has no future to bootstrap from.
+            var isTerminated = terminated.gt(OneHalf);
+            var isTruncated = truncated.gt(OneHalf).logical_and(isTerminated.logical_not());
             var bootstrap = where(isTruncated, finalValues.mul(gammaScalar), zeros_like(finalValues));
             var targetsNow = rewards.add(bootstrap, One);
-            var ended = terminated.gt(OneHalf).logical_or(isTruncated);
+            var ended = isTerminated.logical_or(isTruncated);
             var continues = ended.logical_not().to(rewards.dtype);
             var lastAdvantage = zeros_like(nextValues);
             for (long t = steps - 1; t >= 0; t--)

@@ -85,6 +85,15 @@ public sealed class Checkpoint
             {
                 throw new InvalidDataException($"checkpoint '{full}' has a corrupt {CheckpointStore.ManifestFileName}: a part entry is malformed or repeated");
             }
+            // A name such as "../../x" would make the manifest point outside the checkpoint folder.
+            try
+            {
+                CheckpointContents.ValidateName(part.Name);
+            }
+            catch (ArgumentException e)
+            {
+                throw new InvalidDataException($"checkpoint '{full}' has a corrupt {CheckpointStore.ManifestFileName}: {e.Message}", e);
+            }
             string file = System.IO.Path.Combine(full, part.File);
             if (!File.Exists(file))
             {

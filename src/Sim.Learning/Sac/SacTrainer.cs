@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using Sim.Core;
-using Sim.Foundation;
 using Sim.Core.Spaces;
 using Sim.Core.Wrappers;
+using Sim.Foundation;
 using Sim.Learning.Ppo;
 using Sim.Learning.Replay;
 using Sim.Learning.Training;
@@ -35,9 +35,6 @@ namespace Sim.Learning.Sac;
 /// </remarks>
 public sealed partial class SacTrainer : ITrainer
 {
-    // Decorrelates the trainer's host random stream from the envs', which are seeded with Seed + i.
-    private const ulong HostStreamSalt = 0x5AC0_D1CE_0000_0001UL;
-
     private readonly IVectorEnv _env;
     private readonly Box _actionSpace;
     private readonly SacAgent _agent;
@@ -115,8 +112,8 @@ public sealed partial class SacTrainer : ITrainer
         }
 
         _initGenerator = new Generator(config.Seed, CPU);
-        _generator = new Generator(unchecked(config.Seed + 1), Device);
-        _rng = new SimRandom(config.Seed ^ HostStreamSalt);
+        _generator = new Generator(SeedDerivation.Derive(config.Seed, "policy-noise"), Device);
+        _rng = new SimRandom(SeedDerivation.Derive(config.Seed, "host-sampling"));
         _agent = new SacAgent(_observationSize, _actionSpace, config.HiddenSize, config.Autotune ? config.InitialAlpha : 1.0, _initGenerator);
         _agent.to(Device);
         _actorOptimizer = new Sim.Torch.Optimizers.Adam(_agent.Actor.parameters(), config.PolicyLearningRate);

@@ -107,16 +107,18 @@ public static class RewardModelFile
             using var reader = new BinaryReader(new MemoryStream(bytes, PreambleSize, (int)bodyLength, writable: false), Encoding.UTF8);
             string kind = ReadString(reader);
             string config = ReadString(reader);
-            int memberCount = ReadCount(reader, "member count");
+            // Counts are checked against the bytes left before anything is allocated for them: a damaged count must not
+            // turn into a multi-gigabyte allocation (found by fuzzing). A member takes at least 4 bytes, a tensor 8.
+            int memberCount = ReadCount(reader, "member count", bytesPerItem: 4);
             var members = new List<IReadOnlyList<SavedTensor>>(memberCount);
             for (int m = 0; m < memberCount; m++)
             {
-                int tensorCount = ReadCount(reader, $"tensor count of member {m}");
+                int tensorCount = ReadCount(reader, $"tensor count of member {m}", bytesPerItem: 8);
                 var tensors = new List<SavedTensor>(tensorCount);
                 for (int t = 0; t < tensorCount; t++)
                 {
                     string name = ReadString(reader);
-                    int rank = ReadCount(reader, $"rank of member {m} tensor '{name}'");
+                    int rank = ReadCount(reader, $"rank of member {m} tensor '{name}'", bytesPerItem: sizeof(long));
                     var shape = new long[rank];
                     long elements = 1;
                     for (int d = 0; d < rank; d++)
@@ -125,7 +127,7 @@ public static class RewardModelFile
                         if (shape[d] < 0) throw new InvalidDataException($"member {m} tensor '{name}' has size {shape[d]} in dimension {d}: expected ≥ 0");
                         elements = checked(elements * shape[d]);
                     }
-                    if (elements * sizeof(float) > reader.BaseStream.Length - reader.BaseStream.Position)
+                    if (elements > (reader.BaseStream.Length - reader.BaseStream.Position) / sizeof(float))
                         throw new InvalidDataException($"member {m} tensor '{name}' has {elements} values, more than the bytes left in the body");
                     var values = new float[elements];
                     for (long i = 0; i < elements; i++) values[i] = reader.ReadSingle();
@@ -152,16 +154,17 @@ public static class RewardModelFile
 
     private static string ReadString(BinaryReader reader)
     {
-        int length = ReadCount(reader, "string length");
-        if (length > reader.BaseStream.Length - reader.BaseStream.Position)
-            throw new InvalidDataException($"a string of {length} bytes runs past the end of the body");
+        int length = ReadCount(reader, "string length", bytesPerItem: 1);
         return new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(reader.ReadBytes(length));
     }
 
-    private static int ReadCount(BinaryReader reader, string what)
+    private static int ReadCount(BinaryReader reader, string what, int bytesPerItem)
     {
         int count = reader.ReadInt32();
         if (count < 0) throw new InvalidDataException($"{what} = {count}: expected ≥ 0");
+        long left = reader.BaseStream.Length - reader.BaseStream.Position;
+        if ((long)count * bytesPerItem > left)
+            throw new InvalidDataException($"{what} = {count} needs at least {(long)count * bytesPerItem} bytes, but only {left} are left in the body");
         return count;
     }
 }

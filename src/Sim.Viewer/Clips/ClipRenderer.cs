@@ -1,3 +1,4 @@
+using Sim.Foundation;
 using System.Diagnostics;
 using Sim.Viewer.Gl;
 using Sim.Viewer.Replay;
@@ -159,33 +160,26 @@ public sealed class ClipRenderer : IDisposable
             if (_frame.Length != bytes) _frame = new byte[bytes];
             byte[] poster = new byte[bytes];
             int posterFrame = request.Length / 2;
-            string tempVideo = located.VideoPath + $".{Guid.NewGuid():N}.tmp";
-            try
+            // The poster is written first and the video last: a clip whose video exists is complete.
+            AtomicFile.WriteFile(located.VideoPath, tempVideo =>
             {
-                using (var encoder = new FfmpegEncoder(tempVideo, s.Width, s.Height, s.Fps, s.Format, ffmpeg))
+                using var encoder = new FfmpegEncoder(tempVideo, s.Width, s.Height, s.Fps, s.Format, ffmpeg);
+                double episodeReturn = 0;
+                for (int k = 0; k < request.Length; k++)
                 {
-                    double episodeReturn = 0;
-                    for (int k = 0; k < request.Length; k++)
-                    {
-                        int row = request.Start + k;
-                        if (k > 0 && row - 1 < t.Steps) episodeReturn += t.Rewards[row - 1];
-                        scene.ShowFrame(t, row);
-                        OverlayText? overlay = s.Overlay
-                            ? new OverlayText("Step\nReturn", $"{t.FirstStep + row}\n{episodeReturn:0.00}")
-                            : null;
-                        renderer.RenderFrame(scene.Data, _frame, s.Width, s.Height, decorate, overlay);
-                        encoder.WriteFrame(_frame);
-                        if (k == posterFrame) _frame.CopyTo(poster, 0);
-                    }
-                    encoder.Finish();
+                    int row = request.Start + k;
+                    if (k > 0 && row - 1 < t.Steps) episodeReturn += t.Rewards[row - 1];
+                    scene.ShowFrame(t, row);
+                    OverlayText? overlay = s.Overlay
+                        ? new OverlayText("Step\nReturn", $"{t.FirstStep + row}\n{episodeReturn:0.00}")
+                        : null;
+                    renderer.RenderFrame(scene.Data, _frame, s.Width, s.Height, decorate, overlay);
+                    encoder.WriteFrame(_frame);
+                    if (k == posterFrame) _frame.CopyTo(poster, 0);
                 }
+                encoder.Finish();
                 PngFile.Write(located.PosterPath, poster, s.Width, s.Height);
-                File.Move(tempVideo, located.VideoPath, overwrite: true);
-            }
-            finally
-            {
-                if (File.Exists(tempVideo)) File.Delete(tempVideo);
-            }
+            });
             context.ReleaseCurrent();
             return located with { Rendered = true };
         }

@@ -1,3 +1,4 @@
+using Sim.Foundation;
 using StbImageWriteSharp;
 
 namespace Sim.Viewer.Clips;
@@ -11,17 +12,6 @@ public static class PngFile
         ArgumentNullException.ThrowIfNull(rgb);
         if (rgb.Length != width * height * 3)
             throw new ArgumentException($"rgb buffer has {rgb.Length} bytes, expected {width}x{height}x3 = {width * height * 3}", nameof(rgb));
-        string temp = path + $".{Guid.NewGuid():N}.tmp";
-        try
-        {
-            using (var stream = File.Create(temp))
-                new ImageWriter().WritePng(rgb, width, height, ColorComponents.RedGreenBlue, stream);
-            File.Move(temp, path, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temp);
-            throw;
-        }
+        AtomicFile.Write(path, stream => new ImageWriter().WritePng(rgb, width, height, ColorComponents.RedGreenBlue, stream));
     }
 }

@@ -6,6 +6,14 @@ namespace Sim.Core.Tests.Spaces;
 public class SpaceTests
 {
     [Fact]
+    public void An_empty_box_describes_itself()
+    {
+        // A model with no actuators has an empty action box; describing it used to throw "Sequence contains no elements".
+        Assert.Equal("Box(0)", new Box([], []).ToString());
+        Assert.Equal("Box(2, [-1, 3])", new Box([-1f, 0f], [1f, 3f]).ToString());
+    }
+
+    [Fact]
     public void Box_samples_stay_within_bounds_and_cover_them()
     {
         var box = new Box([-1f, 0f, 10f], [1f, 0.5f, 20f]);

@@ -71,16 +71,32 @@ public class TimeLimitTests
         Assert.Equal(mode == AutoresetMode.NextStep ? 7 : 10, terminations);
     }
 
-    [Fact]
-    public void Reaching_the_limit_on_the_terminal_step_reports_termination_only()
+    [Theory]
+    [InlineData(AutoresetMode.NextStep)]
+    [InlineData(AutoresetMode.SameStep)]
+    public void Reaching_the_limit_on_the_terminal_step_reports_terminated_and_truncated_once(AutoresetMode mode)
     {
-        using var env = new TimeLimit(new CountingEnv(1, AutoresetMode.SameStep, baseLength: 3), maxEpisodeSteps: 3);
+        // Gymnasium's TimeLimit sets truncated whenever the limit is reached, terminal step or not. The env terminates
+        // after 3 steps and the limit is 3; the episode statistics outside must still see one episode, not two.
+        using var env = new RecordEpisodeStatistics(new TimeLimit(new CountingEnv(1, mode, baseLength: 3), maxEpisodeSteps: 3));
         env.Reset(seed: 0);
         env.Step([0f, 0f]);
         env.Step([0f, 0f]);
+        Assert.False(env.Terminated[0] || env.Truncated[0]);
+
         env.Step([0f, 0f]);
         Assert.True(env.Terminated[0]);
-        Assert.False(env.Truncated[0]);
+        Assert.True(env.Truncated[0]);
+        Assert.Equal(3f, env.FinalObservations[0]);
+        Assert.True(env.Infos.Flag(RecordEpisodeStatistics.DoneKey)[0]);
+        Assert.Equal(3f, env.Infos.Value(RecordEpisodeStatistics.LengthKey)[0]);
+
+        // Ended once: next-step mode spends this step on the reset, same-step mode is one step into the new episode.
+        env.Step([0f, 0f]);
+        Assert.False(env.Terminated[0] || env.Truncated[0]);
+        Assert.False(env.Infos.Flag(RecordEpisodeStatistics.DoneKey)[0]);
+        Assert.Equal(mode == AutoresetMode.NextStep, env.EpisodeStarted[0]);
+        Assert.Equal(mode == AutoresetMode.NextStep ? 0f : 1f, env.Observations[0]);
     }
 
     [Fact]

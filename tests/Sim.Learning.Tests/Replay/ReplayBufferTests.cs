@@ -152,6 +152,26 @@ public sealed class ReplayBufferTests
     }
 
     [Fact]
+    public void A_termination_on_the_time_limit_step_is_stored_as_terminal()
+    {
+        // Env 0 terminates at t = 3, which is also the limit: the env reports both flags, and SAC must not bootstrap.
+        using var env = new TimeLimit(new EpisodeEndingEnv(1), EpisodeEndingEnv.TerminalStep);
+        env.Reset(0);
+        using var buffer = new ReplayBuffer(16, EpisodeEndingEnv.ObsSize, 1);
+        var obs = new float[EpisodeEndingEnv.ObsSize];
+        for (int step = 0; step < EpisodeEndingEnv.TerminalStep; step++)
+        {
+            env.Observations.CopyTo(obs);
+            env.Step([0f]);
+            buffer.AddStep(obs, [0f], env);
+        }
+
+        Assert.True(env.Terminated[0] && env.Truncated[0]);
+        Assert.Equal(new[] { 3f, 0f, 0f }, buffer.NextObservations.Slice(2 * EpisodeEndingEnv.ObsSize, EpisodeEndingEnv.ObsSize).ToArray());
+        Assert.Equal(new[] { false, false, true }, buffer.Terminated.Slice(0, 3).ToArray());
+    }
+
+    [Fact]
     public void Pendulum_truncations_keep_the_last_observation_and_bootstrap()
     {
         using var env = Envs.Envs.Make("Pendulum-v1", 2, 3, new VectorEnvOptions { AutoresetMode = AutoresetMode.SameStep });

@@ -59,6 +59,9 @@ public sealed class GaeTests
         Assert.Equal(-1f, A0(atStart, none));
         Assert.Equal(2f, A0(none, atStart));
         Assert.Equal(0.75f, A0(none, none));
+        // Both flags (an episode that terminates on its time-limit step, as Gymnasium's TimeLimit reports it):
+        // termination wins, so no bootstrap from V(final obs) = 6.
+        Assert.Equal(-1f, A0(atStart, atStart));
     }
 
     [Fact]

@@ -262,6 +262,23 @@ public sealed class CheckpointStoreTests
     }
 
     [Fact]
+    public void A_manifest_part_naming_a_file_outside_the_checkpoint_is_corrupt()
+    {
+        using var temp = new TempDirectory();
+        var store = new CheckpointStore(temp.File("checkpoints"));
+        store.Save(1, new CheckpointContents().AddBytes("rng", [1, 2, 3]));
+        string path = store.PathOf(1);
+        // A file of the listed length and hash one folder up: without the name check, Open and ReadBytes would use it.
+        File.WriteAllBytes(Path.Combine(store.Directory, "outside.bin"), [1, 2, 3]);
+        string manifest = Path.Combine(path, "manifest.json");
+        File.WriteAllText(manifest, File.ReadAllText(manifest).Replace("\"rng.bin\"", "\"../outside.bin\"").Replace("\"rng\"", "\"../outside\""));
+
+        var error = Assert.Throws<InvalidDataException>(() => Checkpoint.Open(path));
+        Assert.Contains("corrupt manifest.json", error.Message);
+        Assert.Contains("\"../outside\" has '/' at index 2", error.Message);
+    }
+
+    [Fact]
     public void Loading_a_part_into_the_wrong_kind_or_shape_of_object_is_explained()
     {
         using var temp = new TempDirectory();
