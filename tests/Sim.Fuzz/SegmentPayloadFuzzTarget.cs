@@ -1,5 +1,4 @@
-using Sim.Rewards.Labels;
-using Sim.Rewards.Preferences;
+using Sim.Rewards.Robot;
 
 namespace Sim.Fuzz;
 
@@ -15,8 +14,8 @@ public sealed class SegmentPayloadFuzzTarget : FuzzTarget
     /// <inheritdoc />
     public override IReadOnlyList<FuzzSeed> Seeds() =>
     [
-        new("with-physics.bin", SegmentPayload.Encode(Sample(length: 3, physics: 4))),
-        new("without-physics.bin", SegmentPayload.Encode(Sample(length: 1, physics: 0))),
+        new("with-physics.bin", SegmentCodec.Instance.Encode(Sample(length: 3, physics: 4))),
+        new("without-physics.bin", SegmentCodec.Instance.Encode(Sample(length: 1, physics: 0))),
     ];
 
     static Segment Sample(int length, int physics)
@@ -40,7 +39,7 @@ public sealed class SegmentPayloadFuzzTarget : FuzzTarget
     }
 
     /// <inheritdoc />
-    protected override void Load(byte[] input) => SegmentPayload.Decode(input);
+    protected override void Load(byte[] input) => SegmentCodec.Instance.Decode(input);
 
     /// <inheritdoc />
     protected override bool IsDocumentedRejection(Exception e) => e is InvalidDataException;
