@@ -18,9 +18,6 @@ public interface IRewardLearner : IDisposable
     /// <summary>The current learned reward of a batch of transitions, for relabelling stored ones after an update.</summary>
     TransitionRewardFunction RewardFunction { get; }
 
-    /// <summary>Whether the learned reward has been fitted at least once (before that it is noise).</summary>
-    bool HasTrainedModel { get; }
-
     /// <summary>Updates the learned reward if an update is due at <paramref name="envStep"/>, logging to
     /// <paramref name="metrics"/>; returns whether the reward changed.</summary>
     bool TryUpdate(long envStep, IMetricSink metrics);

@@ -28,7 +28,6 @@ public class RunRegistryTests
         }
 
         public TransitionRewardFunction RewardFunction => (_, _, _, rewards) => rewards.Fill(Level);
-        public bool HasTrainedModel => UpdateSteps.Count > 0;
 
         public bool TryUpdate(long envStep, IMetricSink metrics)
         {
