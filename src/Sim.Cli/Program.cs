@@ -5,7 +5,7 @@ using Sim.Cli.Commands;
 var bench = new Command("bench", "Benchmarks, recorded in docs/benchmarks.md") { BenchEnvsCommand.Create() };
 var root = new RootCommand("sim: vectorized MuJoCo environments and robot learning")
 {
-    Sim.Cli.Viewing.TrainWatch.AddOption(TrainCommand.Create()),
+    TrainCommand.Create(),
     EvalCommand.Create(),
     DemoCommand.Create(),
     EnvsCommand.Create(),

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using Sim.Core;
 using Sim.Core.Trajectories;
 using Sim.Core.Wrappers;
 using Sim.Foundation;
@@ -11,7 +10,6 @@ using Sim.Torch;
 using Sim.Learning.Sac;
 using Sim.Rewards.Robot;
 using Spectre.Console;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Sim.Cli.Commands;
@@ -35,14 +33,14 @@ public static class EvalCommand
     static int Run(DirectoryInfo folder, long? step, int episodes, ulong? seedOption, FileInfo? record)
     {
         if (episodes < 1) throw new ArgumentException($"--episodes = {episodes}: expected at least 1");
-        var run = RunDirectory.Open(folder.FullName);
-        var settings = run.LoadConfig<TrainSettings>();
-        TrainCommand.CheckDevice(settings.Ppo?.Device ?? settings.Sac?.Device ?? "cpu", $"'{run.ConfigPath}' device");
-        var store = run.Checkpoints();
+        var run = RunDefinition.Load(RunDirectory.Open(folder.FullName));
+        var settings = run.Config;
+        TrainCommand.CheckDevice(RunRegistry.Default.AlgorithmOf(run).Settings(run).Device, $"'{run.Directory.ConfigPath}' device");
+        var store = run.Directory.Checkpoints();
         var checkpoint = step is long s ? store.Open(s) : store.Latest()
-            ?? throw new FileNotFoundException($"run '{run.Path}' has no checkpoint yet; train it first", store.Directory);
+            ?? throw new FileNotFoundException($"run '{run.Directory.Path}' has no checkpoint yet; train it first", store.Directory);
 
-        using var policy = Policy.Load(run, settings, checkpoint);
+        using var policy = RunRegistry.Default.LoadPolicy(run, checkpoint, Envs.Envs.Registry);
         var env = policy.Env;
         var raw = ((VectorEnvWrapper)env).Find<RecordEpisodeStatistics>()!;
         ulong seed = seedOption ?? SeedDerivation.Derive(policy.TrainingSeed, "evaluation");
@@ -85,115 +83,6 @@ public static class EvalCommand
         }
         AnsiConsole.Write(table);
         return 0;
-    }
-
-    // The env chain a run trained in and its deterministic policy (the Gaussian's mode, or SAC's tanh of the mean), from a checkpoint.
-    sealed class Policy : IDisposable
-    {
-        readonly IDisposable _owner;
-
-        Policy(IVectorEnv env, IDisposable owner, Func<Tensor, Tensor> act, Device device, ulong trainingSeed)
-        {
-            Env = env;
-            _owner = owner;
-            Act = act;
-            Device = device;
-            TrainingSeed = trainingSeed;
-        }
-
-        public IVectorEnv Env { get; }
-        public Func<Tensor, Tensor> Act { get; }
-        public Device Device { get; }
-        public ulong TrainingSeed { get; }
-
-        public static Policy Load(RunDirectory run, TrainSettings settings, Checkpoint checkpoint)
-        {
-            switch (settings.Algorithm)
-            {
-                case "ppo":
-                {
-                    var config = TrainCommand.PpoConfigOf(run, settings);
-                    var inner = Envs.Envs.Make(settings.Env, config.NumEnvs, config.Seed, PpoEnvironment.Options(settings.EnvThreads));
-                    // A preference run's checkpoint holds the state of its whole env chain, learned-reward stage included,
-                    // so the chain is rebuilt the same way around the run's latest reward model. Returns stay the env's own.
-                    RobotRewardModel? rewardModel = settings.Preference is null ? null
-                        : RobotRewardModel.Load(Path.Combine(run.Path, TrainCommand.RewardModelFileName));
-                    var env = rewardModel is null ? PpoEnvironment.Wrap(inner, config) : PpoEnvironment.Wrap(inner, config, e =>
-                        LearnedReward.Wrap(new EpisodeHistoryRecorder(e, new EpisodeHistory(new EpisodeHistoryOptions
-                        {
-                            EnvId = settings.Env,
-                            NumEnvs = e.NumEnvs,
-                            ObservationSize = e.SingleObservationSpace.FlatSize,
-                            ActionSize = e.SingleActionSpace.FlatSize,
-                            SegmentLength = settings.Preference!.SegmentLength,
-                        })), rewardModel));
-                    try
-                    {
-                        var trainer = new PpoTrainer(env, config with { TorchThreads = config.TorchThreads ?? 1 });
-                        try
-                        {
-                            // Loads the normalisers' statistics too, which the policy's inputs depend on.
-                            trainer.Load(checkpoint);
-                        }
-                        catch
-                        {
-                            trainer.Dispose();
-                            throw;
-                        }
-                        // Evaluation must not move the normalisers' statistics.
-                        if (env is VectorEnvWrapper chain)
-                        {
-                            if (chain.Find<NormalizeObservation>() is { } obs) obs.Training = false;
-                            if (chain.Find<NormalizeReward>() is { } rew) rew.Training = false;
-                        }
-                        IDisposable owner = rewardModel is null ? trainer : new Owners(trainer, rewardModel);
-                        return new Policy(env, owner, o => trainer.Agent.Actor.Mode(o), trainer.Device, config.Seed);
-                    }
-                    catch
-                    {
-                        env.Dispose();
-                        rewardModel?.Dispose();
-                        throw;
-                    }
-                }
-                case "sac":
-                {
-                    var config = TrainCommand.SacConfigOf(run, settings);
-                    // SAC trains on the env's own observations, so only the networks are needed, not the replay buffer.
-                    var env = SacEnvironment.Wrap(Envs.Envs.Make(settings.Env, config.NumEnvs, config.Seed, SacEnvironment.Options(settings.EnvThreads)));
-                    try
-                    {
-                        set_num_threads(config.TorchThreads ?? 1);
-                        var device = TorchDevice.Parse(config.Device);
-                        var agent = SacTrainer.LoadAgent(checkpoint, env, config);
-                        agent.to(device);
-                        return new Policy(env, agent, o => agent.Actor.MeanAction(o), device, config.Seed);
-                    }
-                    catch
-                    {
-                        env.Dispose();
-                        throw;
-                    }
-                }
-                default:
-                    throw new InvalidDataException($"'{run.ConfigPath}' names algorithm '{settings.Algorithm}': expected ppo or sac");
-            }
-        }
-
-        public void Dispose()
-        {
-            _owner.Dispose();
-            Env.Dispose();
-        }
-    }
-
-    // Several things a policy keeps alive, disposed together.
-    sealed class Owners(params IDisposable[] items) : IDisposable
-    {
-        public void Dispose()
-        {
-            foreach (var item in items) item.Dispose();
-        }
     }
 
     static double Std(IReadOnlyList<double> values)

@@ -20,7 +20,7 @@ namespace Sim.Cli.Commands;
 /// <summary><c>sim train</c>: trains an agent in a run folder with metrics, checkpoints, plots and resume.</summary>
 public static class TrainCommand
 {
-    static readonly string[] Algorithms = ["ppo", "sac"];
+    static IReadOnlyList<string> Algorithms => RunRegistry.Default.AlgorithmNames;
 
     // SAC's updates (three 256x256 networks on batches of 256) are matmul-bound: on 2 cores, 2 torch threads made them
     // 1.35x faster (docs/benchmarks.md). More threads were not measured, so the default stops at 2.
@@ -58,10 +58,11 @@ public static class TrainCommand
         {
             Description = "Render videos of env 0's episodes 0, 1, 8, 27, …, 729, 1000, 2000, … into the run's videos/ folder, on a low-priority thread",
         };
+        var watch = new Option<bool>("--watch") { Description = "Open a viewer on a copy of one env with the policy as it trains (weights synced every 2 s)" };
         var command = new Command("train", "Train an agent; writes runs/<env>__<algo>__<seed>__<time>/ with config, metrics.csv, TensorBoard events, checkpoints and curve.png")
         {
             env, algo, numEnvs, steps, seed, device, threads, torchThreads, runs, resume, checkpointEvery, hparams, set,
-            reward, teacher, labels, sampler, segmentLength, labelsPerRound, roundEvery, unsupervised, captureVideo,
+            reward, teacher, labels, sampler, segmentLength, labelsPerRound, roundEvery, unsupervised, captureVideo, watch,
         };
         command.SetAction(parse =>
         {
@@ -70,7 +71,8 @@ public static class TrainCommand
             if (resumeDir != null && overrides.Length > 0)
                 throw new ArgumentException($"--set {string.Join(" --set ", overrides)} with --resume: a resumed run keeps the hyperparameters in its config.json");
             // On resume the run's config.json decides everything, except a --steps given explicitly, which extends the budget.
-            if (resumeDir != null) return Resume(resumeDir, parse.GetResult(steps) is { Implicit: false } ? parse.GetValue(steps) : null);
+            bool watching = parse.GetValue(watch);
+            if (resumeDir != null) return Resume(resumeDir, parse.GetResult(steps) is { Implicit: false } ? parse.GetValue(steps) : null, watching);
             var settings = NewSettings(parse.GetValue(env)!, parse.GetValue(algo)!, parse.GetValue(numEnvs), parse.GetValue(steps),
                 parse.GetValue(seed), parse.GetValue(device)!, parse.GetValue(threads), parse.GetValue(torchThreads), parse.GetValue(checkpointEvery), parse.GetValue(hparams)!, overrides);
             settings = WithReward(settings, parse.GetValue(reward)!, parse.GetValue(teacher)!, parse.GetValue(labels), parse.GetValue(sampler)!,
@@ -78,12 +80,12 @@ public static class TrainCommand
             settings = settings with { CaptureVideo = parse.GetValue(captureVideo) };
             var run = RunDirectory.Create(parse.GetValue(runs)!.FullName, settings.Env, settings.Algorithm, Seed(settings), DateTimeOffset.UtcNow);
             run.SaveConfig(settings);
-            return Train(run, settings, resume: false);
+            return Train(new RunDefinition(run, settings), resume: false, watching);
         });
         return command;
     }
 
-    static TrainSettings NewSettings(string envId, string algo, int? numEnvs, double steps, ulong seed, string device,
+    static RunConfig NewSettings(string envId, string algo, int? numEnvs, double steps, ulong seed, string device,
         int threads, int? torchThreads, double checkpointEvery, string hparams, IReadOnlyList<string> overrides)
     {
         if (!Algorithms.Contains(algo)) throw new ArgumentException($"--algo '{algo}': expected one of {string.Join(", ", Algorithms)}");
@@ -94,14 +96,14 @@ public static class TrainCommand
         CheckDevice(device, "--device");
         var spec = Envs.Envs.Registry.Spec(envId);
         using var probe = spec.Factory(1, VectorEnvOptions.Default);
-        var settings = new TrainSettings
+        var settings = new RunConfig
         {
             Env = envId,
             Algorithm = algo,
             EnvThreads = threads,
             CheckpointEvery = (long)checkpointEvery,
         };
-        if (algo == "sac")
+        if (algo == SacRunAlgorithm.AlgorithmName)
         {
             if (hparams != PpoPresets.CleanRl) throw new ArgumentException($"--hparams {hparams}: presets apply to --algo ppo only");
             if (probe.SingleActionSpace is not Box)
@@ -128,11 +130,12 @@ public static class TrainCommand
         return settings with { Ppo = ppo };
     }
 
-    static TrainSettings WithReward(TrainSettings settings, string reward, string teacher, int labels, string sampler, int segmentLength,
+    static RunConfig WithReward(RunConfig settings, string reward, string teacher, int labels, string sampler, int segmentLength,
         int? labelsPerRound, double? roundEvery, double unsupervisedSteps)
     {
-        if (reward == "env") return settings;
-        if (reward != "preference") throw new ArgumentException($"--reward '{reward}': expected env or preference");
+        if (RunRegistry.Default.FindRewardSource(reward) is null)
+            throw new ArgumentException($"--reward '{reward}': expected one of {string.Join(", ", RunRegistry.Default.RewardSourceNames)}");
+        if (reward == EnvRewardSource.SourceName) return settings;
         if (!Enum.TryParse<QuerySelection>(sampler, ignoreCase: true, out var selection) || !Enum.IsDefined(selection))
             throw new ArgumentException($"--sampler '{sampler}': expected uniform, disagreement or entropy");
         if (roundEvery is double every && !(every >= 1)) throw new ArgumentException($"--round-every = {every}: expected at least 1 env step");
@@ -151,31 +154,20 @@ public static class TrainCommand
         return settings with { Reward = reward, Preference = options };
     }
 
-    static ulong Seed(TrainSettings s) => s.Ppo?.Seed ?? s.Sac?.Seed ?? 0;
+    static ulong Seed(RunConfig s) => s.Ppo?.Seed ?? s.Sac?.Seed ?? 0;
 
-    static int Resume(DirectoryInfo folder, double? steps)
+    static int Resume(DirectoryInfo folder, double? steps, bool watching)
     {
-        var run = RunDirectory.Open(folder.FullName);
-        var settings = run.LoadConfig<TrainSettings>();
-        CheckDevice(settings.Ppo?.Device ?? settings.Sac?.Device ?? "cpu", $"'{run.ConfigPath}' device");
+        var run = RunDefinition.Load(RunDirectory.Open(folder.FullName));
+        var algorithm = RunRegistry.Default.AlgorithmOf(run);
+        CheckDevice(algorithm.Settings(run).Device, $"'{run.Directory.ConfigPath}' device");
         if (steps is double total)
         {
             if (!(total >= 1) || total > long.MaxValue) throw new ArgumentException($"--steps = {total}: expected a positive number of env steps");
-            if (settings.Algorithm == "sac")
-            {
-                var sac = SacConfigOf(run, settings) with { TotalTimesteps = (long)total };
-                sac.Validate();
-                settings = settings with { Sac = sac };
-            }
-            else
-            {
-                var ppo = PpoConfigOf(run, settings) with { TotalTimesteps = (long)total };
-                ppo.Validate();
-                settings = settings with { Ppo = ppo };
-            }
-            run.SaveConfig(settings);
+            run = run with { Config = algorithm.WithTotalTimesteps(run, (long)total) };
+            run.Directory.SaveConfig(run.Config);
         }
-        return Train(run, settings, resume: true);
+        return Train(run, resume: true, watching);
     }
 
     /// <summary>Rejects, as bad input naming <paramref name="source"/>, a device that is no device name or that this process cannot use (CUDA on a machine without it).</summary>
@@ -192,138 +184,40 @@ public static class TrainCommand
         }
     }
 
-    /// <summary>The run's PPO section, or an error naming the config file.</summary>
-    internal static PpoConfig PpoConfigOf(RunDirectory run, TrainSettings settings) =>
-        settings.Ppo ?? throw new InvalidDataException($"'{run.ConfigPath}' has no ppo section for algorithm '{settings.Algorithm}'");
-
-    /// <summary>The run's SAC section, or an error naming the config file.</summary>
-    internal static SacConfig SacConfigOf(RunDirectory run, TrainSettings settings) =>
-        settings.Sac ?? throw new InvalidDataException($"'{run.ConfigPath}' has no sac section for algorithm '{settings.Algorithm}'");
-
-    // Builds the env chain and trainer the run's algorithm trains with; the caller disposes both.
-    static (IVectorEnv Env, ITrainer Trainer, string Summary) Build(RunDirectory run, TrainSettings settings)
-    {
-        IVectorEnv env;
-        switch (settings.Algorithm)
-        {
-            case "ppo" when settings.Preference is { } preference:
-            {
-                var config = PpoConfigOf(run, settings);
-                var inner = MakeEnv(run, settings, config.NumEnvs, config.Seed, PpoEnvironment.Options(settings.EnvThreads));
-                var learner = NewLearner(run, settings.Env, inner, preference, preference.ResolveSchedule(config.TotalTimesteps, config.BatchSize), config.Seed, config.Device);
-                env = PpoEnvironment.Wrap(inner, config, e => PreferenceEnvironment.Wrap(e, learner));
-                try
-                {
-                    return (env, new PreferencePpoTrainer(new PpoTrainer(env, config), learner), $"{config.NumEnvs} envs · seed {config.Seed} · {config.Device} · {Describe(learner)}");
-                }
-                catch
-                {
-                    env.Dispose();
-                    learner.Dispose();
-                    throw;
-                }
-            }
-            case "sac" when settings.Preference is { } preference:
-            {
-                var config = SacConfigOf(run, settings);
-                var inner = MakeEnv(run, settings, config.NumEnvs, config.Seed, SacEnvironment.Options(settings.EnvThreads));
-                var schedule = preference.ResolveSchedule(config.TotalTimesteps, config.LearningStarts + preference.UnsupervisedSteps);
-                var learner = NewLearner(run, settings.Env, inner, preference, schedule, config.Seed, config.Device);
-                env = SacEnvironment.Wrap(inner, e => PreferenceEnvironment.Wrap(e, learner));
-                try
-                {
-                    return (env, new PebbleTrainer(new SacTrainer(env, config), learner), $"{config.NumEnvs} envs · seed {config.Seed} · {config.Device} · {Describe(learner)}");
-                }
-                catch
-                {
-                    env.Dispose();
-                    learner.Dispose();
-                    throw;
-                }
-            }
-            case "ppo":
-            {
-                var config = PpoConfigOf(run, settings);
-                env = PpoEnvironment.Wrap(MakeEnv(run, settings, config.NumEnvs, config.Seed, PpoEnvironment.Options(settings.EnvThreads)), config);
-                try
-                {
-                    return (env, new PpoTrainer(env, config), $"{config.NumEnvs} envs · seed {config.Seed} · {config.Device}");
-                }
-                catch
-                {
-                    env.Dispose();
-                    throw;
-                }
-            }
-            case "sac":
-            {
-                var config = SacConfigOf(run, settings);
-                env = SacEnvironment.Wrap(MakeEnv(run, settings, config.NumEnvs, config.Seed, SacEnvironment.Options(settings.EnvThreads)));
-                try
-                {
-                    return (env, new SacTrainer(env, config), $"{config.NumEnvs} envs · seed {config.Seed} · {config.Device}");
-                }
-                catch
-                {
-                    env.Dispose();
-                    throw;
-                }
-            }
-            default:
-                throw new InvalidDataException($"'{run.ConfigPath}' names algorithm '{settings.Algorithm}': expected one of {string.Join(", ", Algorithms)}");
-        }
-    }
-
     /// <summary>Folder of a run's episode videos (<c>--capture-video</c>), in its run folder.</summary>
     public const string VideosFolderName = "videos";
 
     // Fast quality: on a machine without a GPU it renders several times faster, so fewer videos are dropped.
     static readonly ClipSettings VideoSettings = new(Quality: RenderQuality.Fast);
 
-    // The registry's env, filmed right above it when the run captures videos: the overlay then shows the env's own reward.
-    static IVectorEnv MakeEnv(RunDirectory run, TrainSettings settings, int numEnvs, ulong seed, VectorEnvOptions options)
+    // Films the registry's env right above it when the run captures videos: the overlay then shows the env's own reward.
+    static Func<IVectorEnv, IVectorEnv>? VideoRecorder(RunDefinition run)
     {
-        var env = Envs.Envs.Make(settings.Env, numEnvs, seed, options);
-        if (!settings.CaptureVideo) return env;
-        try
+        if (!run.Config.CaptureVideo) return null;
+        return env =>
         {
-            return new EpisodeVideoRecorder(env, settings.Env, Path.Combine(run.Path, VideosFolderName), VideoSettings);
-        }
-        catch
-        {
-            env.Dispose();
-            throw;
-        }
+            try
+            {
+                return new EpisodeVideoRecorder(env, run.Config.Env, Path.Combine(run.Directory.Path, VideosFolderName), VideoSettings);
+            }
+            catch
+            {
+                env.Dispose();
+                throw;
+            }
+        };
     }
 
-    static PreferenceRewardLearner NewLearner(RunDirectory run, string envId, IVectorEnv env, PreferenceLearningOptions options,
-        QueryScheduleOptions schedule, ulong seed, string device) =>
-        new(options, schedule, envId, env.NumEnvs, env.SingleObservationSpace.FlatSize, env.SingleActionSpace.FlatSize,
-            EpisodeHistory.FindPhysicsState(env)?.PhysicsStateSize ?? 0, Path.Combine(run.Path, LabelStoreFileName), seed,
-            TorchDevice.Parse(device)) { ModelPath = Path.Combine(run.Path, RewardModelFileName) };
-
-    static string Describe(PreferenceRewardLearner learner)
+    static int Train(RunDefinition definition, bool resume, bool watching)
     {
-        var s = learner.Schedule;
-        return string.Create(CultureInfo.InvariantCulture,
-            $"reward from {s.TotalBudget} labels: first round at step {s.FirstRoundStep:N0}, then {s.BatchSize} every {s.Interval:N0} steps ({s.Selection})");
-    }
-
-    /// <summary>File name of a preference run's label store, in its run folder.</summary>
-    public const string LabelStoreFileName = "labels.db";
-
-    /// <summary>File name of a preference run's latest reward model, in its run folder.</summary>
-    public const string RewardModelFileName = "reward_model.bin";
-
-    static int Train(RunDirectory run, TrainSettings settings, bool resume)
-    {
-        var built = Build(run, settings);
-        using var env = built.Env;
-        using var trainer = built.Trainer;
+        var (run, settings) = (definition.Directory, definition.Config);
+        using var built = RunRegistry.Default.BuildTraining(definition, Envs.Envs.Registry, VideoRecorder(definition));
+        var env = built.Env;
+        var trainer = built.Trainer;
         string summary = built.Summary;
         var loop = new TrainingLoop(trainer, run, settings.CheckpointEvery);
         long? resumedFrom = resume ? loop.Resume() : null;
-        using var watch = Sim.Cli.Viewing.TrainWatch.StartIfRequested(settings, env, trainer, loop);
+        using var watch = watching ? Sim.Cli.Viewing.TrainWatch.Start(definition, built, loop) : null;
         var videos = (env as Sim.Core.Wrappers.VectorEnvWrapper)?.Find<EpisodeVideoRecorder>();
         if (videos is not null) videos.Writer.Stopped += reason => Console.Error.WriteLine($"sim train --capture-video: {reason.TrimEnd('.')}; training goes on");
 

@@ -1,11 +1,9 @@
-using System.CommandLine;
 using System.Diagnostics;
-using Sim.Cli.Commands;
-using Sim.Core;
 using Sim.Core.Wrappers;
 using Sim.Foundation;
 using Sim.Learning.Ppo;
 using Sim.Learning.Sac;
+using Sim.Learning.Runs;
 using Sim.Learning.Training;
 using Sim.Viewer.Interactive;
 using TorchSharp;
@@ -25,8 +23,6 @@ public sealed class TrainWatch : IDisposable
     /// <summary>Frame rate of the watching window: smooth enough to follow the policy, cheap enough for software rendering.</summary>
     public const double FramesPerSecond = 20;
 
-    static bool _requested;
-
     readonly nn.Module _policy;
     readonly NormalizeObservation? _normalizer;
     readonly ITrainer _trainer;
@@ -36,51 +32,30 @@ public sealed class TrainWatch : IDisposable
     readonly Stopwatch _sinceSync = Stopwatch.StartNew();
     PolicySnapshot? _latest;
 
-    TrainWatch(TrainSettings settings, IVectorEnv env, ITrainer trainer, TrainingLoop loop, nn.Module policy)
+    TrainWatch(RunDefinition run, TrainingRun training, TrainingLoop loop)
     {
-        _trainer = trainer;
+        _trainer = training.Trainer;
         _loop = loop;
-        _policy = policy;
-        _normalizer = (env as VectorEnvWrapper)?.Find<NormalizeObservation>();
+        _policy = training.Policy;
+        _normalizer = (training.Env as VectorEnvWrapper)?.Find<NormalizeObservation>();
         Publish();
         loop.Progress += OnProgress;
-        ulong seed = SeedDerivation.Derive(settings.Ppo?.Seed ?? settings.Sac?.Seed ?? 0, "watch");
-        _thread = new Thread(() => Show(settings, env, seed)) { IsBackground = true, Name = "sim train --watch viewer" };
+        ulong seed = SeedDerivation.Derive(RunRegistry.Default.AlgorithmOf(run).Settings(run).Seed, "watch");
+        _thread = new Thread(() => Show(run, seed)) { IsBackground = true, Name = "sim train --watch viewer" };
         _thread.Start();
-        Console.WriteLine($"watching {settings.Env} in a window; the policy's weights are copied to it every {SyncSeconds:0} s");
+        Console.WriteLine($"watching {run.Config.Env} in a window; the policy's weights are copied to it every {SyncSeconds:0} s");
     }
 
-    /// <summary>Adds <c>--watch</c> to the train command; the flag is read by <see cref="StartIfRequested"/>.</summary>
-    public static Command AddOption(Command train)
+    /// <summary>Starts watching <paramref name="training"/>'s policy, driven by <paramref name="loop"/>; dispose it when training ends.</summary>
+    public static TrainWatch Start(RunDefinition run, TrainingRun training, TrainingLoop loop)
     {
-        var watch = new Option<bool>("--watch") { Description = "Open a viewer on a copy of one env with the policy as it trains (weights synced every 2 s)" };
-        train.Options.Add(watch);
-        var inner = (System.CommandLine.Invocation.SynchronousCommandLineAction)(train.Action
-            ?? throw new InvalidOperationException("the train command has no action to extend with --watch"));
-        train.SetAction(parse =>
-        {
-            _requested = parse.GetValue(watch);
-            return inner.Invoke(parse);
-        });
-        return train;
-    }
-
-    /// <summary>Starts watching when <c>--watch</c> was given; null otherwise. Dispose it when training ends.</summary>
-    public static TrainWatch? StartIfRequested(TrainSettings settings, IVectorEnv env, ITrainer trainer, TrainingLoop loop)
-    {
-        if (!_requested) return null;
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(training);
+        ArgumentNullException.ThrowIfNull(loop);
         // Mesa's software rasteriser (Xvfb, no GPU) spreads each frame over a thread per core, which would take cores from
         // the trainer; one thread keeps the viewer to at most one. Mesa reads this when the first context is made.
         if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("LP_NUM_THREADS"))) setenv("LP_NUM_THREADS", "1", 0);
-        nn.Module policy = trainer switch
-        {
-            PpoTrainer ppo => ppo.Agent.Actor,
-            SacTrainer sac => sac.Agent.Actor,
-            Sim.Learning.Preferences.PreferencePpoTrainer preference => preference.Ppo.Agent.Actor,
-            Sim.Learning.Preferences.PebbleTrainer pebble => pebble.Sac.Agent.Actor,
-            _ => throw new ArgumentException($"--watch: cannot show the policy of a {trainer.Algorithm} trainer"),
-        };
-        return new TrainWatch(settings, env, trainer, loop, policy);
+        return new TrainWatch(run, training, loop);
     }
 
     [System.Runtime.InteropServices.DllImport("libc", CharSet = System.Runtime.InteropServices.CharSet.Ansi)]
@@ -99,7 +74,7 @@ public sealed class TrainWatch : IDisposable
         _sinceSync.Restart();
     }
 
-    void Show(TrainSettings settings, IVectorEnv trainingEnv, ulong seed)
+    void Show(RunDefinition run, ulong seed)
     {
         // The lowest CPU priority for this thread, and so for the rasteriser threads Mesa starts from it: on a machine
         // without a GPU the window then draws with the CPU time training leaves over instead of taking its share.
@@ -107,8 +82,8 @@ public sealed class TrainWatch : IDisposable
         try
         {
             TorchPolicySource? policy = null;
-            var simulation = LiveSimulation.Create(settings.Env, 1, seed,
-                actions: _ => policy = CheckpointPolicy.Untrained(settings, trainingEnv, () => Volatile.Read(ref _latest)));
+            var simulation = LiveSimulation.Create(run.Config.Env, 1, seed,
+                actions: _ => policy = CheckpointPolicy.Untrained(run, () => Volatile.Read(ref _latest)));
             using var window = ViewerApp.OpenLive(simulation, Directory.GetCurrentDirectory(), beforeStep: () => policy!.Refresh(), width: 640, height: 480);
             window.Run(_stop.Token, maxFramesPerSecond: FramesPerSecond);
         }

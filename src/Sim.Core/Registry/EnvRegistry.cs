@@ -32,11 +32,26 @@ public sealed class EnvRegistry
     /// with <paramref name="seed"/> (env i gets seed + i), so observations are ready to read.</summary>
     public IVectorEnv Make(string id, int numEnvs, ulong seed, VectorEnvOptions? options = null)
     {
-        var spec = Spec(id);
-        options ??= VectorEnvOptions.Default;
-        IVectorEnv env = spec.Factory(numEnvs, options);
-        if (spec.MaxEpisodeSteps is int limit) env = new TimeLimit(env, limit);
-        env.Reset(seed);
+        var env = Create(id, numEnvs, options);
+        try
+        {
+            env.Reset(seed);
+        }
+        catch
+        {
+            env.Dispose();
+            throw;
+        }
         return env;
+    }
+
+    /// <summary>Builds <paramref name="numEnvs"/> copies of <paramref name="id"/> under its time limit without resetting
+    /// them, for an owner that resets the whole env chain it wraps around them (a trainer): resetting here as well would
+    /// reset every env twice.</summary>
+    public IVectorEnv Create(string id, int numEnvs, VectorEnvOptions? options = null)
+    {
+        var spec = Spec(id);
+        IVectorEnv env = spec.Factory(numEnvs, options ?? VectorEnvOptions.Default);
+        return spec.MaxEpisodeSteps is int limit ? new TimeLimit(env, limit) : env;
     }
 }

@@ -13,7 +13,7 @@ namespace Sim.Learning.Preferences;
 /// The run goes through three phases: random actions until <see cref="SacConfig.LearningStarts"/>; SAC on the k-NN
 /// state-entropy bonus until the first query round; then SAC on the learned reward, with the critics re-initialised
 /// once at the switch so that no value of the exploration bonus lingers. The env chain must come from
-/// <see cref="PreferenceEnvironment.Wrap"/> over <see cref="SacEnvironment.Wrap"/>, so that new transitions enter the
+/// the learner's <see cref="IRewardLearner.WrapEnv"/> over <see cref="SacEnvironment.Wrap"/>, so that new transitions enter the
 /// replay buffer with the learned reward and the logged episodic return stays the true one.
 /// </remarks>
 public sealed class PebbleTrainer : PreferenceTrainer
@@ -25,7 +25,7 @@ public sealed class PebbleTrainer : PreferenceTrainer
     bool _onLearnedReward;
 
     /// <summary>Trains <paramref name="sac"/> (built on the preference env chain) with rewards from <paramref name="learner"/>.</summary>
-    public PebbleTrainer(SacTrainer sac, PreferenceRewardLearner learner) : base(sac, learner)
+    public PebbleTrainer(SacTrainer sac, IRewardLearner learner) : base(sac, learner)
     {
         Sac = sac;
         _entropy = new StateEntropyReward(sac.Device);
@@ -43,7 +43,7 @@ public sealed class PebbleTrainer : PreferenceTrainer
         if (!RunDueRound(metrics)) return;
 
         long start = TrainingPhaseTimes.Start();
-        Sac.Replay.RelabelRewards(Learner.Model.AsRewardFunction());
+        Sac.Replay.RelabelRewards(Learner.RewardFunction);
         if (!_onLearnedReward)
         {
             _onLearnedReward = true;

@@ -3,15 +3,15 @@ using Sim.Learning.Training;
 
 namespace Sim.Learning.Preferences;
 
-/// <summary>What every preference-learning trainer shares: an RL trainer underneath that does the stepping and
-/// updating, and a <see cref="PreferenceRewardLearner"/> supplying its reward; subclasses decide what happens between
-/// chunks of training.</summary>
+/// <summary>What every trainer on a learned reward shares: an RL trainer underneath that does the stepping and
+/// updating, and an <see cref="IRewardLearner"/> (preferences today) supplying its reward; subclasses decide what happens
+/// between chunks of training.</summary>
 public abstract class PreferenceTrainer : ITrainer
 {
     readonly ITrainer _inner;
 
     /// <summary>Wraps <paramref name="inner"/>, whose env chain carries <paramref name="learner"/>'s reward.</summary>
-    protected PreferenceTrainer(ITrainer inner, PreferenceRewardLearner learner)
+    protected PreferenceTrainer(ITrainer inner, IRewardLearner learner)
     {
         ArgumentNullException.ThrowIfNull(inner);
         ArgumentNullException.ThrowIfNull(learner);
@@ -19,8 +19,8 @@ public abstract class PreferenceTrainer : ITrainer
         Learner = learner;
     }
 
-    /// <summary>The preference learner supplying the reward.</summary>
-    public PreferenceRewardLearner Learner { get; }
+    /// <summary>The learner supplying the reward.</summary>
+    public IRewardLearner Learner { get; }
 
     /// <inheritdoc/>
     public string Algorithm => _inner.Algorithm;
@@ -66,11 +66,11 @@ public abstract class PreferenceTrainer : ITrainer
     /// <summary>Restores what <see cref="SaveOwnState"/> added.</summary>
     protected virtual void LoadOwnState(Checkpoint checkpoint) { }
 
-    /// <summary>Runs a query round if one is due, counting its time as update time; returns whether the reward model changed.</summary>
+    /// <summary>Updates the learned reward (a query round, for preferences) if an update is due, counting its time as update time; returns whether the reward model changed.</summary>
     protected bool RunDueRound(IMetricSink metrics)
     {
         long start = TrainingPhaseTimes.Start();
-        bool changed = Learner.TryRunRound(GlobalStep, metrics);
+        bool changed = Learner.TryUpdate(GlobalStep, metrics);
         Phases.AddUpdate(start);
         return changed;
     }

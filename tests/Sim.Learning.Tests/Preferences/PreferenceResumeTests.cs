@@ -29,6 +29,9 @@ public sealed class PreferenceResumeTests
         new(options, schedule, EnvId, env.NumEnvs, env.SingleObservationSpace.FlatSize, env.SingleActionSpace.FlatSize, 0,
             Path.Combine(run.Path, "labels.db"), seed: 4, torch.CPU) { ModelPath = Path.Combine(run.Path, "reward_model.bin") };
 
+    // The trainers see the learner through IRewardLearner; these tests look at its preference side.
+    static PreferenceRewardLearner PreferencesOf(PreferenceTrainer trainer) => (PreferenceRewardLearner)trainer.Learner;
+
     // ---------------------------------------------------------------- PPO (Christiano et al.)
 
     static readonly PpoConfig PpoRun = new() { Seed = 4, NumEnvs = 2, NumSteps = 200, NumMinibatches = 2, UpdateEpochs = 1, TotalTimesteps = 1600, TorchThreads = 1 };
@@ -71,7 +74,7 @@ public sealed class PreferenceResumeTests
             Assert.Equal(800, loop.LastCheckpointStep);
             var lost = new RecordingMetrics();
             while (trainer.GlobalStep < 1200) trainer.RunChunk(lost);
-            Assert.Equal(30, trainer.Learner.LabelsUsed);
+            Assert.Equal(30, PreferencesOf(trainer).LabelsUsed);
         }
         using (var store = SegmentCodec.OpenStore(Path.Combine(interrupted.Path, "labels.db"))) Assert.Equal(30, store.GetCounts().Pairs);
 
@@ -80,12 +83,12 @@ public sealed class PreferenceResumeTests
         {
             var loop = new TrainingLoop(trainer, RunDirectory.Open(interrupted.Path), checkpointEvery: 800);
             Assert.Equal(800, loop.Resume());
-            Assert.Equal(20, trainer.Learner.LabelsUsed);
-            Assert.True(trainer.Learner.HasTrainedModel);
+            Assert.Equal(20, PreferencesOf(trainer).LabelsUsed);
+            Assert.True(PreferencesOf(trainer).HasTrainedModel);
             // The 10 pairs of the lost round at step 1200 stay in the store but are not trained on.
-            Assert.Equal(10, trainer.Learner.SetAsidePairCount);
+            Assert.Equal(10, PreferencesOf(trainer).SetAsidePairCount);
             // The model file, written by the lost round, is the checkpoint's model again.
-            AssertScoresAlike(trainer.Learner.Model, Path.Combine(interrupted.Path, "reward_model.bin"));
+            AssertScoresAlike(PreferencesOf(trainer).Model, Path.Combine(interrupted.Path, "reward_model.bin"));
             loop.Run();
             Assert.Equal(PpoRun.TotalTimesteps, trainer.GlobalStep);
             expected.AssertEqual(Snapshot.Of(trainer, trainer.Ppo.Agent, interrupted), setAsideAfter: 20, setAsideThrough: 30);
@@ -97,8 +100,8 @@ public sealed class PreferenceResumeTests
         using (env)
         {
             Assert.Equal(PpoRun.TotalTimesteps, new TrainingLoop(trainer, RunDirectory.Open(interrupted.Path), checkpointEvery: 800).Resume());
-            Assert.Equal(10, trainer.Learner.SetAsidePairCount);
-            Assert.Equal(30, trainer.Learner.LabelsUsed);
+            Assert.Equal(10, PreferencesOf(trainer).SetAsidePairCount);
+            Assert.Equal(30, PreferencesOf(trainer).LabelsUsed);
         }
     }
 
@@ -156,7 +159,7 @@ public sealed class PreferenceResumeTests
             loop.Progress += p => { if (p.GlobalStep >= stopAt) cancel.Cancel(); };
             loop.Run(cancel.Token);
             Assert.Equal(stopAt, trainer.GlobalStep);
-            if (stopAt == 300) Assert.False(trainer.Learner.HasTrainedModel); // stopped while the bonus drives SAC
+            if (stopAt == 300) Assert.False(PreferencesOf(trainer).HasTrainedModel); // stopped while the bonus drives SAC
             if (stopAt == 500) Assert.Null(trainer.Sac.BatchRewards);         // stopped on the learned reward
             if (stopAt < SacRun.TotalTimesteps) continue;
             expected.AssertEqual(Snapshot.Of(trainer, trainer.Sac.Agent, interrupted));
@@ -212,7 +215,7 @@ public sealed class PreferenceResumeTests
                 foreach (var label in store.GetLabeledPairs(includeSkipped: true)) labels.Add((label.Pair.Id, (int)label.Label));
             return new Snapshot(
                 Bits(policy),
-                trainer.Learner.Model.Ensemble.Members.SelectMany(Bits).ToArray(),
+                PreferencesOf(trainer).Model.Ensemble.Members.SelectMany(Bits).ToArray(),
                 labels.ToArray(),
                 ComparedTags.ToDictionary(t => t, t => MetricRows(run, t)));
         }
