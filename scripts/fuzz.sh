@@ -23,6 +23,7 @@ dotnet tool restore >/dev/null
 if [ "${FUZZ_REUSE_BUILD:-0}" != 1 ] || [ ! -f "$bin/.instrumented" ]; then
   dotnet build tests/Sim.Fuzz -c Release -nologo -v quiet -clp:"ErrorsOnly;NoSummary"
   rm -rf "$bin" "$plain"
+  mkdir -p "$work"
   cp -r tests/Sim.Fuzz/bin/Release/net10.0 "$plain"
   cp -r "$plain" "$bin"
   for assembly in Sim.Foundation Sim.Core Sim.Rewards Sim.Learning MessagePack; do
@@ -58,5 +59,6 @@ for input in "$dir"/findings/default/crashes/id:* "$dir"/findings/default/hangs/
   echo "kept $regressions/$name"
 done
 if [ -d "$regressions" ]; then
-  dotnet "$plain/Sim.Fuzz.dll" "$target" replay "$regressions" | grep -v '^accepted\|^rejected' || true
+  # Bounded: an input kept as a hang may still hang the build that was fuzzed.
+  timeout 120 dotnet "$plain/Sim.Fuzz.dll" "$target" replay "$regressions" | grep -v '^accepted\|^rejected' || true
 fi
