@@ -82,6 +82,9 @@ public static class ClipsCommand
 
     static int Render(FileInfo file, DirectoryInfo output, int length, ClipSettings settings, int threads, GlBackend backend)
     {
+        if (length < 0) throw new ArgumentException($"--length = {length}: expected frames per clip (at least 1), or 0 for whole trajectories");
+        settings.Validate();
+        OutputPath.RequireWritableFolder("--out", output);
         IReadOnlyList<Trajectory> trajectories;
         try
         {
@@ -99,6 +102,14 @@ public static class ClipsCommand
             if (length <= 0) { requests.Add(whole); continue; }
             for (int start = 0; start + length <= whole.Length; start += length) requests.Add(new ClipRequest(t, start, length, settings));
         }
+        if (requests.Count == 0)
+        {
+            int longest = trajectories.Count == 0 ? 0 : trajectories.Max(t => ClipRequest.Whole(t, settings).Length);
+            throw new ArgumentException(trajectories.Count == 0
+                ? $"trajectory file '{file.FullName}' holds no trajectories: nothing to render"
+                : $"--length = {length}: every trajectory in '{file.FullName}' is shorter (the longest has {longest} frames), so no clip fits; use --length 0 to render whole trajectories, or a length of at most {longest}");
+        }
+        ClipInputCheck.RequireRenderable(file.FullName, trajectories, requests);
         using var renderer = new ClipRenderer(output.FullName, backend);
         var watch = Stopwatch.StartNew();
         var results = renderer.RenderAll(requests, threads);
@@ -120,6 +131,7 @@ public static class ClipsCommand
             Console.Error.WriteLine($"sim clips: {e.Message}");
             return 2;
         }
+        OutputPath.RequireWritableFolder("--out", output);
         if (pairs.Count == 0)
         {
             Console.WriteLine($"no {(which == "all" ? "" : which + " ")}pairs in label store '{store.FullName}': nothing to render");
@@ -141,6 +153,7 @@ public static class ClipsCommand
             Console.Error.WriteLine($"sim clips: label store '{store.FullName}': {e.Message}");
             return 2;
         }
+        ClipInputCheck.RequireRenderable($"label store '{store.FullName}'", null, requests);
 
         using var renderer = new ClipRenderer(output.FullName, backend);
         var watch = Stopwatch.StartNew();
@@ -163,6 +176,9 @@ public static class ClipsCommand
         // Opening a missing file would create an empty store; a typo must not leave a new database behind.
         if (!File.Exists(path))
             throw new LabelStoreException(path, "no such file: expected the labels.db of a preference run (sim train --reward preference)");
+        // SQLite turns an empty file into a new database; a command that only reads must leave its input as it was.
+        if (new FileInfo(path).Length == 0)
+            throw new LabelStoreException(path, "is empty: expected the labels.db of a preference run (sim train --reward preference)");
         try
         {
             using var store = LabelStore.Open(path);

@@ -76,9 +76,10 @@ public static class TrainCommand
             settings = WithReward(settings, parse.GetValue(reward)!, parse.GetValue(teacher)!, parse.GetValue(labels), parse.GetValue(sampler)!,
                 parse.GetValue(segmentLength), parse.GetValue(labelsPerRound), parse.GetValue(roundEvery), parse.GetValue(unsupervised));
             settings = settings with { CaptureVideo = parse.GetValue(captureVideo) };
+            OutputPath.RequireWritableFolder("--runs", parse.GetValue(runs)!);
             var run = RunDirectory.Create(parse.GetValue(runs)!.FullName, settings.Env, settings.Algorithm, Seed(settings), DateTimeOffset.UtcNow);
             run.SaveConfig(settings);
-            return Train(run, settings, resume: false);
+            return Train(run, settings, resume: null);
         });
         return command;
     }
@@ -111,6 +112,8 @@ public static class TrainCommand
             sac = HyperparameterOverrides.Apply(sac, overrides);
             CheckDevice(sac.Device, "--set device");
             sac.Validate();
+            EnvMemoryBudget.Require($"--num-envs = {sac.NumEnvs}", envId, probe, sac.NumEnvs,
+                (double)sac.BufferSize * (2 * probe.SingleObservationSpace.FlatSize + probe.SingleActionSpace.FlatSize + 2) * sizeof(float));
             return settings with { Sac = sac };
         }
         bool discrete = probe.SingleActionSpace is Discrete;
@@ -125,6 +128,8 @@ public static class TrainCommand
         ppo = HyperparameterOverrides.Apply(ppo, overrides);
         CheckDevice(ppo.Device, "--set device");
         ppo.Validate();
+        EnvMemoryBudget.Require($"--num-envs = {ppo.NumEnvs}", envId, probe, ppo.NumEnvs,
+            (double)ppo.NumEnvs * ppo.NumSteps * (probe.SingleObservationSpace.FlatSize + probe.SingleActionSpace.FlatSize + 6) * sizeof(float));
         return settings with { Ppo = ppo };
     }
 
@@ -137,6 +142,7 @@ public static class TrainCommand
             throw new ArgumentException($"--sampler '{sampler}': expected uniform, disagreement or entropy");
         if (roundEvery is double every && !(every >= 1)) throw new ArgumentException($"--round-every = {every}: expected at least 1 env step");
         if (!(unsupervisedSteps >= 0)) throw new ArgumentException($"--unsupervised-steps = {unsupervisedSteps}: expected 0 or more env steps");
+        if (labelsPerRound > labels) throw new ArgumentException($"--labels-per-round = {labelsPerRound}: expected at most --labels ({labels})");
         var options = new PreferenceLearningOptions
         {
             Teacher = teacher,
@@ -156,8 +162,10 @@ public static class TrainCommand
     static int Resume(DirectoryInfo folder, double? steps)
     {
         var run = RunDirectory.Open(folder.FullName);
+        Sim.Cli.Failures.ErrorLog.UseRunFolder(run.Path);
         var settings = run.LoadConfig<TrainSettings>();
         CheckDevice(settings.Ppo?.Device ?? settings.Sac?.Device ?? "cpu", $"'{run.ConfigPath}' device");
+        bool budgetChanged = steps is not null;
         if (steps is double total)
         {
             if (!(total >= 1) || total > long.MaxValue) throw new ArgumentException($"--steps = {total}: expected a positive number of env steps");
@@ -173,9 +181,11 @@ public static class TrainCommand
                 ppo.Validate();
                 settings = settings with { Ppo = ppo };
             }
-            run.SaveConfig(settings);
         }
-        return Train(run, settings, resume: true);
+        // Everything that can refuse the resume (no checkpoint, a spent budget) does so before config.json changes.
+        var plan = ResumePlan.For(run, settings.Sac?.TotalTimesteps ?? settings.Ppo?.TotalTimesteps ?? 0);
+        if (budgetChanged) run.SaveConfig(settings);
+        return Train(run, settings, plan);
     }
 
     /// <summary>Rejects, as bad input naming <paramref name="source"/>, a device that is no device name or that this process cannot use (CUDA on a machine without it).</summary>
@@ -315,14 +325,27 @@ public static class TrainCommand
     /// <summary>File name of a preference run's latest reward model, in its run folder.</summary>
     public const string RewardModelFileName = "reward_model.bin";
 
-    static int Train(RunDirectory run, TrainSettings settings, bool resume)
+    static int Train(RunDirectory run, TrainSettings settings, ResumePlan? resume)
     {
-        var built = Build(run, settings);
+        (IVectorEnv Env, ITrainer Trainer, string Summary) built;
+        try
+        {
+            built = Build(run, settings);
+        }
+        catch when (resume is null)
+        {
+            // A new run that cannot even be built (too many envs, a segment longer than episodes) leaves no folder.
+            Directory.Delete(run.Path, recursive: true);
+            throw;
+        }
+        Sim.Cli.Failures.ErrorLog.UseRunFolder(run.Path);
         using var env = built.Env;
         using var trainer = built.Trainer;
         string summary = built.Summary;
         var loop = new TrainingLoop(trainer, run, settings.CheckpointEvery);
-        long? resumedFrom = resume ? loop.Resume() : null;
+        long? resumedFrom = resume is null ? null : loop.Resume(resume);
+        foreach (var damaged in loop.DamagedCheckpoints)
+            Console.Error.WriteLine($"sim train: passed over damaged checkpoint '{damaged.Path}' ({damaged.Reason}); resuming from step {resumedFrom:N0}");
         using var watch = Sim.Cli.Viewing.TrainWatch.StartIfRequested(settings, env, trainer, loop);
         var videos = (env as Sim.Core.Wrappers.VectorEnvWrapper)?.Find<EpisodeVideoRecorder>();
         if (videos is not null) videos.Writer.Stopped += reason => Console.Error.WriteLine($"sim train --capture-video: {reason.TrimEnd('.')}; training goes on");

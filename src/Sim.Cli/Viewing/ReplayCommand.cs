@@ -21,6 +21,7 @@ public static class ReplayCommand
 
     static int Run(FileInfo file, int episode, DirectoryInfo output)
     {
+        Sim.Cli.Commands.OutputPath.RequireWritableFolder("--out", output);
         try
         {
             using var window = ViewerApp.OpenReplay(file.FullName, episode, output.FullName);

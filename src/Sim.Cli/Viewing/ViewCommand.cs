@@ -26,6 +26,10 @@ public static class ViewCommand
 
     static int Run(string envId, string? checkpoint, int numEnvs, ulong seed, FileInfo? rewardModel, DirectoryInfo output)
     {
+        if (numEnvs < 1) throw new ArgumentException($"--num-envs = {numEnvs}: expected at least 1 env");
+        Sim.Cli.Commands.OutputPath.RequireWritableFolder("--out", output);
+        using (var probe = Envs.Envs.Registry.Spec(envId).Factory(1, Core.VectorEnvOptions.Default))
+            Sim.Cli.Commands.EnvMemoryBudget.Require($"--num-envs = {numEnvs}", envId, probe, numEnvs);
         LiveSimulation simulation;
         try
         {
