@@ -54,15 +54,13 @@ public static class ClipsCommand
             var settings = new ClipSettings(parse.GetValue(width), parse.GetValue(height), parse.GetValue(fps), parse.GetValue(camera),
                 parse.GetValue(overlay) ?? store is null, parse.GetValue(format), parse.GetValue(quality));
             if ((trajectories is null) == (store is null))
-            {
-                Console.Error.WriteLine(trajectories is null
-                    ? "sim clips: no input: expected a trajectory file argument or --labels <labels.db>"
-                    : $"sim clips: both a trajectory file ('{trajectories}') and --labels ('{store}') were given: expected exactly one of them");
-                return 2;
-            }
-            return store is null
-                ? Render(trajectories!, parse.GetValue(output)!, parse.GetValue(length), settings, parse.GetValue(threads), parse.GetValue(backend))
-                : RenderPairs(store, parse.GetValue(pairs)!, parse.GetValue(output)!, settings, parse.GetValue(threads), parse.GetValue(backend));
+                throw new ArgumentException(trajectories is null
+                    ? "no input: expected a trajectory file argument or --labels <labels.db>"
+                    : $"both a trajectory file ('{trajectories}') and --labels ('{store}') were given: expected exactly one of them");
+            var folder = parse.GetValue(output)!;
+            return RemovingNewEmptyFolderOnFailure(folder, () => store is null
+                ? Render(trajectories!, folder, parse.GetValue(length), settings, parse.GetValue(threads), parse.GetValue(backend))
+                : RenderPairs(store, parse.GetValue(pairs)!, folder, settings, parse.GetValue(threads), parse.GetValue(backend)));
         });
 
         var env = new Option<string>("--env") { DefaultValueFactory = _ => "HalfCheetah-v1", Description = "Env to roll out and render" };
@@ -80,21 +78,28 @@ public static class ClipsCommand
         return command;
     }
 
+    // The renderer makes the clip folder before its first clip; when that clip fails (a camera the model lacks, no display)
+    // a folder the command made and left empty is removed, so a failed command leaves nothing behind.
+    static int RemovingNewEmptyFolderOnFailure(DirectoryInfo folder, Func<int> render)
+    {
+        bool existed = Directory.Exists(folder.FullName);
+        try
+        {
+            return render();
+        }
+        catch when (!existed && Directory.Exists(folder.FullName) && !Directory.EnumerateFileSystemEntries(folder.FullName).Any())
+        {
+            Directory.Delete(folder.FullName);
+            throw;
+        }
+    }
+
     static int Render(FileInfo file, DirectoryInfo output, int length, ClipSettings settings, int threads, GlBackend backend)
     {
         if (length < 0) throw new ArgumentException($"--length = {length}: expected frames per clip (at least 1), or 0 for whole trajectories");
         settings.Validate();
         OutputPath.RequireWritableFolder("--out", output);
-        IReadOnlyList<Trajectory> trajectories;
-        try
-        {
-            trajectories = ReplayFile.Read(file.FullName);
-        }
-        catch (Exception e) when (e is FileNotFoundException or TrajectoryFileException)
-        {
-            Console.Error.WriteLine($"sim clips: {e.Message}");
-            return 2;
-        }
+        IReadOnlyList<Trajectory> trajectories = ReplayFile.Read(file.FullName);
         var requests = new List<ClipRequest>();
         foreach (var t in trajectories)
         {
@@ -121,16 +126,7 @@ public static class ClipsCommand
 
     static int RenderPairs(FileInfo store, string which, DirectoryInfo output, ClipSettings settings, int threads, GlBackend backend)
     {
-        IReadOnlyList<PreferencePair> pairs;
-        try
-        {
-            pairs = ReadPairs(store.FullName, which);
-        }
-        catch (LabelStoreException e)
-        {
-            Console.Error.WriteLine($"sim clips: {e.Message}");
-            return 2;
-        }
+        IReadOnlyList<PreferencePair> pairs = ReadPairs(store.FullName, which);
         OutputPath.RequireWritableFolder("--out", output);
         if (pairs.Count == 0)
         {
@@ -150,8 +146,7 @@ public static class ClipsCommand
         }
         catch (ArgumentException e)
         {
-            Console.Error.WriteLine($"sim clips: label store '{store.FullName}': {e.Message}");
-            return 2;
+            throw new ArgumentException($"label store '{store.FullName}': {e.Message}", e);
         }
         ClipInputCheck.RequireRenderable($"label store '{store.FullName}'", null, requests);
 

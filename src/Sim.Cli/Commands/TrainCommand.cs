@@ -143,6 +143,8 @@ public static class TrainCommand
         if (roundEvery is double every && !(every >= 1)) throw new ArgumentException($"--round-every = {every}: expected at least 1 env step");
         if (!(unsupervisedSteps >= 0)) throw new ArgumentException($"--unsupervised-steps = {unsupervisedSteps}: expected 0 or more env steps");
         if (labelsPerRound > labels) throw new ArgumentException($"--labels-per-round = {labelsPerRound}: expected at most --labels ({labels})");
+        if (Envs.Envs.Registry.Spec(settings.Env).MaxEpisodeSteps is int longest && segmentLength > longest)
+            throw new ArgumentException($"--segment-length = {segmentLength}: expected at most the {longest} steps of a {settings.Env} episode");
         var options = new PreferenceLearningOptions
         {
             Teacher = teacher,
@@ -162,7 +164,6 @@ public static class TrainCommand
     static int Resume(DirectoryInfo folder, double? steps)
     {
         var run = RunDirectory.Open(folder.FullName);
-        Sim.Cli.Failures.ErrorLog.UseRunFolder(run.Path);
         var settings = run.LoadConfig<TrainSettings>();
         CheckDevice(settings.Ppo?.Device ?? settings.Sac?.Device ?? "cpu", $"'{run.ConfigPath}' device");
         bool budgetChanged = steps is not null;

@@ -22,21 +22,8 @@ public static class ReplayCommand
     static int Run(FileInfo file, int episode, DirectoryInfo output)
     {
         Sim.Cli.Commands.OutputPath.RequireWritableFolder("--out", output);
-        try
-        {
-            using var window = ViewerApp.OpenReplay(file.FullName, episode, output.FullName);
-            window.Run();
-            return 0;
-        }
-        catch (Exception e) when (e is FileNotFoundException or TrajectoryFileException or ArgumentException)
-        {
-            Console.Error.WriteLine($"sim replay: {e.Message}");
-            return 2;
-        }
-        catch (RenderingUnavailableException e)
-        {
-            Console.Error.WriteLine($"sim replay: {e.Message}");
-            return 3;
-        }
+        using var window = ViewerApp.OpenReplay(file.FullName, episode, output.FullName);
+        window.Run();
+        return 0;
     }
 }

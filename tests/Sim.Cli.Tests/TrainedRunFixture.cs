@@ -1,4 +1,4 @@
-namespace Sim.Learning.Tests.Cli;
+namespace Sim.Cli.Tests;
 
 /// <summary>
 /// One small PPO CartPole run made with <c>sim train</c>, then continued with <c>sim train --resume</c>, shared by the

@@ -4,9 +4,8 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Sim.Core.Trajectories;
-using Sim.Learning.Runs;
 
-namespace Sim.Learning.Tests.Cli;
+namespace Sim.Cli.Tests;
 
 /// <summary><c>sim train</c>, <c>train --resume</c>, <c>eval</c> and <c>plot</c> on one small PPO CartPole run, run as a child process.</summary>
 public sealed partial class TrainedRunTests(TrainedRunFixture fixture) : IClassFixture<TrainedRunFixture>
@@ -64,7 +63,7 @@ public sealed partial class TrainedRunTests(TrainedRunFixture fixture) : IClassF
         string checkpoint = Assert.Single(Directory.GetDirectories(Path.Combine(run, "checkpoints")));
         Assert.True(File.Exists(Path.Combine(checkpoint, "manifest.json")), $"{checkpoint} has no manifest.json");
         Assert.True(Directory.GetFiles(checkpoint, "*.bin").Length > 0, $"{checkpoint} has no data files");
-        Assert.Equal(TrainedRunFixture.FirstSteps, RunDirectory.Open(run).Checkpoints().Latest()?.Step);
+        Assert.Equal(TrainedRunFixture.FirstSteps, CheckpointFolders.LatestStep(run));
 
         AssertPng(Path.Combine(run, "curve.png"));
 
@@ -105,7 +104,7 @@ public sealed partial class TrainedRunTests(TrainedRunFixture fixture) : IClassF
         Assert.Equal(updates.Distinct().Count(), updates.Count);
         Assert.Equal(2 * before.Count(r => r.Tag == "losses/approx_kl"), updates.Count);
 
-        Assert.Equal(TrainedRunFixture.ResumedSteps, RunDirectory.Open(fixture.RunPath).Checkpoints().Latest()?.Step);
+        Assert.Equal(TrainedRunFixture.ResumedSteps, CheckpointFolders.LatestStep(fixture.RunPath));
         using (var timing = JsonDocument.Parse(File.ReadAllText(Path.Combine(fixture.RunPath, "timing.json"))))
         {
             // Steps taken by the resumed process alone.
@@ -188,7 +187,7 @@ public sealed partial class TrainedRunTests(TrainedRunFixture fixture) : IClassF
         using var cwd = new TempDirectory();
         string copy = Path.Combine(cwd.Path, Path.GetFileName(fixture.RunPath));
         TrainedRunFixture.CopyDirectory(fixture.RunPath, copy);
-        string checkpoint = RunDirectory.Open(copy).Checkpoints().Latest()!.Path;
+        string checkpoint = CheckpointFolders.Latest(copy);
         string agent = Path.Combine(checkpoint, "agent.bin");
         byte[] bytes = File.ReadAllBytes(agent);
         // Flip every bit of a stretch in the middle, so the file surely differs but keeps its length.
