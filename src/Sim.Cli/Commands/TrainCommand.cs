@@ -366,6 +366,10 @@ public static class TrainCommand
             {
                 var task = ctx.AddTask("training", maxValue: trainer.TotalTimesteps);
                 task.Value = trainer.GlobalStep;
+                if (trainer is PreferenceTrainer preference)
+                    preference.Learner.RewardUpdate += u => task.Description = u.Finished
+                        ? string.Create(CultureInfo.InvariantCulture, $"reward model updated on {u.Labels} labels in {u.Seconds:0.0} s")
+                        : $"updating the reward model on {u.Labels} labels (round {u.Round + 1})…";
                 loop.Progress += p =>
                 {
                     task.Value = Math.Min(p.GlobalStep, p.TotalTimesteps);
