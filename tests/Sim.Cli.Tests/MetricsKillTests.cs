@@ -12,7 +12,7 @@ public sealed class MetricsKillTests
     const long CheckpointEvery = 1024;
     const long StepsPerUpdate = 512;
     const int Runs = 3;
-    const int KillsPerRun = 2;
+    const int KillsPerRun = 1;
 
     static readonly string[] TrainArgs =
         ["train", "--env", "CartPole-v1", "--num-envs", "4", "--seed", "7", "--steps", $"{Steps}", "--checkpoint-every", $"{CheckpointEvery}"];

@@ -4,7 +4,8 @@ namespace Sim.Cli.Tests;
 
 /// <summary><c>sim train --resume</c> on copies of the fixture's run (checkpoints at 4,096 and 8,192 steps, budget spent):
 /// a spent budget is refused before anything changes, and a damaged latest checkpoint is passed over, with a word.</summary>
-public sealed class ResumeTests(TrainedRunFixture fixture) : IClassFixture<TrainedRunFixture>
+[Collection(TrainedRunCollection.Name)]
+public sealed class ResumeTests(TrainedRunFixture fixture)
 {
     [Theory]
     [InlineData(new string[0], new[] { "is at step 8192 and its step budget is 8192", "nothing is left to train", "expected a step budget above 8192" })]

@@ -8,7 +8,8 @@ using Sim.Core.Trajectories;
 namespace Sim.Cli.Tests;
 
 /// <summary><c>sim train</c>, <c>train --resume</c>, <c>eval</c> and <c>plot</c> on one small PPO CartPole run, run as a child process.</summary>
-public sealed partial class TrainedRunTests(TrainedRunFixture fixture) : IClassFixture<TrainedRunFixture>
+[Collection(TrainedRunCollection.Name)]
+public sealed partial class TrainedRunTests(TrainedRunFixture fixture)
 {
     static readonly byte[] PngSignature = [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
 
