@@ -38,27 +38,24 @@ public sealed class MetricsKillTests
             for (int k = 0; k <= KillsPerRun; k++)
             {
                 string[] args = run is null ? [.. TrainArgs, "--runs", runs] : ["train", "--resume", run];
-                // The last start runs to the end; the others are killed at a random moment of their training.
-                TimeSpan? killAfter = k < KillsPerRun ? TimeSpan.FromMilliseconds(random.Next(0, 2500)) : null;
-                var (exitCode, output) = RunAndMaybeKill(root.Path, args, killAfter);
+                // The last start runs to the end. The others are killed a random moment (up to 100 ms) after a random
+                // checkpoint early enough that six updates remain, so that the kill lands during training (between two
+                // updates, inside one, or inside a checkpoint's write) whatever the machine's speed.
+                (long Checkpoint, TimeSpan Delay)? kill = k < KillsPerRun
+                    ? (CheckpointEvery * random.Next(1, (int)((Steps - 3072) / CheckpointEvery) + 1), TimeSpan.FromMilliseconds(random.Next(0, 100)))
+                    : null;
+                var (exitCode, output) = RunAndMaybeKill(root.Path, runs, args, kill);
                 run ??= Directory.GetDirectories(runs).SingleOrDefault();
                 Assert.True(run is not null, $"no run folder after `sim {string.Join(' ', args)}`\n{output}");
-                if (exitCode == 0 && CheckpointFolders.LatestStep(run) == Steps) break;
-                Assert.True(exitCode == Killed, $"`sim {string.Join(' ', args)}` exited with {exitCode}\n{output}");
-                kills++;
-                if (CheckpointFolders.LatestStep(run) is null)
+                if (kill is null)
                 {
-                    // Killed before its first checkpoint: nothing to resume (sim says so), so start it again.
-                    Directory.Delete(run, recursive: true);
-                    run = null;
+                    Assert.True(exitCode == 0, $"`sim {string.Join(' ', args)}` exited with {exitCode}\n{output}");
+                    break;
                 }
+                Assert.True(exitCode == Killed, $"`sim {string.Join(' ', args)}` was to be killed after step {kill.Value.Checkpoint} but exited with {exitCode}\n{output}");
+                kills++;
             }
-            if (run is null || CheckpointFolders.LatestStep(run) != Steps)
-            {
-                Assert.True(run is not null, "the last start of a run was itself killed");
-                var finish = SimCli.Run(root.Path, "train", "--resume", run);
-                finish.AssertSucceeded();
-            }
+            Assert.Equal(Steps, CheckpointFolders.LatestStep(run!));
 
             var rows = Comparable(MetricsCsv.Read(Path.Combine(run!, "metrics.csv")));
             Assert.Equal(expected, rows);
@@ -68,7 +65,7 @@ public sealed class MetricsKillTests
                 Assert.True(File.ReadAllBytes(Path.Combine(referenceFinal, part)).SequenceEqual(File.ReadAllBytes(Path.Combine(final, part))),
                     $"run {r}: {part} of {final} differs from the uninterrupted run's");
         }
-        Assert.True(kills >= Runs, $"only {kills} kills landed during training: the test did not test much");
+        Assert.Equal(Runs * KillsPerRun, kills);
     }
 
     const int Killed = 137;
@@ -76,24 +73,21 @@ public sealed class MetricsKillTests
     // Everything but the timing: steps per second and wall times differ between processes by nature.
     static List<MetricsCsv.Row> Comparable(List<MetricsCsv.Row> rows) => rows.Where(r => r.Tag != "charts/SPS").ToList();
 
-    // Starts sim; once it says training has begun, waits killAfter and sends SIGKILL. Returns the exit code (128 + 9 when
-    // killed) and the output.
-    static (int ExitCode, string Output) RunAndMaybeKill(string workingDirectory, string[] args, TimeSpan? killAfter)
+    // Starts sim; once the checkpoint of the given step appears under runsRoot, waits the delay and sends SIGKILL.
+    // Returns the exit code (128 + 9 when killed) and the output.
+    static (int ExitCode, string Output) RunAndMaybeKill(string workingDirectory, string runsRoot, string[] args, (long Checkpoint, TimeSpan Delay)? kill)
     {
-        if (killAfter is null)
+        if (kill is null)
         {
             var result = SimCli.Run(workingDirectory, args);
             return (result.ExitCode, result.Describe());
         }
         var info = SimCli.StartInfo(workingDirectory, args);
         using var process = Process.Start(info)!;
-        using var started = new ManualResetEventSlim();
         var output = new System.Text.StringBuilder();
         process.OutputDataReceived += (_, e) =>
         {
-            if (e.Data is null) return;
-            lock (output) output.AppendLine(e.Data);
-            if (e.Data.Contains("run folder:", StringComparison.Ordinal)) started.Set();
+            if (e.Data is not null) lock (output) output.AppendLine(e.Data);
         };
         process.ErrorDataReceived += (_, e) =>
         {
@@ -101,9 +95,14 @@ public sealed class MetricsKillTests
         };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        started.Wait(TimeSpan.FromMinutes(2));
+        // A checkpoint folder gets its step_ name by one rename, once complete, so its appearance marks the moment.
+        string name = $"step_{kill.Value.Checkpoint:D12}";
+        var deadline = Stopwatch.StartNew();
+        while (!process.HasExited && deadline.Elapsed < TimeSpan.FromMinutes(2)
+               && !(Directory.Exists(runsRoot) && Directory.GetDirectories(runsRoot).Any(run => Directory.Exists(Path.Combine(run, "checkpoints", name)))))
+            Thread.Sleep(2);
         // Process.Kill sends SIGKILL on Linux: no handler, no flush, no finally block runs.
-        if (!process.WaitForExit(killAfter.Value)) process.Kill(entireProcessTree: true);
+        if (!process.WaitForExit(kill.Value.Delay)) process.Kill(entireProcessTree: true);
         process.WaitForExit();
         lock (output) return (process.ExitCode, output.ToString());
     }
