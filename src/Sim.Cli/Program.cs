@@ -22,23 +22,14 @@ if (parsed.Errors.Count > 0 && args.Length > 0)
     foreach (string line in Sim.Cli.ParseErrorMessages.Describe(parsed)) Console.Error.WriteLine(line);
     return 2;
 }
+// A failure on any thread, the main one included, ends in one line naming what was wrong and exit code 2; the trace goes to a log.
+AppDomain.CurrentDomain.UnhandledException += (_, e) =>
+    Environment.Exit(Sim.Cli.Failures.CommandFailure.Report((Exception)e.ExceptionObject, args));
 try
 {
     return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
 }
-// Bad input (options, files, ids, configs) ends with its message alone, not a stack trace, and so does a missing native
-// library (MuJoCo, GLFW), whose message says what to install; anything else is a bug and keeps its trace.
-catch (Exception e) when (e is ArgumentException or KeyNotFoundException or InvalidDataException or IOException or NotSupportedException
-                              or DllNotFoundException)
+catch (Exception e)
 {
-    Console.Error.WriteLine($"sim: {BadInputMessage(e)}");
-    return 2;
-}
-
-// Our messages already name the value; .NET appends " (Parameter 'X')" and "Actual value was V." to argument errors.
-static string BadInputMessage(Exception e)
-{
-    if (e is not ArgumentException { ParamName: string name } argument) return e.Message;
-    int suffix = argument.Message.IndexOf($" (Parameter '{name}')", StringComparison.Ordinal);
-    return suffix > 0 ? argument.Message[..suffix] : argument.Message;
+    return Sim.Cli.Failures.CommandFailure.Report(e, args);
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
+using Sim.Cli.Commands;
 using Sim.Core.Wrappers;
 using Sim.Envs.MuJoCo;
 using Spectre.Console;
@@ -30,10 +31,25 @@ public static class BenchEnvsCommand
         return command;
     }
 
+    const double MaxSeconds = 86_400;
+
     static int Run(string[] ids, int[] batchSizes, int[] threadCounts, double seconds, string[] extra, FileInfo? markdownFile)
     {
-        if (seconds <= 0 || !double.IsFinite(seconds)) throw new ArgumentException($"--seconds = {seconds}: expected a positive duration");
+        // A day per point is already far beyond any useful measurement, and keeps the duration a valid TimeSpan.
+        if (!(seconds > 0 && seconds <= MaxSeconds))
+            throw new ArgumentException($"--seconds = {seconds}: expected a positive duration of at most {MaxSeconds} s per configuration");
+        foreach (int n in batchSizes)
+            if (n < 1) throw new ArgumentException($"--num-envs {n}: expected batch sizes of at least 1");
+        foreach (int t in threadCounts)
+            if (t < 1) throw new ArgumentException($"--threads {t}: expected thread counts of at least 1");
         foreach (var id in ids) Envs.Envs.Registry.Spec(id); // fail fast on unknown ids, listing the known ones
+        foreach (var point in extra) ParsePoint(point);
+        foreach (var id in ids)
+        {
+            using var probe = Envs.Envs.Registry.Spec(id).Factory(1, Core.VectorEnvOptions.Default);
+            foreach (int n in batchSizes) EnvMemoryBudget.Require($"--num-envs {n}", id, probe, n);
+        }
+        if (markdownFile != null) OutputPath.RequireWritableFile("--markdown", markdownFile);
         var duration = TimeSpan.FromSeconds(seconds);
         var results = new Dictionary<(string, int, int), double>();
         var baselines = new Dictionary<string, Baseline>();

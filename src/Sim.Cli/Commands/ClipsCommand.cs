@@ -54,15 +54,13 @@ public static class ClipsCommand
             var settings = new ClipSettings(parse.GetValue(width), parse.GetValue(height), parse.GetValue(fps), parse.GetValue(camera),
                 parse.GetValue(overlay) ?? store is null, parse.GetValue(format), parse.GetValue(quality));
             if ((trajectories is null) == (store is null))
-            {
-                Console.Error.WriteLine(trajectories is null
-                    ? "sim clips: no input: expected a trajectory file argument or --labels <labels.db>"
-                    : $"sim clips: both a trajectory file ('{trajectories}') and --labels ('{store}') were given: expected exactly one of them");
-                return 2;
-            }
-            return store is null
-                ? Render(trajectories!, parse.GetValue(output)!, parse.GetValue(length), settings, parse.GetValue(threads), parse.GetValue(backend))
-                : RenderPairs(store, parse.GetValue(pairs)!, parse.GetValue(output)!, settings, parse.GetValue(threads), parse.GetValue(backend));
+                throw new ArgumentException(trajectories is null
+                    ? "no input: expected a trajectory file argument or --labels <labels.db>"
+                    : $"both a trajectory file ('{trajectories}') and --labels ('{store}') were given: expected exactly one of them");
+            var folder = parse.GetValue(output)!;
+            return RemovingNewEmptyFolderOnFailure(folder, () => store is null
+                ? Render(trajectories!, folder, parse.GetValue(length), settings, parse.GetValue(threads), parse.GetValue(backend))
+                : RenderPairs(store, parse.GetValue(pairs)!, folder, settings, parse.GetValue(threads), parse.GetValue(backend)));
         });
 
         var env = new Option<string>("--env") { DefaultValueFactory = _ => "HalfCheetah-v1", Description = "Env to roll out and render" };
@@ -80,18 +78,28 @@ public static class ClipsCommand
         return command;
     }
 
-    static int Render(FileInfo file, DirectoryInfo output, int length, ClipSettings settings, int threads, GlBackend backend)
+    // The renderer makes the clip folder before its first clip; when that clip fails (a camera the model lacks, no display)
+    // a folder the command made and left empty is removed, so a failed command leaves nothing behind.
+    static int RemovingNewEmptyFolderOnFailure(DirectoryInfo folder, Func<int> render)
     {
-        IReadOnlyList<Trajectory> trajectories;
+        bool existed = Directory.Exists(folder.FullName);
         try
         {
-            trajectories = ReplayFile.Read(file.FullName);
+            return render();
         }
-        catch (Exception e) when (e is FileNotFoundException or TrajectoryFileException)
+        catch when (!existed && Directory.Exists(folder.FullName) && !Directory.EnumerateFileSystemEntries(folder.FullName).Any())
         {
-            Console.Error.WriteLine($"sim clips: {e.Message}");
-            return 2;
+            Directory.Delete(folder.FullName);
+            throw;
         }
+    }
+
+    static int Render(FileInfo file, DirectoryInfo output, int length, ClipSettings settings, int threads, GlBackend backend)
+    {
+        if (length < 0) throw new ArgumentException($"--length = {length}: expected frames per clip (at least 1), or 0 for whole trajectories");
+        settings.Validate();
+        OutputPath.RequireWritableFolder("--out", output);
+        IReadOnlyList<Trajectory> trajectories = ReplayFile.Read(file.FullName);
         var requests = new List<ClipRequest>();
         foreach (var t in trajectories)
         {
@@ -99,6 +107,14 @@ public static class ClipsCommand
             if (length <= 0) { requests.Add(whole); continue; }
             for (int start = 0; start + length <= whole.Length; start += length) requests.Add(new ClipRequest(t, start, length, settings));
         }
+        if (requests.Count == 0)
+        {
+            int longest = trajectories.Count == 0 ? 0 : trajectories.Max(t => ClipRequest.Whole(t, settings).Length);
+            throw new ArgumentException(trajectories.Count == 0
+                ? $"trajectory file '{file.FullName}' holds no trajectories: nothing to render"
+                : $"--length = {length}: every trajectory in '{file.FullName}' is shorter (the longest has {longest} frames), so no clip fits; use --length 0 to render whole trajectories, or a length of at most {longest}");
+        }
+        ClipInputCheck.RequireRenderable(file.FullName, trajectories, requests);
         using var renderer = new ClipRenderer(output.FullName, backend);
         var watch = Stopwatch.StartNew();
         var results = renderer.RenderAll(requests, threads);
@@ -120,6 +136,7 @@ public static class ClipsCommand
             Console.Error.WriteLine($"sim clips: {e.Message}");
             return 2;
         }
+        OutputPath.RequireWritableFolder("--out", output);
         if (pairs.Count == 0)
         {
             Console.WriteLine($"no {(which == "all" ? "" : which + " ")}pairs in label store '{store.FullName}': nothing to render");
@@ -138,9 +155,9 @@ public static class ClipsCommand
         }
         catch (ArgumentException e)
         {
-            Console.Error.WriteLine($"sim clips: label store '{store.FullName}': {e.Message}");
-            return 2;
+            throw new ArgumentException($"label store '{store.FullName}': {e.Message}", e);
         }
+        ClipInputCheck.RequireRenderable($"label store '{store.FullName}'", null, requests);
 
         using var renderer = new ClipRenderer(output.FullName, backend);
         var watch = Stopwatch.StartNew();
@@ -163,6 +180,9 @@ public static class ClipsCommand
         // Opening a missing file would create an empty store; a typo must not leave a new database behind.
         if (!File.Exists(path))
             throw new LabelStoreException(path, "no such file: expected the labels.db of a preference run (sim train --reward preference)");
+        // SQLite turns an empty file into a new database; a command that only reads must leave its input as it was.
+        if (new FileInfo(path).Length == 0)
+            throw new LabelStoreException(path, "is empty: expected the labels.db of a preference run (sim train --reward preference)");
         try
         {
             using var store = SegmentCodec.OpenStoreReadOnly(path);

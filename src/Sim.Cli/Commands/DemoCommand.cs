@@ -31,6 +31,14 @@ public static class DemoCommand
     {
         if (numEnvs < 1) throw new ArgumentException($"--num-envs = {numEnvs}: expected at least 1");
         if (totalSteps < numEnvs) throw new ArgumentException($"--steps = {totalSteps}: expected at least --num-envs ({numEnvs})");
+        if (threads < 1) throw new ArgumentException($"--threads = {threads}: expected at least 1");
+        OutputPath.RequireWritableFile("--out", output);
+        using (var probe = Envs.Envs.Registry.Spec(id).Factory(1, VectorEnvOptions.Default))
+        {
+            // Every step is recorded in memory (observation, action, reward, flags, physics state) until the file is written.
+            double recorded = (double)totalSteps * (2 * probe.SingleObservationSpace.FlatSize + probe.SingleActionSpace.FlatSize + 8) * sizeof(float);
+            EnvMemoryBudget.Require($"--num-envs = {numEnvs} with --steps = {totalSteps}", id, probe, numEnvs, recorded);
+        }
         using var env = new RecordEpisodeStatistics(Envs.Envs.Make(id, numEnvs, seed, new VectorEnvOptions { NumThreads = threads }));
         var recorder = new TrajectoryRecorder(env, id);
         recorder.RecordReset(seed);

@@ -33,6 +33,7 @@ public static class EvalCommand
     static int Run(DirectoryInfo folder, long? step, int episodes, ulong? seedOption, FileInfo? record)
     {
         if (episodes < 1) throw new ArgumentException($"--episodes = {episodes}: expected at least 1");
+        if (record != null) OutputPath.RequireWritableFile("--record", record);
         var run = RunDefinition.Load(RunDirectory.Open(folder.FullName));
         var settings = run.Config;
         TrainCommand.CheckDevice(RunRegistry.Default.AlgorithmOf(run).Settings(run).Device, $"'{run.Directory.ConfigPath}' device");
@@ -52,8 +53,11 @@ public static class EvalCommand
         var episodeReturn = raw.Infos.Value(RecordEpisodeStatistics.ReturnKey);
         int obsSize = env.SingleObservationSpace.FlatSize;
         var actions = new float[env.NumEnvs * env.SingleActionSpace.FlatSize];
+        // Many episodes of a slow env take minutes: the bar shows they are being played.
         using (no_grad())
+        AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new ElapsedTimeColumn()).Start(progress =>
         {
+            var task = progress.AddTask("episodes", maxValue: episodes);
             while (returns.Count < episodes)
             {
                 using (var scope = NewDisposeScope())
@@ -65,8 +69,10 @@ public static class EvalCommand
                 recorder?.RecordStep(actions);
                 for (int i = 0; i < env.NumEnvs && returns.Count < episodes; i++)
                     if (done[i]) returns.Add(episodeReturn[i]);
+                task.Value = returns.Count;
+                task.Description = $"{returns.Count} of {episodes} episodes";
             }
-        }
+        });
 
         var table = new Table().Border(TableBorder.Rounded).AddColumns("", "");
         table.AddRow("checkpoint", Markup.Escape(checkpoint.Path));

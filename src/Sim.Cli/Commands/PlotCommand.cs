@@ -29,6 +29,8 @@ public static class PlotCommand
     {
         if (labels is { Length: > 0 } && labels.Length != runs.Length)
             throw new ArgumentException($"--labels has {labels.Length} names for {runs.Length} runs: expected one name per run");
+        if (window < 1) throw new ArgumentException($"--window = {window}: expected at least 1 logged value");
+        OutputPath.RequireWritableFile("--out", output);
         var series = new List<(string Label, IReadOnlyList<MetricPoint> Points)>();
         for (int i = 0; i < runs.Length; i++)
         {

@@ -78,9 +78,10 @@ public static class TrainCommand
             settings = WithReward(settings, parse.GetValue(reward)!, parse.GetValue(teacher)!, parse.GetValue(labels), parse.GetValue(sampler)!,
                 parse.GetValue(segmentLength), parse.GetValue(labelsPerRound), parse.GetValue(roundEvery), parse.GetValue(unsupervised));
             settings = settings with { CaptureVideo = parse.GetValue(captureVideo) };
+            OutputPath.RequireWritableFolder("--runs", parse.GetValue(runs)!);
             var run = RunDirectory.Create(parse.GetValue(runs)!.FullName, settings.Env, settings.Algorithm, Seed(settings), DateTimeOffset.UtcNow);
             run.SaveConfig(settings);
-            return Train(new RunDefinition(run, settings), resume: false, watching);
+            return Train(new RunDefinition(run, settings), resume: null, watching);
         });
         return command;
     }
@@ -113,6 +114,8 @@ public static class TrainCommand
             sac = HyperparameterOverrides.Apply(sac, overrides);
             CheckDevice(sac.Device, "--set device");
             sac.Validate();
+            EnvMemoryBudget.Require($"--num-envs = {sac.NumEnvs}", envId, probe, sac.NumEnvs,
+                (double)sac.BufferSize * (2 * probe.SingleObservationSpace.FlatSize + probe.SingleActionSpace.FlatSize + 2) * sizeof(float));
             return settings with { Sac = sac };
         }
         bool discrete = probe.SingleActionSpace is Discrete;
@@ -127,6 +130,8 @@ public static class TrainCommand
         ppo = HyperparameterOverrides.Apply(ppo, overrides);
         CheckDevice(ppo.Device, "--set device");
         ppo.Validate();
+        EnvMemoryBudget.Require($"--num-envs = {ppo.NumEnvs}", envId, probe, ppo.NumEnvs,
+            (double)ppo.NumEnvs * ppo.NumSteps * (probe.SingleObservationSpace.FlatSize + probe.SingleActionSpace.FlatSize + 6) * sizeof(float));
         return settings with { Ppo = ppo };
     }
 
@@ -140,6 +145,9 @@ public static class TrainCommand
             throw new ArgumentException($"--sampler '{sampler}': expected uniform, disagreement or entropy");
         if (roundEvery is double every && !(every >= 1)) throw new ArgumentException($"--round-every = {every}: expected at least 1 env step");
         if (!(unsupervisedSteps >= 0)) throw new ArgumentException($"--unsupervised-steps = {unsupervisedSteps}: expected 0 or more env steps");
+        if (labelsPerRound > labels) throw new ArgumentException($"--labels-per-round = {labelsPerRound}: expected at most --labels ({labels})");
+        if (Envs.Envs.Registry.Spec(settings.Env).MaxEpisodeSteps is int longest && segmentLength > longest)
+            throw new ArgumentException($"--segment-length = {segmentLength}: expected at most the {longest} steps of a {settings.Env} episode");
         var options = new PreferenceLearningOptions
         {
             Teacher = teacher,
@@ -161,13 +169,16 @@ public static class TrainCommand
         var run = RunDefinition.Load(RunDirectory.Open(folder.FullName));
         var algorithm = RunRegistry.Default.AlgorithmOf(run);
         CheckDevice(algorithm.Settings(run).Device, $"'{run.Directory.ConfigPath}' device");
+        bool budgetChanged = steps is not null;
         if (steps is double total)
         {
             if (!(total >= 1) || total > long.MaxValue) throw new ArgumentException($"--steps = {total}: expected a positive number of env steps");
             run = run with { Config = algorithm.WithTotalTimesteps(run, (long)total) };
-            run.Directory.SaveConfig(run.Config);
         }
-        return Train(run, resume: true, watching);
+        // Everything that can refuse the resume (no checkpoint, a spent budget) does so before config.json changes.
+        var plan = ResumePlan.For(run.Directory, algorithm.Settings(run).TotalTimesteps);
+        if (budgetChanged) run.Directory.SaveConfig(run.Config);
+        return Train(run, plan, watching);
     }
 
     /// <summary>Rejects, as bad input naming <paramref name="source"/>, a device that is no device name or that this process cannot use (CUDA on a machine without it).</summary>
@@ -208,15 +219,29 @@ public static class TrainCommand
         };
     }
 
-    static int Train(RunDefinition definition, bool resume, bool watching)
+    static int Train(RunDefinition definition, ResumePlan? resume, bool watching)
     {
         var (run, settings) = (definition.Directory, definition.Config);
-        using var built = RunRegistry.Default.BuildTraining(definition, Envs.Envs.Registry, VideoRecorder(definition));
+        TrainingRun building;
+        try
+        {
+            building = RunRegistry.Default.BuildTraining(definition, Envs.Envs.Registry, VideoRecorder(definition));
+        }
+        catch when (resume is null)
+        {
+            // A new run that cannot even be built (too many envs, a segment longer than episodes) leaves no folder.
+            Directory.Delete(run.Path, recursive: true);
+            throw;
+        }
+        using var built = building;
+        Sim.Cli.Failures.ErrorLog.UseRunFolder(run.Path);
         var env = built.Env;
         var trainer = built.Trainer;
         string summary = built.Summary;
         var loop = new TrainingLoop(trainer, run, settings.CheckpointEvery);
-        long? resumedFrom = resume ? loop.Resume() : null;
+        long? resumedFrom = resume is null ? null : loop.Resume(resume);
+        foreach (var damaged in loop.DamagedCheckpoints)
+            Console.Error.WriteLine($"sim train: passed over damaged checkpoint '{damaged.Path}' ({damaged.Reason}); resuming from step {resumedFrom:N0}");
         using var watch = watching ? Sim.Cli.Viewing.TrainWatch.Start(definition, built, loop) : null;
         var videos = (env as Sim.Core.Wrappers.VectorEnvWrapper)?.Find<EpisodeVideoRecorder>();
         if (videos is not null) videos.Writer.Stopped += reason => Console.Error.WriteLine($"sim train --capture-video: {reason.TrimEnd('.')}; training goes on");
@@ -236,6 +261,10 @@ public static class TrainCommand
             {
                 var task = ctx.AddTask("training", maxValue: trainer.TotalTimesteps);
                 task.Value = trainer.GlobalStep;
+                if (trainer is PreferenceTrainer { Learner: PreferenceRewardLearner preference })
+                    preference.RewardUpdate += u => task.Description = u.Finished
+                        ? string.Create(CultureInfo.InvariantCulture, $"reward model updated on {u.Labels} labels in {u.Seconds:0.0} s")
+                        : $"updating the reward model on {u.Labels} labels (round {u.Round + 1})…";
                 loop.Progress += p =>
                 {
                     task.Value = Math.Min(p.GlobalStep, p.TotalTimesteps);

@@ -21,21 +21,9 @@ public static class ReplayCommand
 
     static int Run(FileInfo file, int episode, DirectoryInfo output)
     {
-        try
-        {
-            using var window = ViewerApp.OpenReplay(file.FullName, episode, output.FullName);
-            window.Run();
-            return 0;
-        }
-        catch (Exception e) when (e is FileNotFoundException or TrajectoryFileException or ArgumentException)
-        {
-            Console.Error.WriteLine($"sim replay: {e.Message}");
-            return 2;
-        }
-        catch (RenderingUnavailableException e)
-        {
-            Console.Error.WriteLine($"sim replay: {e.Message}");
-            return 3;
-        }
+        Sim.Cli.Commands.OutputPath.RequireWritableFolder("--out", output);
+        using var window = ViewerApp.OpenReplay(file.FullName, episode, output.FullName);
+        window.Run();
+        return 0;
     }
 }

@@ -26,30 +26,16 @@ public static class ViewCommand
 
     static int Run(string envId, string? checkpoint, int numEnvs, ulong seed, FileInfo? rewardModel, DirectoryInfo output)
     {
-        LiveSimulation simulation;
-        try
-        {
-            var located = checkpoint is null ? default : CheckpointPolicy.Locate(checkpoint);
-            simulation = LiveSimulation.Create(envId, numEnvs, seed,
-                actions: checkpoint is null ? null : _ => CheckpointPolicy.Load(located.Run, located.Checkpoint, envId),
-                learned: rewardModel is null ? null : e => RewardModelSource.Load(rewardModel.FullName, e.SingleObservationSpace.FlatSize, e.SingleActionSpace.FlatSize));
-        }
-        catch (Exception e) when (e is KeyNotFoundException or ArgumentException or FileNotFoundException or DirectoryNotFoundException
-                                      or InvalidDataException or RewardModelFormatException)
-        {
-            Console.Error.WriteLine($"sim view: {e.Message}");
-            return 2;
-        }
-        try
-        {
-            using var window = ViewerApp.OpenLive(simulation, output.FullName);
-            window.Run();
-            return 0;
-        }
-        catch (RenderingUnavailableException e)
-        {
-            Console.Error.WriteLine($"sim view: {e.Message}");
-            return 3;
-        }
+        if (numEnvs < 1) throw new ArgumentException($"--num-envs = {numEnvs}: expected at least 1 env");
+        Sim.Cli.Commands.OutputPath.RequireWritableFolder("--out", output);
+        using (var probe = Envs.Envs.Registry.Spec(envId).Factory(1, Core.VectorEnvOptions.Default))
+            Sim.Cli.Commands.EnvMemoryBudget.Require($"--num-envs = {numEnvs}", envId, probe, numEnvs);
+        var located = checkpoint is null ? default : CheckpointPolicy.Locate(checkpoint);
+        var simulation = LiveSimulation.Create(envId, numEnvs, seed,
+            actions: checkpoint is null ? null : _ => CheckpointPolicy.Load(located.Run, located.Checkpoint, envId),
+            learned: rewardModel is null ? null : e => RewardModelSource.Load(rewardModel.FullName, e.SingleObservationSpace.FlatSize, e.SingleActionSpace.FlatSize));
+        using var window = ViewerApp.OpenLive(simulation, output.FullName);
+        window.Run();
+        return 0;
     }
 }

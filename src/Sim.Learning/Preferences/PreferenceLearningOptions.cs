@@ -63,6 +63,8 @@ public sealed record PreferenceLearningOptions
         Require(Enum.IsDefined(Sampler), nameof(Sampler), Sampler, "expected uniform, disagreement or entropy");
         Require(SegmentLength >= 1, nameof(SegmentLength), SegmentLength, "expected at least 1 step");
         Require(LabelsPerRound is null or >= 1, nameof(LabelsPerRound), LabelsPerRound, "expected at least 1 query per round");
+        // A round larger than the whole budget would ask fewer than it says, or nothing at all.
+        Require(LabelsPerRound is null || LabelsPerRound <= Labels, nameof(LabelsPerRound), LabelsPerRound, $"expected at most the label budget ({Labels}) per round");
         Require(RoundInterval is null or >= 1, nameof(RoundInterval), RoundInterval, "expected at least 1 env step between rounds");
         Require(FirstRoundStep is null or >= 0, nameof(FirstRoundStep), FirstRoundStep, "expected 0 or more env steps");
         Require(UnsupervisedSteps >= 0, nameof(UnsupervisedSteps), UnsupervisedSteps, "expected 0 or more env steps");

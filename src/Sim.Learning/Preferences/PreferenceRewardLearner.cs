@@ -83,6 +83,9 @@ public sealed partial class PreferenceRewardLearner : IDisposable
     /// <summary>Queries asked so far.</summary>
     public int LabelsUsed => _schedule.QueriesAsked;
 
+    /// <summary>Raised on the training thread when a reward-model update starts and when it ends.</summary>
+    public event Action<RewardUpdateProgress>? RewardUpdate;
+
     /// <summary>The schedule the rounds follow.</summary>
     public QueryScheduleOptions Schedule => _schedule.Options;
 
@@ -126,7 +129,10 @@ public sealed partial class PreferenceRewardLearner : IDisposable
         var labels = TrainableLabels();
         if (labels.Count == 0) return false; // e.g. a skip teacher declined every query so far
 
+        long updateStart = Stopwatch.GetTimestamp();
+        RewardUpdate?.Invoke(new RewardUpdateProgress(_schedule.RoundsTaken - 1, labels.Count, envStep));
         var report = Model.Train(labels, HeldOutPairs());
+        RewardUpdate?.Invoke(new RewardUpdateProgress(_schedule.RoundsTaken - 1, labels.Count, envStep, Stopwatch.GetElapsedTime(updateStart).TotalSeconds));
         HasTrainedModel = true;
         if (ModelPath is not null) Model.Save(ModelPath);
         foreach (var (tag, value) in report.Scalars()) metrics.Log(tag, value, envStep);

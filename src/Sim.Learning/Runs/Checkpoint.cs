@@ -206,6 +206,16 @@ public sealed class Checkpoint
             throw new InvalidDataException($"{Describe(name)} has {stream.Length - stream.Position} bytes left after loading: it was written by another build");
     }
 
+    /// <summary>Checks the hash of every part, so that a damaged checkpoint is found before any of it is loaded; the first
+    /// mismatch is an <see cref="InvalidDataException"/> naming the checkpoint and part.</summary>
+    public void VerifyAllParts()
+    {
+        foreach (CheckpointManifestEntry part in _parts.Values)
+        {
+            VerifyHash(part, CheckpointStore.HashFile(FileOf(part)).Hash);
+        }
+    }
+
     /// <inheritdoc/>
     public override string ToString() => Path;
 

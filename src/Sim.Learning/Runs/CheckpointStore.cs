@@ -80,6 +80,30 @@ public sealed class CheckpointStore
         return steps.Count == 0 ? null : Checkpoint.Open(PathOf(steps[^1]));
     }
 
+    /// <summary>The newest checkpoint that opens and whose every part matches its hash, and the newer ones passed over
+    /// because they are damaged (newest first); null when none is intact. Reading every part is the price of never
+    /// loading half of a damaged checkpoint into a trainer.</summary>
+    public (Checkpoint? Checkpoint, IReadOnlyList<DamagedCheckpoint> Damaged) NewestIntact()
+    {
+        var damaged = new List<DamagedCheckpoint>();
+        IReadOnlyList<long> steps = Steps();
+        for (int i = steps.Count - 1; i >= 0; i--)
+        {
+            string path = PathOf(steps[i]);
+            try
+            {
+                Checkpoint checkpoint = Checkpoint.Open(path);
+                checkpoint.VerifyAllParts();
+                return (checkpoint, damaged);
+            }
+            catch (Exception e) when (e is InvalidDataException or IOException)
+            {
+                damaged.Add(new DamagedCheckpoint(path, steps[i], e.Message));
+            }
+        }
+        return (null, damaged);
+    }
+
     /// <summary>Opens the checkpoint at <paramref name="step"/>; a missing one is a <see cref="DirectoryNotFoundException"/> listing the steps that exist.</summary>
     public Checkpoint Open(long step)
     {

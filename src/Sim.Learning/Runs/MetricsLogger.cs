@@ -13,8 +13,9 @@ namespace Sim.Learning.Runs;
 /// <para>The CSV (<c>step,tag,value,wall_time</c>) is the complete record: values keep full double precision (shortest
 /// round-trip form) and the wall time is seconds since the Unix epoch with millisecond resolution. Rows are written
 /// as they come and flushed to the OS at most <see cref="FlushInterval"/> apart, and on <see cref="Flush"/> and
-/// <see cref="Dispose"/>; a crash loses at most that interval, and a row cut short by a crash is dropped when the
-/// run resumes.</para>
+/// <see cref="Dispose"/>; <see cref="FlushToDisk"/> (at every checkpoint) also syncs them to the disk. A crash loses
+/// only rows logged after the last checkpoint, which a resume drops anyway, and a row cut short by a crash is dropped
+/// when the run resumes.</para>
 /// <para>TensorBoard gets the same scalars through TorchSharp's <c>SummaryWriter</c>, whose API carries single-precision
 /// values, wall times in whole seconds and 32-bit steps: a step above <see cref="int.MaxValue"/> is left out of
 /// TensorBoard (the CSV keeps it).</para>
@@ -29,7 +30,8 @@ public sealed class MetricsLogger : IMetricSink, IDisposable
 
     private readonly string _csvPath;
     private readonly TimeProvider _time;
-    private readonly SummaryWriter? _tensorBoard;
+    private readonly string? _tensorBoardDirectory;
+    private SummaryWriter? _tensorBoard;
     private readonly Dictionary<string, List<MetricPoint>> _series = new(StringComparer.Ordinal);
     private readonly StreamWriter _csv;
     private DateTimeOffset _lastFlush;
@@ -67,10 +69,8 @@ public sealed class MetricsLogger : IMetricSink, IDisposable
                 writer.WriteLine(line);
             }
         });
-        if (tensorBoardDirectory != null)
-        {
-            _tensorBoard = torch.utils.tensorboard.SummaryWriter(tensorBoardDirectory);
-        }
+        // The event file is made at the first scalar, so that a run that fails before logging leaves none behind.
+        _tensorBoardDirectory = tensorBoardDirectory;
         var file = new FileStream(_csvPath, FileMode.Append, FileAccess.Write, FileShare.Read, 1 << 16);
         _csv = new StreamWriter(file, new UTF8Encoding(false), 1 << 16) { NewLine = "\n" };
         _lastFlush = _time.GetUtcNow();
@@ -117,8 +117,9 @@ public sealed class MetricsLogger : IMetricSink, IDisposable
             Flush();
         }
 
-        if (_tensorBoard != null && step <= int.MaxValue)
+        if (_tensorBoardDirectory != null && step <= int.MaxValue)
         {
+            _tensorBoard ??= torch.utils.tensorboard.SummaryWriter(_tensorBoardDirectory);
             _tensorBoard.add_scalar(tag, (float)value, (int)step, now.ToUnixTimeSeconds());
         }
     }
@@ -133,6 +134,14 @@ public sealed class MetricsLogger : IMetricSink, IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         _csv.Flush();
         _lastFlush = _time.GetUtcNow();
+    }
+
+    /// <summary>Pushes buffered CSV rows to the disk itself (fsync), so that they survive a crash of the machine too; called
+    /// at every checkpoint, after which a resume keeps them.</summary>
+    public void FlushToDisk()
+    {
+        Flush();
+        ((FileStream)_csv.BaseStream).Flush(flushToDisk: true);
     }
 
     /// <summary>Flushes and closes the CSV. TensorBoard events need no closing: each is written through as it is logged.</summary>

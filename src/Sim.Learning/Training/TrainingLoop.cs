@@ -35,19 +35,43 @@ public sealed class TrainingLoop
     /// <summary>Raised after every chunk of training.</summary>
     public event Action<TrainingProgress>? Progress;
 
-    /// <summary>Loads the run's latest checkpoint into the trainer; returns its step, or null when the run has none.</summary>
+    /// <summary>Newer checkpoints the last <see cref="Resume()"/> passed over because they are damaged, newest first.</summary>
+    public IReadOnlyList<DamagedCheckpoint> DamagedCheckpoints { get; private set; } = [];
+
+    /// <summary>Loads the run's newest intact checkpoint into the trainer, passing over damaged newer ones (listed in
+    /// <see cref="DamagedCheckpoints"/>); returns its step, or null when the run has no checkpoint at all.</summary>
     public long? Resume()
     {
-        var latest = _checkpoints.Latest();
-        if (latest is null) return null;
-        _trainer.Load(latest);
-        LastCheckpointStep = latest.Step;
-        return latest.Step;
+        var (checkpoint, damaged) = _checkpoints.NewestIntact();
+        DamagedCheckpoints = damaged;
+        if (checkpoint is null)
+        {
+            if (damaged.Count > 0) throw new InvalidDataException($"run '{_run.Path}' has no intact checkpoint: {string.Join("; ", damaged.Select(d => d.Reason))}");
+            return null;
+        }
+        return Resume(checkpoint);
+    }
+
+    /// <summary>Loads the checkpoint <paramref name="plan"/> chose into the trainer; returns its step.</summary>
+    public long Resume(ResumePlan plan)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        DamagedCheckpoints = plan.Damaged;
+        return Resume(plan.Checkpoint);
+    }
+
+    long Resume(Checkpoint checkpoint)
+    {
+        _trainer.Load(checkpoint);
+        LastCheckpointStep = checkpoint.Step;
+        return checkpoint.Step;
     }
 
     /// <summary>Trains until the budget is spent or <paramref name="cancel"/> fires, then checkpoints and plots.</summary>
     public void Run(CancellationToken cancel = default)
     {
+        // Nothing to train writes nothing: no metrics rewrite, no TensorBoard file, no time split over zero steps.
+        if (_trainer.GlobalStep >= _trainer.TotalTimesteps) return;
         using var metrics = MetricsLogger.ForRun(_run, resumeFromStep: LastCheckpointStep);
         long startStep = _trainer.GlobalStep;
         long nextCheckpoint = (startStep / CheckpointEvery + 1) * CheckpointEvery;
@@ -59,7 +83,7 @@ public sealed class TrainingLoop
                 _trainer.RunChunk(metrics);
                 if (_trainer.GlobalStep >= nextCheckpoint)
                 {
-                    SaveCheckpoint();
+                    SaveCheckpoint(metrics);
                     nextCheckpoint = (_trainer.GlobalStep / CheckpointEvery + 1) * CheckpointEvery;
                 }
                 double sps = (_trainer.GlobalStep - startStep) / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
@@ -67,19 +91,24 @@ public sealed class TrainingLoop
             }
             // A cancelled run keeps what it learned: the final checkpoint is also the resume point. (After a
             // failure inside a chunk the trainer's state is half-updated, so nothing is saved then.)
-            if (LastCheckpointStep != _trainer.GlobalStep && _trainer.GlobalStep > startStep) SaveCheckpoint();
+            if (LastCheckpointStep != _trainer.GlobalStep && _trainer.GlobalStep > startStep) SaveCheckpoint(metrics);
         }
         finally
         {
-            LastTimeReport = TrainingTimeReport.From(_trainer.Phases, clock.Elapsed, _trainer.GlobalStep - startStep);
-            LastTimeReport.Save(_run.TimingPath);
+            long steps = _trainer.GlobalStep - startStep;
+            LastTimeReport = TrainingTimeReport.From(_trainer.Phases, clock.Elapsed, steps);
+            // A process that took no step (stopped at once) has no time split; the previous one stays.
+            if (steps > 0) LastTimeReport.Save(_run.TimingPath);
             metrics.Flush();
             LearningCurvePlot.WriteForRun(_run, metrics);
         }
     }
 
-    void SaveCheckpoint()
+    // The metrics up to the checkpoint reach the disk before the checkpoint does: a run resumed from it then finds
+    // every row it logged up to that step, and drops only the ones after.
+    void SaveCheckpoint(MetricsLogger metrics)
     {
+        metrics.FlushToDisk();
         var contents = new CheckpointContents();
         _trainer.Save(contents);
         _checkpoints.Save(_trainer.GlobalStep, contents);

@@ -29,7 +29,12 @@ public sealed record TrainingTimeReport(
             phases.EnvStepsPerSecond, env, inference, update, other);
     }
 
-    /// <summary>Writes the report as indented JSON, atomically.</summary>
+    /// <summary>Writes the report as indented JSON, atomically. A figure without a value (no env time measured, so no
+    /// env-only rate) is written as "NaN" rather than failing the run at its very end.</summary>
     public void Save(string path) =>
-        AtomicFile.WriteAllBytes(path, JsonSerializer.SerializeToUtf8Bytes(this, new JsonSerializerOptions { WriteIndented = true }));
+        AtomicFile.WriteAllBytes(path, JsonSerializer.SerializeToUtf8Bytes(this, new JsonSerializerOptions
+        {
+            WriteIndented = true,
+            NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        }));
 }

@@ -40,6 +40,10 @@ public sealed class PreferenceLearningOptionsTests
         Assert.Contains("Labels = 0", labels.Message);
         var segment = Assert.Throws<ArgumentOutOfRangeException>(() => new PreferenceLearningOptions { SegmentLength = -5 }.Validate());
         Assert.Contains("SegmentLength = -5", segment.Message);
+        var round = Assert.Throws<ArgumentOutOfRangeException>(() => new PreferenceLearningOptions { Labels = 10, LabelsPerRound = 50 }.Validate());
+        Assert.Contains("LabelsPerRound = 50", round.Message);
+        Assert.Contains("at most the label budget (10)", round.Message);
+        new PreferenceLearningOptions { Labels = 10, LabelsPerRound = 10 }.Validate();
     }
 
     [Fact]

@@ -59,6 +59,31 @@ public sealed class MetricsLoggerTests
     }
 
     [Fact]
+    public void The_tensorboard_event_file_appears_with_the_first_scalar_not_before()
+    {
+        using var temp = new TempDirectory();
+        string events = temp.File("tensorboard");
+        using var logger = new MetricsLogger(temp.File("metrics.csv"), events, time: new ManualClock(Start));
+        // A run that fails before logging must not leave an empty event file behind.
+        Assert.False(Directory.Exists(events) && Directory.EnumerateFiles(events, "*", SearchOption.AllDirectories).Any());
+        logger.Log("charts/SPS", 1, 1);
+        Assert.Single(Directory.GetFiles(events, "events.out.tfevents.*", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public void Flush_to_disk_makes_every_row_readable_before_the_flush_interval()
+    {
+        using var temp = new TempDirectory();
+        string csv = temp.File("metrics.csv");
+        using var logger = new MetricsLogger(csv, tensorBoardDirectory: null, time: new ManualClock(Start));
+        logger.Log("a", 1, 1);
+        logger.Log("a", 2, 2);
+        logger.FlushToDisk();
+        using var stream = new FileStream(csv, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        Assert.Equal("step,tag,value,wall_time\n1,a,1,1700000000.250\n2,a,2,1700000000.250\n", new StreamReader(stream).ReadToEnd());
+    }
+
+    [Fact]
     public void Series_keep_the_logged_points_per_tag()
     {
         using var temp = new TempDirectory();

@@ -1,8 +1,8 @@
-namespace Sim.Learning.Tests.Cli;
+namespace Sim.Cli.Tests;
 
 /// <summary>
 /// One small PPO CartPole run made with <c>sim train</c>, then continued with <c>sim train --resume</c>, shared by the
-/// tests of <see cref="TrainedRunTests"/>. The folder as the first run left it is kept as a copy.
+/// tests of <see cref="TrainedRunTests"/> and <see cref="ResumeTests"/>. The folder as the first run left it is kept as a copy.
 /// </summary>
 public sealed class TrainedRunFixture : IDisposable
 {
@@ -59,4 +59,12 @@ public sealed class TrainedRunFixture : IDisposable
 
     /// <inheritdoc/>
     public void Dispose() => _root.Dispose();
+}
+
+/// <summary>The test classes that share one <see cref="TrainedRunFixture"/>: training it twice costs more than running them one after the other.</summary>
+[CollectionDefinition(Name)]
+public sealed class TrainedRunCollection : ICollectionFixture<TrainedRunFixture>
+{
+    /// <summary>The collection's name.</summary>
+    public const string Name = "one trained run";
 }

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace Sim.Learning.Tests.Cli;
+namespace Sim.Cli.Tests;
 
 /// <summary>What one run of the <c>sim</c> tool did: its arguments, exit code and everything it printed.</summary>
 internal sealed partial record CliResult(IReadOnlyList<string> Args, int ExitCode, string Stdout, string Stderr)

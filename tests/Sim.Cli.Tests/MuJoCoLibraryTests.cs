@@ -1,4 +1,4 @@
-namespace Sim.Learning.Tests.Cli;
+namespace Sim.Cli.Tests;
 
 /// <summary>Where <c>sim</c> finds libmujoco: <c>SIM_MUJOCO_LIBRARY</c> when set, else the system; and how it says so when
 /// nothing loads.</summary>

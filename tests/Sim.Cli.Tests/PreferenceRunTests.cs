@@ -1,8 +1,7 @@
 using System.Text.Json;
-using Sim.Rewards.Labels;
-using Sim.Rewards.Robot;
+using Microsoft.Data.Sqlite;
 
-namespace Sim.Learning.Tests.Cli;
+namespace Sim.Cli.Tests;
 
 /// <summary><c>sim train --reward preference</c> and its <c>--resume</c>, run as a child process on a small Pendulum PPO run.</summary>
 public sealed class PreferenceRunTests
@@ -29,15 +28,23 @@ public sealed class PreferenceRunTests
         Assert.Contains("resumedatstep800", resumed.FlatStdout.Replace(",", ""));
         // The budget was spent before the stop: the resumed run trains on without asking again.
         Assert.Equal([10.0, 20.0], Labels(run));
-        using (var store = SegmentCodec.OpenStore(Path.Combine(run, "labels.db")))
+        using (var store = new SqliteConnection($"Data Source={Path.Combine(run, "labels.db")};Mode=ReadOnly"))
         {
-            Assert.Equal(20, store.GetCounts().Labels);
-            Assert.Equal("ok", store.CheckIntegrity());
+            store.Open();
+            Assert.Equal(20L, Scalar(store, "SELECT count(*) FROM labels"));
+            Assert.Equal("ok", Scalar(store, "PRAGMA integrity_check"));
         }
         var returns = MetricsCsv.Read(Path.Combine(run, "metrics.csv")).Where(r => r.Tag == "charts/episodic_return").ToList();
         // Pendulum episodes last 200 steps: 2 envs finish 2 episodes per 400 steps, 8 over the 1600 steps of both processes.
         Assert.Equal(8, returns.Count);
         Assert.Equal(4, returns.Count(r => r.Step > 800));
+    }
+
+    static object? Scalar(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar();
     }
 
     static double[] Labels(string run) =>

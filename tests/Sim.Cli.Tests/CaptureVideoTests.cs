@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 
-namespace Sim.Learning.Tests.Cli;
+namespace Sim.Cli.Tests;
 
 /// <summary><c>sim train --capture-video</c> on a small Pendulum PPO run, as a child process.</summary>
 public sealed class CaptureVideoTests

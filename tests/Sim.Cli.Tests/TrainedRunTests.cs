@@ -4,12 +4,12 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Sim.Core.Trajectories;
-using Sim.Learning.Runs;
 
-namespace Sim.Learning.Tests.Cli;
+namespace Sim.Cli.Tests;
 
 /// <summary><c>sim train</c>, <c>train --resume</c>, <c>eval</c> and <c>plot</c> on one small PPO CartPole run, run as a child process.</summary>
-public sealed partial class TrainedRunTests(TrainedRunFixture fixture) : IClassFixture<TrainedRunFixture>
+[Collection(TrainedRunCollection.Name)]
+public sealed partial class TrainedRunTests(TrainedRunFixture fixture)
 {
     static readonly byte[] PngSignature = [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
 
@@ -64,7 +64,7 @@ public sealed partial class TrainedRunTests(TrainedRunFixture fixture) : IClassF
         string checkpoint = Assert.Single(Directory.GetDirectories(Path.Combine(run, "checkpoints")));
         Assert.True(File.Exists(Path.Combine(checkpoint, "manifest.json")), $"{checkpoint} has no manifest.json");
         Assert.True(Directory.GetFiles(checkpoint, "*.bin").Length > 0, $"{checkpoint} has no data files");
-        Assert.Equal(TrainedRunFixture.FirstSteps, RunDirectory.Open(run).Checkpoints().Latest()?.Step);
+        Assert.Equal(TrainedRunFixture.FirstSteps, CheckpointFolders.LatestStep(run));
 
         AssertPng(Path.Combine(run, "curve.png"));
 
@@ -105,7 +105,7 @@ public sealed partial class TrainedRunTests(TrainedRunFixture fixture) : IClassF
         Assert.Equal(updates.Distinct().Count(), updates.Count);
         Assert.Equal(2 * before.Count(r => r.Tag == "losses/approx_kl"), updates.Count);
 
-        Assert.Equal(TrainedRunFixture.ResumedSteps, RunDirectory.Open(fixture.RunPath).Checkpoints().Latest()?.Step);
+        Assert.Equal(TrainedRunFixture.ResumedSteps, CheckpointFolders.LatestStep(fixture.RunPath));
         using (var timing = JsonDocument.Parse(File.ReadAllText(Path.Combine(fixture.RunPath, "timing.json"))))
         {
             // Steps taken by the resumed process alone.
@@ -188,7 +188,7 @@ public sealed partial class TrainedRunTests(TrainedRunFixture fixture) : IClassF
         using var cwd = new TempDirectory();
         string copy = Path.Combine(cwd.Path, Path.GetFileName(fixture.RunPath));
         TrainedRunFixture.CopyDirectory(fixture.RunPath, copy);
-        string checkpoint = RunDirectory.Open(copy).Checkpoints().Latest()!.Path;
+        string checkpoint = CheckpointFolders.Latest(copy);
         string agent = Path.Combine(checkpoint, "agent.bin");
         byte[] bytes = File.ReadAllBytes(agent);
         // Flip every bit of a stretch in the middle, so the file surely differs but keeps its length.

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Sim.Learning.Tests.Cli;
+namespace Sim.Cli.Tests;
 
 /// <summary>A run's metrics.csv read with a parser written here (long format: <c>step,tag,value,wall_time</c>).</summary>
 internal static class MetricsCsv

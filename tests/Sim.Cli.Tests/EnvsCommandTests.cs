@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Sim.Learning.Tests.Cli;
+namespace Sim.Cli.Tests;
 
 /// <summary><c>sim envs</c> lists every registered env.</summary>
 public sealed class EnvsCommandTests

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Sim.Learning.Tests.Cli;
+namespace Sim.Cli.Tests;
 
 /// <summary>How many CPU threads <c>sim train</c> gives torch: 1 for PPO, up to 2 for SAC, or what --torch-threads says,
 /// recorded in config.json so that a resumed run keeps it.</summary>
