@@ -20,7 +20,7 @@ public sealed class BadInputTable(BadInputWorkspace workspace) : IClassFixture<B
         { "train --hparams with sac", ["train", "--algo", "sac", "--env", "Pendulum-v1", "--hparams", "zoo"], ["--hparams zoo", "--algo ppo"] },
         { "train sac on discrete actions", ["train", "--algo", "sac", "--env", "CartPole-v1"], ["--algo sac on CartPole-v1", "continuous Box"] },
         { "train --set unknown", ["train", "--set", "nope=1"], ["--set nope", "learning_rate"] },
-        { "train --reward unknown", ["train", "--reward", "human"], ["--reward 'human'", "expected env or preference"] },
+        { "train --reward unknown", ["train", "--reward", "human"], ["--reward 'human'", "expected one of env, preference"] },
         { "train --sampler unknown", ["train", "--reward", "preference", "--sampler", "psychic"], ["--sampler 'psychic'", "uniform, disagreement or entropy"] },
         { "train --round-every 0", ["train", "--reward", "preference", "--round-every", "0"], ["--round-every = 0", "expected at least 1"] },
         { "train --labels-per-round above --labels", ["train", "--reward", "preference", "--labels", "10", "--labels-per-round", "50"], ["--labels-per-round = 50", "expected at most --labels (10)"] },

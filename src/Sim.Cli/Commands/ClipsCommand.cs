@@ -126,16 +126,7 @@ public static class ClipsCommand
 
     static int RenderPairs(FileInfo store, string which, DirectoryInfo output, ClipSettings settings, int threads, GlBackend backend)
     {
-        IReadOnlyList<PreferencePair<Segment>> pairs;
-        try
-        {
-            pairs = ReadPairs(store.FullName, which);
-        }
-        catch (LabelStoreException e)
-        {
-            Console.Error.WriteLine($"sim clips: {e.Message}");
-            return 2;
-        }
+        IReadOnlyList<PreferencePair<Segment>> pairs = ReadPairs(store.FullName, which);
         OutputPath.RequireWritableFolder("--out", output);
         if (pairs.Count == 0)
         {
