@@ -22,10 +22,6 @@ public static class TrainCommand
 {
     static IReadOnlyList<string> Algorithms => RunRegistry.Default.AlgorithmNames;
 
-    // SAC's updates (three 256x256 networks on batches of 256) are matmul-bound: on 2 cores, 2 torch threads made them
-    // 1.35x faster (docs/benchmarks.md). More threads were not measured, so the default stops at 2.
-    const int SacDefaultTorchThreads = 2;
-
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
@@ -36,7 +32,7 @@ public static class TrainCommand
         var seed = new Option<ulong>("--seed") { Description = "Seed for envs, networks and sampling", DefaultValueFactory = _ => 1 };
         var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N", DefaultValueFactory = _ => "cpu" };
         var threads = new Option<int>("--threads") { Description = "Worker threads stepping the envs", DefaultValueFactory = _ => 1 };
-        var torchThreads = new Option<int?>("--torch-threads") { Description = "CPU threads torch may use (default: 1 for PPO, whose small networks gain nothing from more; up to " + SacDefaultTorchThreads + " for SAC, whose 256-wide updates run 1.35x faster on 2)" };
+        var torchThreads = new Option<int?>("--torch-threads") { Description = "CPU threads torch may use (default: 1 for PPO, whose small networks gain nothing from more; up to " + SacRunAlgorithm.DefaultTorchThreads + " for SAC, whose 256-wide updates run 1.35x faster on 2)" };
         var runs = new Option<DirectoryInfo>("--runs") { Description = "Folder that holds run folders", DefaultValueFactory = _ => new DirectoryInfo("runs") };
         var resume = new Option<DirectoryInfo?>("--resume") { Description = "Run folder to continue from its latest checkpoint (its config.json wins over other options)" };
         var checkpointEvery = new Option<double>("--checkpoint-every") { Description = "Env steps between checkpoints", DefaultValueFactory = _ => 50_000 };
@@ -73,23 +69,23 @@ public static class TrainCommand
             // On resume the run's config.json decides everything, except a --steps given explicitly, which extends the budget.
             bool watching = parse.GetValue(watch);
             if (resumeDir != null) return Resume(resumeDir, parse.GetResult(steps) is { Implicit: false } ? parse.GetValue(steps) : null, watching);
-            var settings = NewSettings(parse.GetValue(env)!, parse.GetValue(algo)!, parse.GetValue(numEnvs), parse.GetValue(steps),
+            var section = NewSection(parse.GetValue(env)!, parse.GetValue(algo)!, parse.GetValue(numEnvs), parse.GetValue(steps),
                 parse.GetValue(seed), parse.GetValue(device)!, parse.GetValue(threads), parse.GetValue(torchThreads), parse.GetValue(checkpointEvery), parse.GetValue(hparams)!, overrides);
-            settings = WithReward(settings, parse.GetValue(reward)!, parse.GetValue(teacher)!, parse.GetValue(labels), parse.GetValue(sampler)!,
+            var settings = WithReward(section.Config, parse.GetValue(reward)!, parse.GetValue(teacher)!, parse.GetValue(labels), parse.GetValue(sampler)!,
                 parse.GetValue(segmentLength), parse.GetValue(labelsPerRound), parse.GetValue(roundEvery), parse.GetValue(unsupervised));
             settings = settings with { CaptureVideo = parse.GetValue(captureVideo) };
             OutputPath.RequireWritableFolder("--runs", parse.GetValue(runs)!);
-            var run = RunDirectory.Create(parse.GetValue(runs)!.FullName, settings.Env, settings.Algorithm, Seed(settings), DateTimeOffset.UtcNow);
+            var run = RunDirectory.Create(parse.GetValue(runs)!.FullName, settings.Env, settings.Algorithm, section.Settings.Seed, DateTimeOffset.UtcNow);
             run.SaveConfig(settings);
             return Train(new RunDefinition(run, settings), resume: null, watching);
         });
         return command;
     }
 
-    static RunConfig NewSettings(string envId, string algo, int? numEnvs, double steps, ulong seed, string device,
+    static NewRunSection NewSection(string envId, string algo, int? numEnvs, double steps, ulong seed, string device,
         int threads, int? torchThreads, double checkpointEvery, string hparams, IReadOnlyList<string> overrides)
     {
-        if (!Algorithms.Contains(algo)) throw new ArgumentException($"--algo '{algo}': expected one of {string.Join(", ", Algorithms)}");
+        if (RunRegistry.Default.FindAlgorithm(algo) is null) throw new ArgumentException($"--algo '{algo}': expected one of {string.Join(", ", Algorithms)}");
         if (!(steps >= 1) || steps > long.MaxValue) throw new ArgumentException($"--steps = {steps}: expected a positive number of env steps");
         if (!(checkpointEvery >= 1)) throw new ArgumentException($"--checkpoint-every = {checkpointEvery}: expected a positive number of env steps");
         if (torchThreads is < 1) throw new ArgumentException($"--torch-threads = {torchThreads}: expected at least 1");
@@ -97,42 +93,26 @@ public static class TrainCommand
         CheckDevice(device, "--device");
         var spec = Envs.Envs.Registry.Spec(envId);
         using var probe = spec.Factory(1, VectorEnvOptions.Default);
-        var settings = new RunConfig
+        var config = new RunConfig
         {
             Env = envId,
             Algorithm = algo,
             EnvThreads = threads,
             CheckpointEvery = (long)checkpointEvery,
         };
-        if (algo == SacRunAlgorithm.AlgorithmName)
-        {
-            if (hparams != PpoPresets.CleanRl) throw new ArgumentException($"--hparams {hparams}: presets apply to --algo ppo only");
-            if (probe.SingleActionSpace is not Box)
-                throw new ArgumentException($"--algo sac on {envId}: its action space is {probe.SingleActionSpace}, but SAC needs a continuous Box; use --algo ppo");
-            var sac = new SacConfig { Seed = seed, Device = device, TorchThreads = torchThreads ?? Math.Min(Environment.ProcessorCount, SacDefaultTorchThreads), TotalTimesteps = (long)steps };
-            if (numEnvs is int envs) sac = sac with { NumEnvs = envs };
-            sac = HyperparameterOverrides.Apply(sac, overrides);
-            CheckDevice(sac.Device, "--set device");
-            sac.Validate();
-            EnvMemoryBudget.Require($"--num-envs = {sac.NumEnvs}", envId, probe, sac.NumEnvs,
-                (double)sac.BufferSize * (2 * probe.SingleObservationSpace.FlatSize + probe.SingleActionSpace.FlatSize + 2) * sizeof(float));
-            return settings with { Sac = sac };
-        }
-        bool discrete = probe.SingleActionSpace is Discrete;
-        var ppo = PpoPresets.For(hparams, envId, discrete) with
+        var section = RunRegistry.Default.FindAlgorithm(algo)!.CreateSection(config, new NewRunOptions
         {
             Seed = seed,
             Device = device,
-            TorchThreads = torchThreads ?? 1,
             TotalTimesteps = (long)steps,
-        };
-        if (numEnvs is int n) ppo = ppo with { NumEnvs = n };
-        ppo = HyperparameterOverrides.Apply(ppo, overrides);
-        CheckDevice(ppo.Device, "--set device");
-        ppo.Validate();
-        EnvMemoryBudget.Require($"--num-envs = {ppo.NumEnvs}", envId, probe, ppo.NumEnvs,
-            (double)ppo.NumEnvs * ppo.NumSteps * (probe.SingleObservationSpace.FlatSize + probe.SingleActionSpace.FlatSize + 6) * sizeof(float));
-        return settings with { Ppo = ppo };
+            NumEnvs = numEnvs,
+            TorchThreads = torchThreads,
+            Preset = hparams,
+            Overrides = overrides,
+        }, probe);
+        CheckDevice(section.Settings.Device, "--set device");
+        EnvMemoryBudget.Require($"--num-envs = {section.Settings.NumEnvs}", envId, probe, section.Settings.NumEnvs, section.StorageBytes);
+        return section;
     }
 
     static RunConfig WithReward(RunConfig settings, string reward, string teacher, int labels, string sampler, int segmentLength,
@@ -161,8 +141,6 @@ public static class TrainCommand
         options.Validate();
         return settings with { Reward = reward, Preference = options };
     }
-
-    static ulong Seed(RunConfig s) => s.Ppo?.Seed ?? s.Sac?.Seed ?? 0;
 
     static int Resume(DirectoryInfo folder, double? steps, bool watching)
     {

@@ -1,4 +1,5 @@
 using Sim.Core;
+using Sim.Core.Spaces;
 using Sim.Learning.Modules;
 using Sim.Learning.Preferences;
 using Sim.Learning.Runs;
@@ -73,6 +74,30 @@ public sealed class PpoRunAlgorithm() : RunAlgorithm<PpoConfig>(AlgorithmName)
         var actor = agent.Actor;
         return new PolicyNetwork(actor, o => actor.Mode(o), CPU, agent);
     }
+
+    /// <inheritdoc/>
+    protected override PpoConfig NewSection(RunConfig config, NewRunOptions options, IVectorEnv probe)
+    {
+        var ppo = PpoPresets.For(options.Preset, config.Env, probe.SingleActionSpace is Discrete) with
+        {
+            Seed = options.Seed,
+            Device = options.Device,
+            TorchThreads = options.TorchThreads ?? 1,
+            TotalTimesteps = options.TotalTimesteps,
+        };
+        if (options.NumEnvs is int envs) ppo = ppo with { NumEnvs = envs };
+        ppo = HyperparameterOverrides.Apply(ppo, options.Overrides);
+        ppo.Validate();
+        return ppo;
+    }
+
+    /// <inheritdoc/>
+    protected override RunConfig WithSection(RunConfig config, PpoConfig section) => config with { Ppo = section };
+
+    /// <inheritdoc/>
+    /// <remarks>The rollout: observation, action, log-probability, reward, value, done, advantage and return per step.</remarks>
+    protected override double StorageBytes(PpoConfig section, IVectorEnv probe) =>
+        (double)section.NumEnvs * section.NumSteps * (probe.SingleObservationSpace.FlatSize + probe.SingleActionSpace.FlatSize + 6) * sizeof(float);
 
     /// <inheritdoc/>
     public override RunConfig WithTotalTimesteps(RunDefinition run, long totalTimesteps)

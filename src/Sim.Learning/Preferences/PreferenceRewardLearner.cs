@@ -108,7 +108,7 @@ public sealed partial class PreferenceRewardLearner : IDisposable
     }
 
     /// <summary>Pairs asked and not yet answered by the teacher.</summary>
-    public int PendingPairCount => _store.GetUnlabeledPairs(_teacher.LabelerId).Count;
+    public int PendingPairCount => _store.CountUnlabeledPairs(_teacher.LabelerId);
 
     void Ask(QueryRound round)
     {

@@ -42,6 +42,11 @@ public interface IRunAlgorithm
     /// <summary>An untrained CPU copy of the run's policy for envs like <paramref name="env"/>, for weights copied in later.</summary>
     PolicyNetwork CreateUntrained(IVectorEnv env, RunDefinition run);
 
+    /// <summary><paramref name="config"/> with this algorithm's section made from <paramref name="options"/> for envs like
+    /// <paramref name="probe"/> (a one-env instance) and validated; an <see cref="ArgumentException"/> naming the option
+    /// when they do not fit the algorithm or the env.</summary>
+    NewRunSection CreateSection(RunConfig config, NewRunOptions options, IVectorEnv probe);
+
     /// <summary><paramref name="run"/>'s config with a new step budget, validated.</summary>
     RunConfig WithTotalTimesteps(RunDefinition run, long totalTimesteps);
 }

@@ -37,6 +37,25 @@ public abstract class RunAlgorithm<TConfig> : IRunAlgorithm where TConfig : clas
     public AlgorithmSettings Settings(RunDefinition run) => SettingsOf(ConfigOf(run));
 
     /// <inheritdoc/>
+    public NewRunSection CreateSection(RunConfig config, NewRunOptions options, IVectorEnv probe)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(probe);
+        var section = NewSection(config, options, probe);
+        return new NewRunSection(WithSection(config, section), SettingsOf(section), StorageBytes(section, probe));
+    }
+
+    /// <summary>The algorithm's section for a new run of <paramref name="config"/>'s env, validated.</summary>
+    protected abstract TConfig NewSection(RunConfig config, NewRunOptions options, IVectorEnv probe);
+
+    /// <summary><paramref name="config"/> with <paramref name="section"/> as this algorithm's section.</summary>
+    protected abstract RunConfig WithSection(RunConfig config, TConfig section);
+
+    /// <summary>Bytes the experience storage of a run with <paramref name="section"/> takes for envs like <paramref name="probe"/>.</summary>
+    protected abstract double StorageBytes(TConfig section, IVectorEnv probe);
+
+    /// <inheritdoc/>
     public abstract VectorEnvOptions EnvOptions(int threads);
 
     /// <inheritdoc/>

@@ -1,5 +1,6 @@
 using Sim.Core;
 using Sim.Core.Spaces;
+using Sim.Learning.Ppo;
 using Sim.Learning.Preferences;
 using Sim.Learning.Runs;
 using Sim.Learning.Training;
@@ -15,6 +16,11 @@ public sealed class SacRunAlgorithm() : RunAlgorithm<SacConfig>(AlgorithmName)
 {
     /// <summary>The name runs give: sac.</summary>
     public const string AlgorithmName = "sac";
+
+    // SAC's updates (three 256x256 networks on batches of 256) are matmul-bound: on 2 cores, 2 torch threads made them
+    // 1.35x faster (docs/benchmarks.md). More threads were not measured, so the default stops at 2.
+    /// <summary>Torch threads a new SAC run gets unless told otherwise (fewer on a machine with fewer cores).</summary>
+    public const int DefaultTorchThreads = 2;
 
     /// <inheritdoc/>
     /// <remarks>SAC trains on the env's own observations, so acting needs only the networks, not the replay buffer or the chain.</remarks>
@@ -69,6 +75,33 @@ public sealed class SacRunAlgorithm() : RunAlgorithm<SacConfig>(AlgorithmName)
         var actor = agent.Actor;
         return new PolicyNetwork(actor, o => actor.MeanAction(o), CPU, agent);
     }
+
+    /// <inheritdoc/>
+    protected override SacConfig NewSection(RunConfig config, NewRunOptions options, IVectorEnv probe)
+    {
+        if (options.Preset != PpoPresets.CleanRl) throw new ArgumentException($"--hparams {options.Preset}: presets apply to --algo ppo only");
+        if (probe.SingleActionSpace is not Box)
+            throw new ArgumentException($"--algo sac on {config.Env}: its action space is {probe.SingleActionSpace}, but SAC needs a continuous Box; use --algo ppo");
+        var sac = new SacConfig
+        {
+            Seed = options.Seed,
+            Device = options.Device,
+            TorchThreads = options.TorchThreads ?? Math.Min(Environment.ProcessorCount, DefaultTorchThreads),
+            TotalTimesteps = options.TotalTimesteps,
+        };
+        if (options.NumEnvs is int envs) sac = sac with { NumEnvs = envs };
+        sac = HyperparameterOverrides.Apply(sac, options.Overrides);
+        sac.Validate();
+        return sac;
+    }
+
+    /// <inheritdoc/>
+    protected override RunConfig WithSection(RunConfig config, SacConfig section) => config with { Sac = section };
+
+    /// <inheritdoc/>
+    /// <remarks>The replay buffer: observations, next observations, actions, reward and done per transition.</remarks>
+    protected override double StorageBytes(SacConfig section, IVectorEnv probe) =>
+        (double)section.BufferSize * (2 * probe.SingleObservationSpace.FlatSize + probe.SingleActionSpace.FlatSize + 2) * sizeof(float);
 
     /// <inheritdoc/>
     public override RunConfig WithTotalTimesteps(RunDefinition run, long totalTimesteps)

@@ -234,9 +234,7 @@ public sealed class LabelStore<TItem> : ILabelSink, IDisposable where TItem : cl
         lock (_gate)
         {
             ThrowIfDisposed();
-            using var command = Command(null,
-                "SELECT id, left_item, right_item FROM pairs p WHERE NOT EXISTS "
-                + "(SELECT 1 FROM labels l WHERE l.pair_id = p.id AND ($labeler IS NULL OR l.labeler = $labeler)) ORDER BY id LIMIT $limit");
+            using var command = Command(null, "SELECT id, left_item, right_item FROM pairs p WHERE " + UnlabeledFilter + " ORDER BY id LIMIT $limit");
             command.Parameters.AddWithValue("$labeler", (object?)labelerId ?? DBNull.Value);
             command.Parameters.AddWithValue("$limit", limit ?? -1L);
             var rows = new List<(long, long, long)>();
@@ -245,6 +243,21 @@ public sealed class LabelStore<TItem> : ILabelSink, IDisposable where TItem : cl
             return rows.Select(r => new PreferencePair<TItem>(r.Item1, LoadItem(r.Item2, r.Item1), LoadItem(r.Item3, r.Item1))).ToList();
         }
     }
+
+    /// <summary>How many pairs <see cref="GetUnlabeledPairs"/> would return without a limit, counted without decoding them.</summary>
+    public int CountUnlabeledPairs(string? labelerId = null)
+    {
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            using var command = Command(null, "SELECT count(*) FROM pairs p WHERE " + UnlabeledFilter);
+            command.Parameters.AddWithValue("$labeler", (object?)labelerId ?? DBNull.Value);
+            return Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        }
+    }
+
+    // Pairs nobody has answered, or that $labeler has not answered when it is not null.
+    const string UnlabeledFilter = "NOT EXISTS (SELECT 1 FROM labels l WHERE l.pair_id = p.id AND ($labeler IS NULL OR l.labeler = $labeler))";
 
     /// <summary>Every label (one entry per labeler and pair) in the order they were recorded, for training or review.</summary>
     /// <param name="includeSkipped">Whether to include <see cref="PreferenceLabel.Skip"/> answers, which are never trained on.</param>

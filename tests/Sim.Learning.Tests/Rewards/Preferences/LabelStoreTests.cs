@@ -48,6 +48,8 @@ public class LabelStoreTests
             Assert.Equal([ids[2]], store.GetUnlabeledPairs().Select(p => p.Id));
             Assert.Equal([ids[1], ids[2]], store.GetUnlabeledPairs("teacher:oracle").Select(p => p.Id));
             Assert.Equal([ids[1]], store.GetUnlabeledPairs("teacher:oracle", limit: 1).Select(p => p.Id));
+            Assert.Equal(1, store.CountUnlabeledPairs());
+            Assert.Equal(2, store.CountUnlabeledPairs("teacher:oracle"));
 
             var trainable = store.GetLabeledPairs();
             Assert.Equal([(ids[0], PreferenceLabel.Right, "teacher:oracle"), (ids[0], PreferenceLabel.Equal, "human:alice")],

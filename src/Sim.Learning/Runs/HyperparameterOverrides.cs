@@ -2,9 +2,8 @@ using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Sim.Learning.Runs;
 
-namespace Sim.Cli.Commands;
+namespace Sim.Learning.Runs;
 
 /// <summary><c>sim train --set name=value</c>: overrides of an algorithm's hyperparameters by their snake_case names,
 /// CleanRL's where they differ (<c>ent_coef</c>, <c>vf_coef</c>, <c>anneal_lr</c>, <c>norm_adv</c>, <c>clip_vloss</c>,
