@@ -12,6 +12,10 @@ cd "$(dirname "$0")/.."
 target="${1:?usage: scripts/fuzz.sh <target> [seconds] [work dir]}"
 seconds="${2:-600}"
 work="$(realpath -m "${3:-artifacts/fuzz}")"
+targets="trajectory segment-payload reward-model checkpoint-manifest run-config"
+# Refuse bad arguments before the minutes of building and instrumenting.
+case " $targets " in *" $target "*) ;; *) echo "scripts/fuzz.sh: unknown target '$target': expected one of ${targets// /, }" >&2; exit 2 ;; esac
+[[ "$seconds" =~ ^[1-9][0-9]*$ ]] || { echo "scripts/fuzz.sh: seconds = '$seconds': expected a positive whole number" >&2; exit 2; }
 bin="$work/bin"
 plain="$work/plain"
 
@@ -26,7 +30,7 @@ if [ "${FUZZ_REUSE_BUILD:-0}" != 1 ] || [ ! -f "$bin/.instrumented" ]; then
   mkdir -p "$work"
   cp -r tests/Sim.Fuzz/bin/Release/net10.0 "$plain"
   cp -r "$plain" "$bin"
-  for assembly in Sim.Foundation Sim.Core Sim.Rewards Sim.Learning MessagePack; do
+  for assembly in Sim.Foundation Sim.Core Sim.Rewards Sim.Rewards.Robot Sim.Learning MessagePack; do
     dotnet sharpfuzz "$bin/$assembly.dll" >/dev/null
   done
   touch "$bin/.instrumented"
