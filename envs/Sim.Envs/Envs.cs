@@ -6,6 +6,11 @@ namespace Sim.Envs;
 /// <summary>The registry of every env in this assembly, Gymnasium's <c>gym.make</c> for Sim.</summary>
 public static class Envs
 {
+    // Declared before Registry: static initialisers run in textual order.
+    /// <summary>The Gymnasium MuJoCo tasks registered as <c>&lt;Name&gt;-v5</c> whose <c>&lt;Name&gt;-v1</c> is an alias.</summary>
+    public static IReadOnlyList<string> GymnasiumV5Names { get; } =
+        ["Hopper", "HalfCheetah", "Walker2d", "Ant", "Humanoid", "InvertedPendulum", "Reacher"];
+
     /// <summary>All built-in env ids with their time limits and reward thresholds.</summary>
     public static EnvRegistry Registry { get; } = CreateRegistry();
 
@@ -17,6 +22,8 @@ public static class Envs
     {
         var registry = new EnvRegistry();
         foreach (var spec in Specs()) registry.Register(spec);
+        // The v1 ids came first and were already Gymnasium's v5 tasks; since v5 physics is exact they name the same envs.
+        foreach (var name in GymnasiumV5Names) registry.RegisterAlias(name + "-v1", name + "-v5");
         return registry;
     }
 

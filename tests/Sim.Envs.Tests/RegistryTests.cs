@@ -9,15 +9,30 @@ public class RegistryTests
     public static TheoryData<string> AllIds() => new(Envs.Registry.Ids);
 
     [Fact]
-    public void The_registry_holds_the_whole_v1_suite()
+    public void The_registry_holds_the_whole_suite_and_the_v1_ids_still_resolve()
     {
         string[] expected =
         [
             "CartPole-v1", "Pendulum-v1", "MountainCarContinuous-v1", "Acrobot-v1",
-            "InvertedPendulum-v1", "Reacher-v1", "ReacherSparse-v1", "Hopper-v1", "HalfCheetah-v1",
-            "Walker2d-v1", "Ant-v1", "Humanoid-v1", "ArmReach-v1", "ArmPush-v1",
+            "InvertedPendulum-v5", "Reacher-v5", "ReacherSparse-v1", "Hopper-v5", "HalfCheetah-v5",
+            "Walker2d-v5", "Ant-v5", "Humanoid-v5", "ArmReach-v1", "ArmPush-v1",
         ];
         Assert.All(expected, id => Assert.Contains(id, Envs.Registry.Ids));
+        string[] aliases = ["InvertedPendulum-v1", "Reacher-v1", "Hopper-v1", "HalfCheetah-v1", "Walker2d-v1", "Ant-v1", "Humanoid-v1"];
+        Assert.All(aliases, alias => Assert.Equal(alias.Replace("-v1", "-v5"), Envs.Registry.Spec(alias).Id));
+        Assert.DoesNotContain("Hopper-v1", Envs.Registry.Ids);
+    }
+
+    [Fact]
+    public void An_alias_must_name_a_registered_id_and_not_shadow_one()
+    {
+        var registry = new EnvRegistry();
+        registry.Register(Envs.Registry.Spec("CartPole-v1"));
+        Assert.Contains("'CartPole-v0'", Assert.Throws<ArgumentException>(() => registry.RegisterAlias("X-v1", "CartPole-v0")).Message);
+        Assert.Contains("'CartPole-v1' is already registered",
+            Assert.Throws<ArgumentException>(() => registry.RegisterAlias("CartPole-v1", "CartPole-v1")).Message);
+        registry.RegisterAlias("CartPole-v9", "CartPole-v1");
+        Assert.Same(registry.Spec("CartPole-v1"), registry.Spec("CartPole-v9"));
     }
 
     [Fact]
@@ -25,15 +40,15 @@ public class RegistryTests
     {
         var e = Assert.Throws<KeyNotFoundException>(() => Envs.Make("Hoper-v1", 1));
         Assert.Contains("'Hoper-v1'", e.Message);
-        Assert.Contains("Hopper-v1", e.Message);
+        Assert.Contains("Hopper-v5", e.Message);
         Assert.Contains("CartPole-v1", e.Message);
     }
 
     [Fact]
     public void Wrong_version_suggests_the_registered_one()
     {
-        var e = Assert.Throws<KeyNotFoundException>(() => Envs.Make("Hopper-v5", 1));
-        Assert.Contains("did you mean Hopper-v1", e.Message);
+        var e = Assert.Throws<KeyNotFoundException>(() => Envs.Make("Hopper-v4", 1));
+        Assert.Contains("did you mean Hopper-v1 or Hopper-v5", e.Message);
     }
 
     [Fact]

@@ -5,7 +5,7 @@ using Sim.MuJoCo;
 
 namespace Sim.Envs.MuJoCo;
 
-/// <summary>Gymnasium's Ant-v5 as <c>Ant-v1</c>: a four-legged robot learning to run along +x.</summary>
+/// <summary>Gymnasium's Ant-v5 (<c>Ant-v5</c>, alias <c>Ant-v1</c>): a four-legged robot learning to run along +x.</summary>
 /// <remarks>
 /// Observation: <c>qpos[2..]</c> (13, the torso's x and y left out), <c>qvel</c> (14) and, unless
 /// <c>includeContactForces</c> is false, the external forces <c>cfrc_ext</c> of the 13 bodies after the world,
@@ -13,7 +13,7 @@ namespace Sim.Envs.MuJoCo;
 /// Reward = forward + healthy − ctrl − contact, where forward is the torso's x velocity over the step (from its
 /// <c>xpos</c>, as Gymnasium does), healthy is paid while the torso height is in [0.2, 1] and the state is finite,
 /// ctrl = 0.5 Σa² and contact = 5e-4 Σ clip(cfrc_ext)². The episode terminates when the ant is unhealthy.
-/// Info columns: <c>reward_forward</c>, <c>reward_healthy</c>, <c>reward_ctrl</c>, <c>reward_contact</c> (costs as
+/// Info columns: <c>reward_forward</c>, <c>reward_survive</c>, <c>reward_ctrl</c>, <c>reward_contact</c> (costs as
 /// negative terms that sum to the reward), <c>x_position</c> (qpos[0]) and <c>x_velocity</c>.
 /// </remarks>
 public sealed class Ant : LocomotionEnv
@@ -22,7 +22,7 @@ public sealed class Ant : LocomotionEnv
     public const int DefaultFrameSkip = 5;
 
     /// <summary>Registry entry: 1000-step episodes, solved at a return of 6000.</summary>
-    public static EnvSpec Spec { get; } = new("Ant-v1", (numEnvs, options) => new Ant(numEnvs, options),
+    public static EnvSpec Spec { get; } = new("Ant-v5", (numEnvs, options) => new Ant(numEnvs, options),
         MaxEpisodeSteps: 1000, RewardThreshold: 6000);
 
     const int TorsoBody = 1;

@@ -5,7 +5,7 @@ using Sim.MuJoCo;
 
 namespace Sim.Envs.MuJoCo;
 
-/// <summary>Gymnasium's HalfCheetah-v5 as <c>HalfCheetah-v1</c>: a planar two-legged runner learning to run along +x.</summary>
+/// <summary>Gymnasium's HalfCheetah-v5 (<c>HalfCheetah-v5</c>, alias <c>HalfCheetah-v1</c>): a planar two-legged runner learning to run along +x.</summary>
 /// <remarks>
 /// Observation (17): <c>qpos[1..]</c> (torso height, torso angle, then back thigh, shin, foot and front thigh, shin,
 /// foot angles) and <c>qvel</c>, unclipped; x is left out. Action: 6 motor controls in [−1, 1] with gears
@@ -20,7 +20,7 @@ public sealed class HalfCheetah : LocomotionEnv
     public const int DefaultFrameSkip = 5;
 
     /// <summary>Registry entry: 1000-step episodes, solved at a return of 4800.</summary>
-    public static EnvSpec Spec { get; } = new("HalfCheetah-v1", (numEnvs, options) => new HalfCheetah(numEnvs, options),
+    public static EnvSpec Spec { get; } = new("HalfCheetah-v5", (numEnvs, options) => new HalfCheetah(numEnvs, options),
         MaxEpisodeSteps: 1000, RewardThreshold: 4800);
 
     /// <summary>Creates <paramref name="numEnvs"/> cheetahs with Gymnasium v5's defaults; call <see cref="VectorEnv.Reset"/> before stepping.</summary>

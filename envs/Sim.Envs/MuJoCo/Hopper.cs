@@ -4,7 +4,7 @@ using Sim.MuJoCo;
 
 namespace Sim.Envs.MuJoCo;
 
-/// <summary>Gymnasium's Hopper-v5 as <c>Hopper-v1</c>: a one-legged planar robot learning to hop along +x.</summary>
+/// <summary>Gymnasium's Hopper-v5 (<c>Hopper-v5</c>, alias <c>Hopper-v1</c>): a one-legged planar robot learning to hop along +x.</summary>
 /// <remarks>
 /// Observation (11): <c>qpos[1..]</c> (torso height, torso angle, thigh, leg and foot angles) and <c>qvel</c>
 /// clipped to [−10, 10]; x is left out so policies cannot depend on it. Action: 3 motor controls in [−1, 1]
@@ -12,7 +12,7 @@ namespace Sim.Envs.MuJoCo;
 /// healthy is paid only while healthy (v5) and ctrl = 1e-3 Σa² of the action as given (MuJoCo clamps the control,
 /// not the cost). Healthy means torso height z &gt; 0.7, |angle| &lt; 0.2 and every entry of Gymnasium's
 /// <c>state_vector()[2:]</c> (qpos[2..] and all of qvel) strictly inside ±100; the episode terminates when unhealthy.
-/// Info columns: <c>reward_forward</c>, <c>reward_healthy</c>, <c>reward_ctrl</c> (the cost as a negative term; the
+/// Info columns: <c>reward_forward</c>, <c>reward_survive</c>, <c>reward_ctrl</c> (the cost as a negative term; the
 /// terms sum to the reward), <c>x_position</c> (qpos[0]) and <c>x_velocity</c>.
 /// </remarks>
 public sealed class Hopper : PlanarWalkerEnv
@@ -21,7 +21,7 @@ public sealed class Hopper : PlanarWalkerEnv
     public const int DefaultFrameSkip = 4;
 
     /// <summary>Registry entry: 1000-step episodes, solved at a return of 3800.</summary>
-    public static EnvSpec Spec { get; } = new("Hopper-v1", (numEnvs, options) => new Hopper(numEnvs, options),
+    public static EnvSpec Spec { get; } = new("Hopper-v5", (numEnvs, options) => new Hopper(numEnvs, options),
         MaxEpisodeSteps: 1000, RewardThreshold: 3800);
 
     readonly double _minHealthyState, _maxHealthyState;

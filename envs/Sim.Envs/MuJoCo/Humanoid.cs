@@ -5,7 +5,7 @@ using Sim.MuJoCo;
 
 namespace Sim.Envs.MuJoCo;
 
-/// <summary>Gymnasium's Humanoid-v5 as <c>Humanoid-v1</c>: a 3D biped learning to walk along +x without falling.</summary>
+/// <summary>Gymnasium's Humanoid-v5 (<c>Humanoid-v5</c>, alias <c>Humanoid-v1</c>): a 3D biped learning to walk along +x without falling.</summary>
 /// <remarks>
 /// Observation (348): <c>qpos[2..]</c> (22), <c>qvel</c> (23), then for the 13 bodies after the world
 /// <c>cinert</c> (130) and <c>cvel</c> (78), the actuator forces on the 17 hinge dofs <c>qfrc_actuator[6..]</c>, and
@@ -13,7 +13,7 @@ namespace Sim.Envs.MuJoCo;
 /// Reward = forward + healthy − ctrl − contact, where forward is 1.25 × the x velocity of the centre of mass
 /// (the mass-weighted mean of the bodies' <c>xipos</c>), healthy is 5 while the torso height qpos[2] is in (1, 2),
 /// ctrl = 0.1 Σa² and contact = min(5e-7 Σ cfrc_ext², 10). The episode terminates when the humanoid is unhealthy.
-/// Info columns: <c>reward_forward</c>, <c>reward_healthy</c>, <c>reward_ctrl</c>, <c>reward_contact</c> (costs as
+/// Info columns: <c>reward_forward</c>, <c>reward_survive</c>, <c>reward_ctrl</c>, <c>reward_contact</c> (costs as
 /// negative terms that sum to the reward), <c>x_position</c> (qpos[0]) and <c>x_velocity</c> (of the centre of mass).
 /// </remarks>
 public sealed class Humanoid : LocomotionEnv
@@ -22,7 +22,7 @@ public sealed class Humanoid : LocomotionEnv
     public const int DefaultFrameSkip = 5;
 
     /// <summary>Registry entry: 1000-step episodes and no reward threshold, as in Gymnasium.</summary>
-    public static EnvSpec Spec { get; } = new("Humanoid-v1", (numEnvs, options) => new Humanoid(numEnvs, options),
+    public static EnvSpec Spec { get; } = new("Humanoid-v5", (numEnvs, options) => new Humanoid(numEnvs, options),
         MaxEpisodeSteps: 1000);
 
     const int FreeJointDofs = 6;

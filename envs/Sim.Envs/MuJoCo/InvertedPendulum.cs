@@ -6,7 +6,7 @@ using Sim.MuJoCo;
 
 namespace Sim.Envs.MuJoCo;
 
-/// <summary>Gymnasium's InvertedPendulum-v5 as <c>InvertedPendulum-v1</c>: push a cart so that its hinged pole stays upright.</summary>
+/// <summary>Gymnasium's InvertedPendulum-v5 (<c>InvertedPendulum-v5</c>, alias <c>InvertedPendulum-v1</c>): push a cart so that its hinged pole stays upright.</summary>
 /// <remarks>
 /// Observation: <c>qpos</c> (cart position, pole angle) and <c>qvel</c>: 4 values. Action: the cart force in
 /// [−3, 3] (gear 100). Reward 1 for every step that does not terminate, 0 for the step that does (v5's rule),
@@ -22,7 +22,7 @@ public sealed class InvertedPendulum : MuJoCoVectorEnv
     public const double MaxPoleAngle = 0.2;
 
     /// <summary>Registry entry: 1000-step episodes, solved at a return of 950.</summary>
-    public static EnvSpec Spec { get; } = new("InvertedPendulum-v1", (numEnvs, options) => new InvertedPendulum(numEnvs, options),
+    public static EnvSpec Spec { get; } = new("InvertedPendulum-v5", (numEnvs, options) => new InvertedPendulum(numEnvs, options),
         MaxEpisodeSteps: 1000, RewardThreshold: 950);
 
     const int HingeQpos = 1;

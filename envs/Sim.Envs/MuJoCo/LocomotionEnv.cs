@@ -7,11 +7,11 @@ namespace Sim.Envs.MuJoCo;
 /// <summary>Base of the tasks rewarded for moving along +x (Gymnasium's v5 locomotion family): the reward terms, health
 /// termination and the <c>x_position</c>/<c>x_velocity</c> info columns they share.</summary>
 /// <remarks>
-/// Reward = forward + healthy − ctrl − contact. forward = weight × (x after − x before) / <see cref="MuJoCoVectorEnv.Dt"/>
-/// for the x of <see cref="ForwardPosition"/>; healthy is paid only while <see cref="IsHealthy"/> (v5); ctrl = weight × Σa²
+/// Reward = forward + survive − ctrl − contact. forward = weight × (x after − x before) / <see cref="MuJoCoVectorEnv.Dt"/>
+/// for the x of <see cref="ForwardPosition"/>; survive (the healthy reward) is paid only while <see cref="IsHealthy"/> (v5); ctrl = weight × Σa²
 /// of the action as given (MuJoCo clamps the control, not the cost); contact is <see cref="ContactCost"/>. Tasks without
 /// a healthy reward (the cheetah cannot fall) or a contact cost have no column for it and never terminate on health.
-/// Each term is an info column (<c>reward_forward</c>, <c>reward_healthy</c>, <c>reward_ctrl</c>, <c>reward_contact</c>;
+/// Each term is an info column (<c>reward_forward</c>, <c>reward_survive</c>, <c>reward_ctrl</c>, <c>reward_contact</c>;
 /// costs as negative terms) so the terms sum to the reward. <c>x_position</c> is qpos[0] and <c>x_velocity</c> the
 /// forward velocity; after a reset they are the new start and 0. The action box is the actuators' control ranges.
 /// </remarks>
@@ -51,7 +51,7 @@ public abstract class LocomotionEnv : MuJoCoVectorEnv
         _positionBefore = new double[numEnvs];
         // Registration order is the column order, Gymnasium's: the terms, then the positions.
         _forwardReward = AddRewardTerm("forward");
-        if (healthyReward is not null) _healthyRewardTerm = AddRewardTerm("healthy");
+        if (healthyReward is not null) _healthyRewardTerm = AddRewardTerm("survive");
         _ctrlReward = AddRewardTerm("ctrl");
         if (hasContactCost) _contactReward = AddRewardTerm("contact");
         _xPosition = Infos.AddValue("x_position");

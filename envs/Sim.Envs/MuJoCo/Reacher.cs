@@ -4,7 +4,7 @@ using Sim.MuJoCo;
 
 namespace Sim.Envs.MuJoCo;
 
-/// <summary>Gymnasium's Reacher-v5 as <c>Reacher-v1</c>: move a two-link arm's fingertip to a random target.</summary>
+/// <summary>Gymnasium's Reacher-v5 (<c>Reacher-v5</c>, alias <c>Reacher-v1</c>): move a two-link arm's fingertip to a random target.</summary>
 /// <remarks>
 /// Physics, observation and reset are <see cref="ReacherBase"/>'s. Reward = dist + ctrl with
 /// dist = −<c>rewardDistWeight</c> · |fingertip − target| (after the step, as v5 fixed it) and
@@ -14,7 +14,7 @@ namespace Sim.Envs.MuJoCo;
 public sealed class Reacher : ReacherBase
 {
     /// <summary>Registry entry: 50-step episodes, solved at a return of −3.75.</summary>
-    public static EnvSpec Spec { get; } = new("Reacher-v1", (numEnvs, options) => new Reacher(numEnvs, options),
+    public static EnvSpec Spec { get; } = new("Reacher-v5", (numEnvs, options) => new Reacher(numEnvs, options),
         MaxEpisodeSteps: 50, RewardThreshold: -3.75);
 
     readonly double _rewardDistWeight, _rewardControlWeight;

@@ -3,14 +3,14 @@ using Sim.Core.Registry;
 
 namespace Sim.Envs.MuJoCo;
 
-/// <summary>Gymnasium's Walker2d-v5 as <c>Walker2d-v1</c>: a planar biped learning to walk along +x.</summary>
+/// <summary>Gymnasium's Walker2d-v5 (<c>Walker2d-v5</c>, alias <c>Walker2d-v1</c>): a planar biped learning to walk along +x.</summary>
 /// <remarks>
 /// Observation (17): <c>qpos[1..]</c> (torso height, torso angle, then thigh, leg and foot angles of the right and
 /// the left leg) and <c>qvel</c> clipped to [−10, 10]; x is left out. Action: 6 motor controls in [−1, 1] (gear 100),
 /// right leg first. Reward = forward + healthy − ctrl, where forward is the x velocity of the root over the step,
 /// healthy is paid only while healthy (v5) and ctrl = 1e-3 Σa² of the action as given. Healthy means torso height
 /// z in (0.8, 2) and torso angle in (−1, 1); the episode terminates when unhealthy.
-/// Info columns: <c>reward_forward</c>, <c>reward_healthy</c>, <c>reward_ctrl</c> (the cost as a negative term; the
+/// Info columns: <c>reward_forward</c>, <c>reward_survive</c>, <c>reward_ctrl</c> (the cost as a negative term; the
 /// terms sum to the reward), <c>x_position</c> (qpos[0]) and <c>x_velocity</c>.
 /// </remarks>
 public sealed class Walker2d : PlanarWalkerEnv
@@ -19,7 +19,7 @@ public sealed class Walker2d : PlanarWalkerEnv
     public const int DefaultFrameSkip = 4;
 
     /// <summary>Registry entry: 1000-step episodes and no reward threshold, as in Gymnasium.</summary>
-    public static EnvSpec Spec { get; } = new("Walker2d-v1", (numEnvs, options) => new Walker2d(numEnvs, options),
+    public static EnvSpec Spec { get; } = new("Walker2d-v5", (numEnvs, options) => new Walker2d(numEnvs, options),
         MaxEpisodeSteps: 1000);
 
     /// <summary>Creates <paramref name="numEnvs"/> walkers with Gymnasium v5's defaults; call <see cref="VectorEnv.Reset"/> before stepping.</summary>

@@ -63,7 +63,7 @@ public static class ClipsCommand
                 : RenderPairs(store, parse.GetValue(pairs)!, folder, settings, parse.GetValue(threads), parse.GetValue(backend)));
         });
 
-        var env = new Option<string>("--env") { DefaultValueFactory = _ => "HalfCheetah-v1", Description = "Env to roll out and render" };
+        var env = new Option<string>("--env") { DefaultValueFactory = _ => "HalfCheetah-v5", Description = "Env to roll out and render" };
         var clipCount = new Option<int>("--clips") { DefaultValueFactory = _ => 8, Description = "Clips to render per thread count" };
         var threadCounts = new Option<int[]>("--threads") { DefaultValueFactory = _ => [1, 2], AllowMultipleArgumentsPerToken = true, Description = "Thread counts to measure" };
         var benchLength = new Option<int>("--length") { DefaultValueFactory = _ => 50, Description = "Frames per clip" };
@@ -241,7 +241,7 @@ public static class ClipsCommand
             recorder.RecordStep(action);
             if (env.Terminated[0] || env.Truncated[0])
                 throw new InvalidOperationException(
-                    $"{envId}: the random-action episode ended after {step + 1} steps, before the {frames} frames needed; use an env without early termination (HalfCheetah-v1) or fewer --clips/--length");
+                    $"{envId}: the random-action episode ended after {step + 1} steps, before the {frames} frames needed; use an env without early termination (HalfCheetah-v5) or fewer --clips/--length");
         }
         recorder.FlushInProgress();
         return recorder.TakeCompleted()[0];

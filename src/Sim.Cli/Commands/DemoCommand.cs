@@ -15,7 +15,7 @@ public static class DemoCommand
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
-        var envId = new Option<string>("--env") { Description = "Env id (see `sim envs`)", DefaultValueFactory = _ => "Hopper-v1" };
+        var envId = new Option<string>("--env") { Description = "Env id (see `sim envs`)", DefaultValueFactory = _ => "Hopper-v5" };
         var numEnvs = new Option<int>("--num-envs") { Description = "Envs stepped together", DefaultValueFactory = _ => 16 };
         var threads = new Option<int>("--threads") { Description = "Worker threads", DefaultValueFactory = _ => Math.Min(2, Environment.ProcessorCount) };
         var steps = new Option<long>("--steps") { Description = "Total env steps (transitions) across all envs", DefaultValueFactory = _ => 100_000 };

@@ -27,6 +27,8 @@ public static class EnvsCommand
                     spec.RewardThreshold?.ToString(CultureInfo.InvariantCulture) ?? "—");
             }
             AnsiConsole.Write(table);
+            var aliases = Envs.Envs.Registry.Aliases.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => $"{a.Key} = {a.Value}");
+            if (Envs.Envs.Registry.Aliases.Count > 0) Console.WriteLine("aliases: " + string.Join(", ", aliases));
             return 0;
         });
         return command;

@@ -7,6 +7,7 @@ namespace Sim.Core.Registry;
 public sealed class EnvRegistry
 {
     readonly Dictionary<string, EnvSpec> _specs = new(StringComparer.Ordinal);
+    readonly Dictionary<string, string> _aliases = new(StringComparer.Ordinal);
 
     /// <summary>Adds <paramref name="spec"/>; ids must be unique.</summary>
     public void Register(EnvSpec spec)
@@ -15,17 +16,33 @@ public sealed class EnvRegistry
         if (!_specs.TryAdd(spec.Id, spec)) throw new ArgumentException($"env id '{spec.Id}' is already registered");
     }
 
-    /// <summary>Registered ids, sorted.</summary>
+    /// <summary>Makes <paramref name="alias"/> another name of the registered id <paramref name="id"/>: it builds the
+    /// same env, with the same time limit and threshold, e.g. <c>Hopper-v1</c> for <c>Hopper-v5</c>.</summary>
+    public void RegisterAlias(string alias, string id)
+    {
+        ArgumentNullException.ThrowIfNull(alias);
+        if (!_specs.ContainsKey(id)) throw new ArgumentException($"alias '{alias}' names env id '{id}', which is not registered");
+        if (_specs.ContainsKey(alias) || !_aliases.TryAdd(alias, id))
+            throw new ArgumentException($"env id '{alias}' is already registered");
+    }
+
+    /// <summary>Registered ids, sorted; aliases are not among them (see <see cref="Aliases"/>).</summary>
     public IReadOnlyList<string> Ids => _specs.Keys.Order(StringComparer.Ordinal).ToList();
+
+    /// <summary>Each alias with the id it stands for.</summary>
+    public IReadOnlyDictionary<string, string> Aliases => _aliases;
 
     /// <summary>The spec of <paramref name="id"/>; an unknown id is an error listing the known ones.</summary>
     public EnvSpec Spec(string id)
     {
         ArgumentNullException.ThrowIfNull(id);
         if (_specs.TryGetValue(id, out var spec)) return spec;
-        var sameName = _specs.Keys.Where(k => k.Split("-v")[0] == id.Split("-v")[0]).ToList();
+        if (_aliases.TryGetValue(id, out var target)) return _specs[target];
+        var sameName = _specs.Keys.Concat(_aliases.Keys).Order(StringComparer.Ordinal).Where(k => k.Split("-v")[0] == id.Split("-v")[0]).ToList();
         var hint = sameName.Count > 0 ? $" (did you mean {string.Join(" or ", sameName)}?)" : "";
-        throw new KeyNotFoundException($"unknown env id '{id}'{hint}; known ids: {string.Join(", ", Ids)}");
+        var aliases = _aliases.Count == 0 ? ""
+            : "; aliases: " + string.Join(", ", _aliases.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => $"{a.Key} (of {a.Value})"));
+        throw new KeyNotFoundException($"unknown env id '{id}'{hint}; known ids: {string.Join(", ", Ids)}{aliases}");
     }
 
     /// <summary>Builds <paramref name="numEnvs"/> copies of <paramref name="id"/> under its time limit and resets them

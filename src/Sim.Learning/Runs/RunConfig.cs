@@ -14,7 +14,7 @@ namespace Sim.Learning.Runs;
 /// </remarks>
 public sealed record RunConfig
 {
-    /// <summary>Registered env id, e.g. <c>Hopper-v1</c>; the env every env chain of the run is built from.</summary>
+    /// <summary>Registered env id, e.g. <c>Hopper-v5</c>; the env every env chain of the run is built from.</summary>
     public required string Env { get; init; }
 
     /// <summary>Name of the registered algorithm that trains the policy (<see cref="RunRegistry.AlgorithmNames"/>: ppo, sac).</summary>

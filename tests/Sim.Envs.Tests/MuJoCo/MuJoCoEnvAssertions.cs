@@ -37,7 +37,7 @@ public static class MuJoCoEnvAssertions
         double expected = forward + (healthy ?? 0) - ctrl - (contact ?? 0);
         Assert.Equal(expected, env.Rewards[0], 4);
         Assert.Equal(forward, env.Infos.Value("reward_forward")[0], 4);
-        if (healthy is double h) Assert.Equal((float)h, env.Infos.Value("reward_healthy")[0]);
+        if (healthy is double h) Assert.Equal((float)h, env.Infos.Value("reward_survive")[0]);
         Assert.Equal(-ctrl, env.Infos.Value("reward_ctrl")[0], ctrlPrecision);
         if (contact is double c) Assert.Equal(-c, env.Infos.Value("reward_contact")[0], 6);
         Assert.Equal((float)xPosition, env.Infos.Value("x_position")[0]);
@@ -60,7 +60,7 @@ public static class MuJoCoEnvAssertions
         env.Step(new float[env.NumEnvs * env.SingleActionSpace.FlatSize]);
         Assert.True(terminated == env.Terminated[0], $"{because}: expected terminated = {terminated}");
         Assert.False(env.Truncated[0], because);
-        Assert.Equal(healthyReward, env.Infos.Value("reward_healthy")[0]);
+        Assert.Equal(healthyReward, env.Infos.Value("reward_survive")[0]);
     }
 
     /// <summary>Steps a reset <paramref name="env"/> <paramref name="steps"/> times with uniform random actions and checks that

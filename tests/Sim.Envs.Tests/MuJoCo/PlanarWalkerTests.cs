@@ -215,7 +215,7 @@ public abstract class PlanarWalkerTests<TEnv> where TEnv : PlanarWalkerEnv
         env.Step(action);
         Assert.Equal(0f, env.Infos.Value("reward_forward")[0]);
         Assert.Equal(-2 * (0.25 + 0.0625), env.Infos.Value("reward_ctrl")[0], 6);
-        Assert.Equal(3f, env.Infos.Value("reward_healthy")[0]);
+        Assert.Equal(3f, env.Infos.Value("reward_survive")[0]);
         Assert.Equal(3 - 2 * (0.25 + 0.0625), env.Rewards[0], 5);
     }
 
