@@ -20,6 +20,11 @@ public static class EnvAssets
     /// <summary>Compiles asset <paramref name="fileName"/> into a model.</summary>
     public static MjModel LoadModel(string fileName) => MjModel.FromXmlString(ReadText(fileName), fileName);
 
+    /// <summary>Compiles <paramref name="xmlFile"/> when one is given (Gymnasium's <c>xml_file</c>), otherwise asset
+    /// <paramref name="fileName"/>.</summary>
+    public static MjModel LoadModel(string? xmlFile, string fileName) =>
+        xmlFile is null ? LoadModel(fileName) : MjModel.FromXmlFile(xmlFile);
+
     static IEnumerable<string> Names(Assembly assembly) =>
         assembly.GetManifestResourceNames().Select(n => n["Sim.Envs.Assets.".Length..]);
 }

@@ -14,9 +14,11 @@ public static class Envs
     /// <summary>All built-in env ids with their time limits and reward thresholds.</summary>
     public static EnvRegistry Registry { get; } = CreateRegistry();
 
-    /// <summary>Builds <paramref name="numEnvs"/> copies of env <paramref name="id"/>, time-limited and reset with <paramref name="seed"/>.</summary>
-    public static IVectorEnv Make(string id, int numEnvs, ulong seed = 0, VectorEnvOptions? options = null) =>
-        Registry.Make(id, numEnvs, seed, options);
+    /// <summary>Builds <paramref name="numEnvs"/> copies of env <paramref name="id"/>, time-limited and reset with <paramref name="seed"/>;
+    /// <paramref name="arguments"/> are its keyword arguments, as Gymnasium's <c>gym.make(id, **kwargs)</c> takes them.</summary>
+    public static IVectorEnv Make(string id, int numEnvs, ulong seed = 0, VectorEnvOptions? options = null,
+        IReadOnlyDictionary<string, string>? arguments = null) =>
+        Registry.Make(id, numEnvs, seed, options, arguments);
 
     static EnvRegistry CreateRegistry()
     {

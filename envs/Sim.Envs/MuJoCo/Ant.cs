@@ -23,11 +23,31 @@ public sealed class Ant : LocomotionEnv
 
     /// <summary>Registry entry: 1000-step episodes, solved at a return of 6000.</summary>
     public static EnvSpec Spec { get; } = new("Ant-v5", (numEnvs, options) => new Ant(numEnvs, options),
-        MaxEpisodeSteps: 1000, RewardThreshold: 6000);
+        MaxEpisodeSteps: 1000, RewardThreshold: 6000) { ArgumentFactory = FromArguments };
+
+    /// <summary>Builds ants from Gymnasium v5's keyword arguments (<c>include_cfrc_ext_in_observation</c>,
+    /// <c>contact_force_range</c>, …); unknown keys and bad values are errors.</summary>
+    public static Ant FromArguments(int numEnvs, VectorEnvOptions options, EnvArguments a)
+    {
+        string? xmlFile = a.File("xml_file");
+        int frameSkip = a.Int("frame_skip", DefaultFrameSkip, min: 1);
+        double forward = a.Double("forward_reward_weight", 1.0), ctrl = a.Double("ctrl_cost_weight", 0.5);
+        double contact = a.Double("contact_cost_weight", 5e-4), healthy = a.Double("healthy_reward", 1.0);
+        bool terminate = a.Bool("terminate_when_unhealthy", true);
+        var z = a.Range("healthy_z_range", (0.2, 1.0));
+        var force = a.Range("contact_force_range", (-1.0, 1.0));
+        double noise = a.Double("reset_noise_scale", 0.1);
+        bool exclude = a.Bool("exclude_current_positions_from_observation", true);
+        bool includeForces = a.Bool("include_cfrc_ext_in_observation", true);
+        a.ThrowIfUnused();
+        return new Ant(numEnvs, options, includeForces, forward, ctrl, contact, healthy, terminate, z.Low, z.High, force.Low, force.High,
+            noise, xmlFile, frameSkip, exclude);
+    }
 
     const int TorsoBody = 1;
 
     readonly bool _includeContactForces;
+    readonly int _skippedPositions;
     readonly double _contactCostWeight, _minHealthyZ, _maxHealthyZ, _minContactForce, _maxContactForce;
 
     /// <summary>Creates <paramref name="numEnvs"/> ants with Gymnasium v5's defaults; call <see cref="VectorEnv.Reset"/> before stepping.</summary>
@@ -44,6 +64,9 @@ public sealed class Ant : LocomotionEnv
     /// <param name="minContactForce">Lower clip of each <c>cfrc_ext</c> entry.</param>
     /// <param name="maxContactForce">Upper clip of each <c>cfrc_ext</c> entry.</param>
     /// <param name="resetNoiseScale">Half-width of the uniform qpos noise and std of the normal qvel noise at reset.</param>
+    /// <param name="xmlFile">An MJCF file to use instead of the shipped model (Gymnasium's <c>xml_file</c>).</param>
+    /// <param name="frameSkip">Physics steps per env step.</param>
+    /// <param name="excludeCurrentPositionsFromObservation">Whether the observation leaves out the torso's x and y.</param>
     public Ant(
         int numEnvs,
         VectorEnvOptions? options = null,
@@ -57,9 +80,12 @@ public sealed class Ant : LocomotionEnv
         double maxHealthyZ = 1.0,
         double minContactForce = -1.0,
         double maxContactForce = 1.0,
-        double resetNoiseScale = 0.1)
-        : this(EnvAssets.LoadModel("ant.xml"), numEnvs, options, includeContactForces, forwardRewardWeight, ctrlCostWeight, healthyReward,
-            terminateWhenUnhealthy, resetNoiseScale)
+        double resetNoiseScale = 0.1,
+        string? xmlFile = null,
+        int frameSkip = DefaultFrameSkip,
+        bool excludeCurrentPositionsFromObservation = true)
+        : this(EnvAssets.LoadModel(xmlFile, "ant.xml"), numEnvs, options, includeContactForces, forwardRewardWeight, ctrlCostWeight, healthyReward,
+            terminateWhenUnhealthy, resetNoiseScale, frameSkip, excludeCurrentPositionsFromObservation ? 2 : 0)
     {
         if (!(minHealthyZ <= maxHealthyZ))
             throw new ArgumentException($"healthy z range [{minHealthyZ}, {maxHealthyZ}] is empty: expected minHealthyZ <= maxHealthyZ");
@@ -73,15 +99,16 @@ public sealed class Ant : LocomotionEnv
     }
 
     Ant(MjModel model, int numEnvs, VectorEnvOptions? options, bool includeContactForces, double forwardRewardWeight, double ctrlCostWeight,
-        double healthyReward, bool terminateWhenUnhealthy, double resetNoiseScale)
-        : base(model, numEnvs, DefaultFrameSkip, ObservationSizeOf(model, includeContactForces), options, forwardRewardWeight, ctrlCostWeight,
-            healthyReward, terminateWhenUnhealthy, hasContactCost: true, resetNoiseScale)
+        double healthyReward, bool terminateWhenUnhealthy, double resetNoiseScale, int frameSkip, int skippedPositions)
+        : base(model, numEnvs, frameSkip, ObservationSizeOf(model, includeContactForces, skippedPositions), options, forwardRewardWeight,
+            ctrlCostWeight, healthyReward, terminateWhenUnhealthy, hasContactCost: true, resetNoiseScale)
     {
         _includeContactForces = includeContactForces;
+        _skippedPositions = skippedPositions;
     }
 
-    static int ObservationSizeOf(MjModel model, bool includeContactForces) =>
-        model.nq - 2 + model.nv + (includeContactForces ? (model.nbody - 1) * 6 : 0);
+    static int ObservationSizeOf(MjModel model, bool includeContactForces, int skippedPositions) =>
+        model.nq - skippedPositions + model.nv + (includeContactForces ? (model.nbody - 1) * 6 : 0);
 
     protected override bool NeedsContactForces => true;
 
@@ -93,7 +120,7 @@ public sealed class Ant : LocomotionEnv
 
     protected override void WriteObservation(int env, MjData data, Span<float> observation)
     {
-        int k = Append(observation, 0, data.qpos, skip: 2);
+        int k = Append(observation, 0, data.qpos, skip: _skippedPositions);
         k = Append(observation, k, data.qvel);
         // Row 0 is the world body, whose external force is always zero.
         if (_includeContactForces) AppendClipped(observation, k, data.cfrc_ext, 6, _minContactForce, _maxContactForce);

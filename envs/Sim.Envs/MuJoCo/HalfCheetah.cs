@@ -21,7 +21,21 @@ public sealed class HalfCheetah : LocomotionEnv
 
     /// <summary>Registry entry: 1000-step episodes, solved at a return of 4800.</summary>
     public static EnvSpec Spec { get; } = new("HalfCheetah-v5", (numEnvs, options) => new HalfCheetah(numEnvs, options),
-        MaxEpisodeSteps: 1000, RewardThreshold: 4800);
+        MaxEpisodeSteps: 1000, RewardThreshold: 4800) { ArgumentFactory = FromArguments };
+
+    /// <summary>Builds cheetahs from Gymnasium v5's keyword arguments; unknown keys and bad values are errors.</summary>
+    public static HalfCheetah FromArguments(int numEnvs, VectorEnvOptions options, EnvArguments a)
+    {
+        string? xmlFile = a.File("xml_file");
+        int frameSkip = a.Int("frame_skip", DefaultFrameSkip, min: 1);
+        double forward = a.Double("forward_reward_weight", 1.0), ctrl = a.Double("ctrl_cost_weight", 0.1);
+        double noise = a.Double("reset_noise_scale", 0.1);
+        bool exclude = a.Bool("exclude_current_positions_from_observation", true);
+        a.ThrowIfUnused();
+        return new HalfCheetah(numEnvs, options, forward, ctrl, noise, xmlFile, frameSkip, exclude);
+    }
+
+    readonly int _skippedPositions;
 
     /// <summary>Creates <paramref name="numEnvs"/> cheetahs with Gymnasium v5's defaults; call <see cref="VectorEnv.Reset"/> before stepping.</summary>
     /// <param name="numEnvs">Number of envs.</param>
@@ -29,20 +43,29 @@ public sealed class HalfCheetah : LocomotionEnv
     /// <param name="forwardRewardWeight">Weight of the root's x velocity.</param>
     /// <param name="ctrlCostWeight">Weight of Σa².</param>
     /// <param name="resetNoiseScale">Half-width of the uniform qpos noise and std of the normal qvel noise at reset.</param>
+    /// <param name="xmlFile">An MJCF file to use instead of the shipped model (Gymnasium's <c>xml_file</c>).</param>
+    /// <param name="frameSkip">Physics steps per env step.</param>
+    /// <param name="excludeCurrentPositionsFromObservation">Whether the observation leaves out x (qpos[0]).</param>
     public HalfCheetah(
         int numEnvs,
         VectorEnvOptions? options = null,
         double forwardRewardWeight = 1.0,
         double ctrlCostWeight = 0.1,
-        double resetNoiseScale = 0.1)
-        : this(EnvAssets.LoadModel("half_cheetah.xml"), numEnvs, options, forwardRewardWeight, ctrlCostWeight, resetNoiseScale)
+        double resetNoiseScale = 0.1,
+        string? xmlFile = null,
+        int frameSkip = DefaultFrameSkip,
+        bool excludeCurrentPositionsFromObservation = true)
+        : this(EnvAssets.LoadModel(xmlFile, "half_cheetah.xml"), numEnvs, options, forwardRewardWeight, ctrlCostWeight, resetNoiseScale,
+            frameSkip, excludeCurrentPositionsFromObservation ? 1 : 0)
     {
     }
 
-    HalfCheetah(MjModel model, int numEnvs, VectorEnvOptions? options, double forwardRewardWeight, double ctrlCostWeight, double resetNoiseScale)
-        : base(model, numEnvs, DefaultFrameSkip, model.nq - 1 + model.nv, options, forwardRewardWeight, ctrlCostWeight,
+    HalfCheetah(MjModel model, int numEnvs, VectorEnvOptions? options, double forwardRewardWeight, double ctrlCostWeight, double resetNoiseScale,
+        int frameSkip, int skippedPositions)
+        : base(model, numEnvs, frameSkip, model.nq - skippedPositions + model.nv, options, forwardRewardWeight, ctrlCostWeight,
             healthyReward: null, terminateWhenUnhealthy: false, hasContactCost: false, resetNoiseScale)
     {
+        _skippedPositions = skippedPositions;
     }
 
     // Gymnasium's cheetah starts with much more noise than the hoppers, and normal (not uniform) velocities.
@@ -54,7 +77,7 @@ public sealed class HalfCheetah : LocomotionEnv
 
     protected override void WriteObservation(int env, MjData data, Span<float> observation)
     {
-        int k = Append(observation, 0, data.qpos, skip: 1);
+        int k = Append(observation, 0, data.qpos, skip: _skippedPositions);
         Append(observation, k, data.qvel);
     }
 

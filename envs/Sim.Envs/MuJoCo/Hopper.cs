@@ -22,7 +22,19 @@ public sealed class Hopper : PlanarWalkerEnv
 
     /// <summary>Registry entry: 1000-step episodes, solved at a return of 3800.</summary>
     public static EnvSpec Spec { get; } = new("Hopper-v5", (numEnvs, options) => new Hopper(numEnvs, options),
-        MaxEpisodeSteps: 1000, RewardThreshold: 3800);
+        MaxEpisodeSteps: 1000, RewardThreshold: 3800) { ArgumentFactory = FromArguments };
+
+    /// <summary>Builds hoppers from Gymnasium v5's keyword arguments (<c>xml_file</c>, <c>frame_skip</c>,
+    /// <c>healthy_z_range</c>, …); unknown keys and bad values are errors.</summary>
+    public static Hopper FromArguments(int numEnvs, VectorEnvOptions options, EnvArguments a)
+    {
+        var w = ReadArguments(a, DefaultFrameSkip, (0.7, double.PositiveInfinity), (-0.2, 0.2));
+        var state = a.Range("healthy_state_range", (-100.0, 100.0));
+        a.ThrowIfUnused();
+        return new Hopper(numEnvs, options, w.ForwardRewardWeight, w.CtrlCostWeight, w.HealthyReward, w.TerminateWhenUnhealthy,
+            w.HealthyZ.Low, w.HealthyZ.High, w.HealthyAngle.Low, w.HealthyAngle.High, state.Low, state.High, w.ResetNoiseScale,
+            w.XmlFile, w.FrameSkip, w.ExcludeCurrentPositions);
+    }
 
     readonly double _minHealthyState, _maxHealthyState;
 
@@ -40,6 +52,9 @@ public sealed class Hopper : PlanarWalkerEnv
     /// <param name="minHealthyState">Every entry of qpos[2..] and qvel must exceed this.</param>
     /// <param name="maxHealthyState">Every entry of qpos[2..] and qvel must stay below this.</param>
     /// <param name="resetNoiseScale">Half-width of the uniform noise added to qpos and qvel at reset.</param>
+    /// <param name="xmlFile">An MJCF file to use instead of the shipped model (Gymnasium's <c>xml_file</c>).</param>
+    /// <param name="frameSkip">Physics steps per env step.</param>
+    /// <param name="excludeCurrentPositionsFromObservation">Whether the observation leaves out x (qpos[0]).</param>
     public Hopper(
         int numEnvs,
         VectorEnvOptions? options = null,
@@ -53,9 +68,13 @@ public sealed class Hopper : PlanarWalkerEnv
         double maxHealthyAngle = 0.2,
         double minHealthyState = -100.0,
         double maxHealthyState = 100.0,
-        double resetNoiseScale = 5e-3)
-        : base(EnvAssets.LoadModel("hopper.xml"), numEnvs, DefaultFrameSkip, options, forwardRewardWeight, ctrlCostWeight, healthyReward,
-            terminateWhenUnhealthy, minHealthyZ, maxHealthyZ, minHealthyAngle, maxHealthyAngle, resetNoiseScale)
+        double resetNoiseScale = 5e-3,
+        string? xmlFile = null,
+        int frameSkip = DefaultFrameSkip,
+        bool excludeCurrentPositionsFromObservation = true)
+        : base(EnvAssets.LoadModel(xmlFile, "hopper.xml"), numEnvs, frameSkip, options, forwardRewardWeight, ctrlCostWeight, healthyReward,
+            terminateWhenUnhealthy, minHealthyZ, maxHealthyZ, minHealthyAngle, maxHealthyAngle, resetNoiseScale,
+            excludeCurrentPositionsFromObservation)
     {
         if (!(minHealthyState < maxHealthyState))
             throw new ArgumentException($"healthy state range ({minHealthyState}, {maxHealthyState}) is empty: expected minHealthyState < maxHealthyState");

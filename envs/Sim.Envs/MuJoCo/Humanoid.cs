@@ -23,7 +23,31 @@ public sealed class Humanoid : LocomotionEnv
 
     /// <summary>Registry entry: 1000-step episodes and no reward threshold, as in Gymnasium.</summary>
     public static EnvSpec Spec { get; } = new("Humanoid-v5", (numEnvs, options) => new Humanoid(numEnvs, options),
-        MaxEpisodeSteps: 1000);
+        MaxEpisodeSteps: 1000) { ArgumentFactory = FromArguments };
+
+    /// <summary>Builds humanoids from Gymnasium v5's keyword arguments (<c>contact_cost_range</c>, <c>healthy_z_range</c>,
+    /// …); unknown keys and bad values are errors.</summary>
+    public static Humanoid FromArguments(int numEnvs, VectorEnvOptions options, EnvArguments a)
+    {
+        string? xmlFile = a.File("xml_file");
+        int frameSkip = a.Int("frame_skip", DefaultFrameSkip, min: 1);
+        double forward = a.Double("forward_reward_weight", 1.25), ctrl = a.Double("ctrl_cost_weight", 0.1);
+        double contact = a.Double("contact_cost_weight", 5e-7);
+        var contactRange = a.Range("contact_cost_range", (double.NegativeInfinity, 10.0));
+        // The contact cost is never negative, so only a lower clip above zero would change it; Sim applies the upper one.
+        if (contactRange.Low > 0)
+            throw new ArgumentException($"env argument contact_cost_range = {a.Values["contact_cost_range"]} for Humanoid-v5: expected a low end <= 0");
+        double healthy = a.Double("healthy_reward", 5.0);
+        bool terminate = a.Bool("terminate_when_unhealthy", true);
+        var z = a.Range("healthy_z_range", (1.0, 2.0));
+        double noise = a.Double("reset_noise_scale", 1e-2);
+        bool exclude = a.Bool("exclude_current_positions_from_observation", true);
+        a.ThrowIfUnused();
+        return new Humanoid(numEnvs, options, forward, ctrl, contact, contactRange.High, healthy, terminate, z.Low, z.High, noise,
+            xmlFile, frameSkip, exclude);
+    }
+
+    readonly int _skippedPositions;
 
     const int FreeJointDofs = 6;
 
@@ -43,6 +67,9 @@ public sealed class Humanoid : LocomotionEnv
     /// <param name="minHealthyZ">Torso heights above this (exclusive) are healthy.</param>
     /// <param name="maxHealthyZ">Torso heights below this (exclusive) are healthy.</param>
     /// <param name="resetNoiseScale">Half-width of the uniform qpos and qvel noise at reset.</param>
+    /// <param name="xmlFile">An MJCF file to use instead of the shipped model (Gymnasium's <c>xml_file</c>).</param>
+    /// <param name="frameSkip">Physics steps per env step.</param>
+    /// <param name="excludeCurrentPositionsFromObservation">Whether the observation leaves out the torso's x and y.</param>
     public Humanoid(
         int numEnvs,
         VectorEnvOptions? options = null,
@@ -54,9 +81,12 @@ public sealed class Humanoid : LocomotionEnv
         bool terminateWhenUnhealthy = true,
         double minHealthyZ = 1.0,
         double maxHealthyZ = 2.0,
-        double resetNoiseScale = 1e-2)
-        : this(EnvAssets.LoadModel("humanoid.xml"), numEnvs, options, forwardRewardWeight, ctrlCostWeight, healthyReward,
-            terminateWhenUnhealthy, resetNoiseScale)
+        double resetNoiseScale = 1e-2,
+        string? xmlFile = null,
+        int frameSkip = DefaultFrameSkip,
+        bool excludeCurrentPositionsFromObservation = true)
+        : this(EnvAssets.LoadModel(xmlFile, "humanoid.xml"), numEnvs, options, forwardRewardWeight, ctrlCostWeight, healthyReward,
+            terminateWhenUnhealthy, resetNoiseScale, frameSkip, excludeCurrentPositionsFromObservation ? 2 : 0)
     {
         if (!(minHealthyZ < maxHealthyZ))
             throw new ArgumentException($"healthy z range ({minHealthyZ}, {maxHealthyZ}) is empty: expected minHealthyZ < maxHealthyZ");
@@ -67,18 +97,19 @@ public sealed class Humanoid : LocomotionEnv
     }
 
     Humanoid(MjModel model, int numEnvs, VectorEnvOptions? options, double forwardRewardWeight, double ctrlCostWeight,
-        double healthyReward, bool terminateWhenUnhealthy, double resetNoiseScale)
-        : base(model, numEnvs, DefaultFrameSkip, ObservationSizeOf(model), options, forwardRewardWeight, ctrlCostWeight,
+        double healthyReward, bool terminateWhenUnhealthy, double resetNoiseScale, int frameSkip, int skippedPositions)
+        : base(model, numEnvs, frameSkip, ObservationSizeOf(model, skippedPositions), options, forwardRewardWeight, ctrlCostWeight,
             healthyReward, terminateWhenUnhealthy, hasContactCost: true, resetNoiseScale)
     {
+        _skippedPositions = skippedPositions;
         _bodyMass = model.body_mass.ToArray();
         foreach (double m in _bodyMass) _totalMass += m;
     }
 
-    static int ObservationSizeOf(MjModel model)
+    static int ObservationSizeOf(MjModel model, int skippedPositions)
     {
         int bodies = model.nbody - 1;
-        return model.nq - 2 + model.nv + bodies * 10 + bodies * 6 + (model.nv - FreeJointDofs) + bodies * 6;
+        return model.nq - skippedPositions + model.nv + bodies * 10 + bodies * 6 + (model.nv - FreeJointDofs) + bodies * 6;
     }
 
     protected override bool NeedsContactForces => true;
@@ -91,7 +122,7 @@ public sealed class Humanoid : LocomotionEnv
 
     protected override void WriteObservation(int env, MjData data, Span<float> observation)
     {
-        int k = Append(observation, 0, data.qpos, skip: 2);
+        int k = Append(observation, 0, data.qpos, skip: _skippedPositions);
         k = Append(observation, k, data.qvel);
         // Bodies from 1 on: the world body's rows are constant.
         k = Append(observation, k, data.cinert, skip: 10);

@@ -23,7 +23,17 @@ public sealed class InvertedPendulum : MuJoCoVectorEnv
 
     /// <summary>Registry entry: 1000-step episodes, solved at a return of 950.</summary>
     public static EnvSpec Spec { get; } = new("InvertedPendulum-v5", (numEnvs, options) => new InvertedPendulum(numEnvs, options),
-        MaxEpisodeSteps: 1000, RewardThreshold: 950);
+        MaxEpisodeSteps: 1000, RewardThreshold: 950) { ArgumentFactory = FromArguments };
+
+    /// <summary>Builds pendulums from Gymnasium v5's keyword arguments; unknown keys and bad values are errors.</summary>
+    public static InvertedPendulum FromArguments(int numEnvs, VectorEnvOptions options, EnvArguments a)
+    {
+        string? xmlFile = a.File("xml_file");
+        int frameSkip = a.Int("frame_skip", DefaultFrameSkip, min: 1);
+        double noise = a.Double("reset_noise_scale", 0.01);
+        a.ThrowIfUnused();
+        return new InvertedPendulum(numEnvs, options, noise, xmlFile, frameSkip);
+    }
 
     const int HingeQpos = 1;
 
@@ -34,8 +44,11 @@ public sealed class InvertedPendulum : MuJoCoVectorEnv
     /// <param name="numEnvs">Number of envs.</param>
     /// <param name="options">Threads and autoreset mode.</param>
     /// <param name="resetNoiseScale">Half-width of the uniform noise added to qpos and qvel at reset.</param>
-    public InvertedPendulum(int numEnvs, VectorEnvOptions? options = null, double resetNoiseScale = 0.01)
-        : base(EnvAssets.LoadModel("inverted_pendulum.xml"), numEnvs, DefaultFrameSkip, Box.Unbounded(4), new Box(1, -3f, 3f), options)
+    /// <param name="xmlFile">An MJCF file to use instead of the shipped model (Gymnasium's <c>xml_file</c>).</param>
+    /// <param name="frameSkip">Physics steps per env step.</param>
+    public InvertedPendulum(int numEnvs, VectorEnvOptions? options = null, double resetNoiseScale = 0.01, string? xmlFile = null,
+        int frameSkip = DefaultFrameSkip)
+        : base(EnvAssets.LoadModel(xmlFile, "inverted_pendulum.xml"), numEnvs, frameSkip, Box.Unbounded(4), new Box(1, -3f, 3f), options)
     {
         if (!(resetNoiseScale >= 0))
             throw new ArgumentOutOfRangeException(nameof(resetNoiseScale), resetNoiseScale, "expected a non-negative noise scale");

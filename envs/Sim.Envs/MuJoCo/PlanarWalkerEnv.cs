@@ -1,4 +1,5 @@
 using Sim.Core;
+using Sim.Core.Registry;
 using Sim.Foundation;
 using Sim.MuJoCo;
 
@@ -20,15 +21,18 @@ public abstract class PlanarWalkerEnv : LocomotionEnv
     const int RootZ = 1, RootAngle = 2;
 
     readonly double _minHealthyZ, _maxHealthyZ, _minHealthyAngle, _maxHealthyAngle;
+    readonly int _skippedPositions;
 
     /// <summary>Builds the walkers of <paramref name="model"/>; the parameters are those of the public constructors.</summary>
     protected PlanarWalkerEnv(
         MjModel model, int numEnvs, int frameSkip, VectorEnvOptions? options,
         double forwardRewardWeight, double ctrlCostWeight, double healthyReward, bool terminateWhenUnhealthy,
-        double minHealthyZ, double maxHealthyZ, double minHealthyAngle, double maxHealthyAngle, double resetNoiseScale)
-        : base(model, numEnvs, frameSkip, model.nq - 1 + model.nv, options, forwardRewardWeight, ctrlCostWeight,
-            healthyReward, terminateWhenUnhealthy, hasContactCost: false, resetNoiseScale)
+        double minHealthyZ, double maxHealthyZ, double minHealthyAngle, double maxHealthyAngle, double resetNoiseScale,
+        bool excludeCurrentPositionsFromObservation)
+        : base(model, numEnvs, frameSkip, model.nq - (excludeCurrentPositionsFromObservation ? 1 : 0) + model.nv, options,
+            forwardRewardWeight, ctrlCostWeight, healthyReward, terminateWhenUnhealthy, hasContactCost: false, resetNoiseScale)
     {
+        _skippedPositions = excludeCurrentPositionsFromObservation ? 1 : 0;
         if (!(minHealthyZ < maxHealthyZ))
             throw new ArgumentException($"healthy z range ({minHealthyZ}, {maxHealthyZ}) is empty: expected minHealthyZ < maxHealthyZ");
         if (!(minHealthyAngle < maxHealthyAngle))
@@ -39,6 +43,25 @@ public abstract class PlanarWalkerEnv : LocomotionEnv
         _maxHealthyAngle = maxHealthyAngle;
     }
 
+    /// <summary>The Gymnasium v5 keyword arguments Hopper and Walker2d share, as read by <see cref="ReadArguments"/>.</summary>
+    protected readonly record struct WalkerArguments(
+        string? XmlFile, int FrameSkip, double ForwardRewardWeight, double CtrlCostWeight, double HealthyReward, bool TerminateWhenUnhealthy,
+        (double Low, double High) HealthyZ, (double Low, double High) HealthyAngle, double ResetNoiseScale, bool ExcludeCurrentPositions);
+
+    /// <summary>Reads the shared keyword arguments with the task's defaults; the caller reads its own, then checks for unknown keys.</summary>
+    protected static WalkerArguments ReadArguments(
+        EnvArguments a, int frameSkip, (double Low, double High) healthyZ, (double Low, double High) healthyAngle) => new(
+        a.File("xml_file"),
+        a.Int("frame_skip", frameSkip, min: 1),
+        a.Double("forward_reward_weight", 1.0),
+        a.Double("ctrl_cost_weight", 1e-3),
+        a.Double("healthy_reward", 1.0),
+        a.Bool("terminate_when_unhealthy", true),
+        a.Range("healthy_z_range", healthyZ),
+        a.Range("healthy_angle_range", healthyAngle),
+        a.Double("reset_noise_scale", 5e-3),
+        a.Bool("exclude_current_positions_from_observation", true));
+
     protected override void ResetModel(MjData data, ref SimRandom rng)
     {
         SetWithUniformNoise(data.qpos, InitQpos, ResetNoiseScale, ref rng);
@@ -47,7 +70,7 @@ public abstract class PlanarWalkerEnv : LocomotionEnv
 
     protected override void WriteObservation(int env, MjData data, Span<float> observation)
     {
-        int k = Append(observation, 0, data.qpos, skip: 1);
+        int k = Append(observation, 0, data.qpos, skip: _skippedPositions);
         AppendClipped(observation, k, data.qvel, 0, -ObservedVelocityLimit, ObservedVelocityLimit);
     }
 

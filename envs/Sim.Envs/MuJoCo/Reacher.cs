@@ -15,7 +15,17 @@ public sealed class Reacher : ReacherBase
 {
     /// <summary>Registry entry: 50-step episodes, solved at a return of −3.75.</summary>
     public static EnvSpec Spec { get; } = new("Reacher-v5", (numEnvs, options) => new Reacher(numEnvs, options),
-        MaxEpisodeSteps: 50, RewardThreshold: -3.75);
+        MaxEpisodeSteps: 50, RewardThreshold: -3.75) { ArgumentFactory = FromArguments };
+
+    /// <summary>Builds reachers from Gymnasium v5's keyword arguments; unknown keys and bad values are errors.</summary>
+    public static Reacher FromArguments(int numEnvs, VectorEnvOptions options, EnvArguments a)
+    {
+        string? xmlFile = a.File("xml_file");
+        int frameSkip = a.Int("frame_skip", DefaultFrameSkip, min: 1);
+        double dist = a.Double("reward_dist_weight", 1.0), control = a.Double("reward_control_weight", 1.0);
+        a.ThrowIfUnused();
+        return new Reacher(numEnvs, options, dist, control, xmlFile, frameSkip);
+    }
 
     readonly double _rewardDistWeight, _rewardControlWeight;
     readonly float[] _distReward, _ctrlReward;
@@ -25,8 +35,11 @@ public sealed class Reacher : ReacherBase
     /// <param name="options">Threads and autoreset mode.</param>
     /// <param name="rewardDistWeight">Weight of the fingertip-target distance.</param>
     /// <param name="rewardControlWeight">Weight of Σa².</param>
-    public Reacher(int numEnvs, VectorEnvOptions? options = null, double rewardDistWeight = 1.0, double rewardControlWeight = 1.0)
-        : base(numEnvs, options)
+    /// <param name="xmlFile">An MJCF file to use instead of the shipped model (Gymnasium's <c>xml_file</c>).</param>
+    /// <param name="frameSkip">Physics steps per env step.</param>
+    public Reacher(int numEnvs, VectorEnvOptions? options = null, double rewardDistWeight = 1.0, double rewardControlWeight = 1.0,
+        string? xmlFile = null, int frameSkip = DefaultFrameSkip)
+        : base(numEnvs, options, xmlFile, frameSkip)
     {
         _rewardDistWeight = rewardDistWeight;
         _rewardControlWeight = rewardControlWeight;

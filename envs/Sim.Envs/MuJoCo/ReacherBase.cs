@@ -27,9 +27,9 @@ public abstract class ReacherBase : MuJoCoVectorEnv
 
     readonly int _fingertipBody, _targetBody;
 
-    /// <summary>Loads <c>reacher.xml</c> for <paramref name="numEnvs"/> envs.</summary>
-    protected ReacherBase(int numEnvs, VectorEnvOptions? options)
-        : base(EnvAssets.LoadModel("reacher.xml"), numEnvs, DefaultFrameSkip, Box.Unbounded(10), new Box(2, -1f, 1f), options)
+    /// <summary>Loads <c>reacher.xml</c>, or <paramref name="xmlFile"/> when given, for <paramref name="numEnvs"/> envs.</summary>
+    protected ReacherBase(int numEnvs, VectorEnvOptions? options, string? xmlFile = null, int frameSkip = DefaultFrameSkip)
+        : base(EnvAssets.LoadModel(xmlFile, "reacher.xml"), numEnvs, frameSkip, Box.Unbounded(10), new Box(2, -1f, 1f), options)
     {
         _fingertipBody = Model.NameToId(MjObject.Body, "fingertip");
         _targetBody = Model.NameToId(MjObject.Body, "target");

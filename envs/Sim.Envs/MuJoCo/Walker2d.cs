@@ -20,7 +20,18 @@ public sealed class Walker2d : PlanarWalkerEnv
 
     /// <summary>Registry entry: 1000-step episodes and no reward threshold, as in Gymnasium.</summary>
     public static EnvSpec Spec { get; } = new("Walker2d-v5", (numEnvs, options) => new Walker2d(numEnvs, options),
-        MaxEpisodeSteps: 1000);
+        MaxEpisodeSteps: 1000) { ArgumentFactory = FromArguments };
+
+    /// <summary>Builds walkers from Gymnasium v5's keyword arguments (<c>xml_file</c>, <c>frame_skip</c>,
+    /// <c>healthy_z_range</c>, …); unknown keys and bad values are errors.</summary>
+    public static Walker2d FromArguments(int numEnvs, VectorEnvOptions options, EnvArguments a)
+    {
+        var w = ReadArguments(a, DefaultFrameSkip, (0.8, 2.0), (-1.0, 1.0));
+        a.ThrowIfUnused();
+        return new Walker2d(numEnvs, options, w.ForwardRewardWeight, w.CtrlCostWeight, w.HealthyReward, w.TerminateWhenUnhealthy,
+            w.HealthyZ.Low, w.HealthyZ.High, w.HealthyAngle.Low, w.HealthyAngle.High, w.ResetNoiseScale, w.XmlFile, w.FrameSkip,
+            w.ExcludeCurrentPositions);
+    }
 
     /// <summary>Creates <paramref name="numEnvs"/> walkers with Gymnasium v5's defaults; call <see cref="VectorEnv.Reset"/> before stepping.</summary>
     /// <param name="numEnvs">Number of envs.</param>
@@ -34,6 +45,9 @@ public sealed class Walker2d : PlanarWalkerEnv
     /// <param name="minHealthyAngle">Torso angle must exceed this (radians).</param>
     /// <param name="maxHealthyAngle">Torso angle must stay below this (radians).</param>
     /// <param name="resetNoiseScale">Half-width of the uniform noise added to qpos and qvel at reset.</param>
+    /// <param name="xmlFile">An MJCF file to use instead of the shipped model (Gymnasium's <c>xml_file</c>).</param>
+    /// <param name="frameSkip">Physics steps per env step.</param>
+    /// <param name="excludeCurrentPositionsFromObservation">Whether the observation leaves out x (qpos[0]).</param>
     public Walker2d(
         int numEnvs,
         VectorEnvOptions? options = null,
@@ -45,9 +59,13 @@ public sealed class Walker2d : PlanarWalkerEnv
         double maxHealthyZ = 2.0,
         double minHealthyAngle = -1.0,
         double maxHealthyAngle = 1.0,
-        double resetNoiseScale = 5e-3)
-        : base(EnvAssets.LoadModel("walker2d.xml"), numEnvs, DefaultFrameSkip, options, forwardRewardWeight, ctrlCostWeight, healthyReward,
-            terminateWhenUnhealthy, minHealthyZ, maxHealthyZ, minHealthyAngle, maxHealthyAngle, resetNoiseScale)
+        double resetNoiseScale = 5e-3,
+        string? xmlFile = null,
+        int frameSkip = DefaultFrameSkip,
+        bool excludeCurrentPositionsFromObservation = true)
+        : base(EnvAssets.LoadModel(xmlFile, "walker2d.xml"), numEnvs, frameSkip, options, forwardRewardWeight, ctrlCostWeight, healthyReward,
+            terminateWhenUnhealthy, minHealthyZ, maxHealthyZ, minHealthyAngle, maxHealthyAngle, resetNoiseScale,
+            excludeCurrentPositionsFromObservation)
     {
     }
 }

@@ -26,6 +26,11 @@ public static class TrainCommand
     public static Command Create()
     {
         var env = new Option<string>("--env") { Description = "Env id (see `sim envs`)", DefaultValueFactory = _ => "CartPole-v1" };
+        var envArgs = new Option<string[]>("--env-arg")
+        {
+            Description = "An env keyword argument, Gymnasium's v5 names: --env-arg frame_skip=2 --env-arg healthy_z_range=0.8,2 --env-arg xml_file=my_hopper.xml (recorded in config.json)",
+            AllowMultipleArgumentsPerToken = false,
+        };
         var algo = new Option<string>("--algo") { Description = "Algorithm: " + string.Join(", ", Algorithms), DefaultValueFactory = _ => "ppo" };
         var numEnvs = new Option<int?>("--num-envs") { Description = "Envs stepped together (default: the algorithm's)" };
         var steps = new Option<double>("--steps") { Description = "Total env steps, e.g. 1e6", DefaultValueFactory = _ => 100_000 };
@@ -57,7 +62,7 @@ public static class TrainCommand
         var watch = new Option<bool>("--watch") { Description = "Open a viewer on a copy of one env with the policy as it trains (weights synced every 2 s)" };
         var command = new Command("train", "Train an agent; writes runs/<env>__<algo>__<seed>__<time>/ with config, metrics.csv, TensorBoard events, checkpoints and curve.png")
         {
-            env, algo, numEnvs, steps, seed, device, threads, torchThreads, runs, resume, checkpointEvery, hparams, set,
+            env, envArgs, algo, numEnvs, steps, seed, device, threads, torchThreads, runs, resume, checkpointEvery, hparams, set,
             reward, teacher, labels, sampler, segmentLength, labelsPerRound, roundEvery, unsupervised, captureVideo, watch,
         };
         command.SetAction(parse =>
@@ -66,10 +71,13 @@ public static class TrainCommand
             var overrides = parse.GetValue(set) ?? [];
             if (resumeDir != null && overrides.Length > 0)
                 throw new ArgumentException($"--set {string.Join(" --set ", overrides)} with --resume: a resumed run keeps the hyperparameters in its config.json");
+            var envArguments = Core.Registry.EnvArguments.Parse(parse.GetValue(envArgs) ?? []);
+            if (resumeDir != null && envArguments.Count > 0)
+                throw new ArgumentException($"--env-arg with --resume: a resumed run keeps the env arguments in its config.json");
             // On resume the run's config.json decides everything, except a --steps given explicitly, which extends the budget.
             bool watching = parse.GetValue(watch);
             if (resumeDir != null) return Resume(resumeDir, parse.GetResult(steps) is { Implicit: false } ? parse.GetValue(steps) : null, watching);
-            var section = NewSection(parse.GetValue(env)!, parse.GetValue(algo)!, parse.GetValue(numEnvs), parse.GetValue(steps),
+            var section = NewSection(parse.GetValue(env)!, envArguments, parse.GetValue(algo)!, parse.GetValue(numEnvs), parse.GetValue(steps),
                 parse.GetValue(seed), parse.GetValue(device)!, parse.GetValue(threads), parse.GetValue(torchThreads), parse.GetValue(checkpointEvery), parse.GetValue(hparams)!, overrides);
             var settings = WithReward(section.Config, parse.GetValue(reward)!, parse.GetValue(teacher)!, parse.GetValue(labels), parse.GetValue(sampler)!,
                 parse.GetValue(segmentLength), parse.GetValue(labelsPerRound), parse.GetValue(roundEvery), parse.GetValue(unsupervised));
@@ -82,7 +90,7 @@ public static class TrainCommand
         return command;
     }
 
-    static NewRunSection NewSection(string envId, string algo, int? numEnvs, double steps, ulong seed, string device,
+    static NewRunSection NewSection(string envId, SortedDictionary<string, string> envArgs, string algo, int? numEnvs, double steps, ulong seed, string device,
         int threads, int? torchThreads, double checkpointEvery, string hparams, IReadOnlyList<string> overrides)
     {
         if (RunRegistry.Default.FindAlgorithm(algo) is null) throw new ArgumentException($"--algo '{algo}': expected one of {string.Join(", ", Algorithms)}");
@@ -91,11 +99,11 @@ public static class TrainCommand
         if (torchThreads is < 1) throw new ArgumentException($"--torch-threads = {torchThreads}: expected at least 1");
         if (numEnvs is < 1) throw new ArgumentException($"--num-envs = {numEnvs}: expected at least 1 env");
         CheckDevice(device, "--device");
-        var spec = Envs.Envs.Registry.Spec(envId);
-        using var probe = spec.Factory(1, VectorEnvOptions.Default);
+        using var probe = Envs.Envs.Registry.Create(envId, 1, VectorEnvOptions.Default, envArgs);
         var config = new RunConfig
         {
             Env = envId,
+            EnvArgs = envArgs.Count == 0 ? null : envArgs,
             Algorithm = algo,
             EnvThreads = threads,
             CheckpointEvery = (long)checkpointEvery,

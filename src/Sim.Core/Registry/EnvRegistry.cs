@@ -47,9 +47,10 @@ public sealed class EnvRegistry
 
     /// <summary>Builds <paramref name="numEnvs"/> copies of <paramref name="id"/> under its time limit and resets them
     /// with <paramref name="seed"/> (env i gets seed + i), so observations are ready to read.</summary>
-    public IVectorEnv Make(string id, int numEnvs, ulong seed, VectorEnvOptions? options = null)
+    public IVectorEnv Make(string id, int numEnvs, ulong seed, VectorEnvOptions? options = null,
+        IReadOnlyDictionary<string, string>? arguments = null)
     {
-        var env = Create(id, numEnvs, options);
+        var env = Create(id, numEnvs, options, arguments);
         try
         {
             env.Reset(seed);
@@ -64,11 +65,18 @@ public sealed class EnvRegistry
 
     /// <summary>Builds <paramref name="numEnvs"/> copies of <paramref name="id"/> under its time limit without resetting
     /// them, for an owner that resets the whole env chain it wraps around them (a trainer): resetting here as well would
-    /// reset every env twice.</summary>
-    public IVectorEnv Create(string id, int numEnvs, VectorEnvOptions? options = null)
+    /// reset every env twice. <paramref name="arguments"/> are the env's keyword arguments (key to text, as
+    /// <c>--env-arg</c> gives them); an env that takes none, or a key it does not know, is an error.</summary>
+    public IVectorEnv Create(string id, int numEnvs, VectorEnvOptions? options = null, IReadOnlyDictionary<string, string>? arguments = null)
     {
         var spec = Spec(id);
-        IVectorEnv env = spec.Factory(numEnvs, options ?? VectorEnvOptions.Default);
+        options ??= VectorEnvOptions.Default;
+        IVectorEnv env;
+        if (arguments is null || arguments.Count == 0) env = spec.Factory(numEnvs, options);
+        else if (spec.ArgumentFactory is null)
+            throw new ArgumentException(
+                $"{id} takes no env arguments (given: {string.Join(", ", arguments.Keys)}); the Gymnasium v5 tasks and MJCF files do");
+        else env = spec.ArgumentFactory(numEnvs, options, new EnvArguments(arguments, id));
         return spec.MaxEpisodeSteps is int limit ? new TimeLimit(env, limit) : env;
     }
 }

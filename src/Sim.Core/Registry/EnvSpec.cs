@@ -11,4 +11,9 @@ public sealed record EnvSpec(
     string Id,
     Func<int, VectorEnvOptions, IVectorEnv> Factory,
     int? MaxEpisodeSteps = null,
-    double? RewardThreshold = null);
+    double? RewardThreshold = null)
+{
+    /// <summary>Builds the env from keyword arguments (Gymnasium's v5 names), or null when the env takes none.</summary>
+    /// <remarks>The factory reads every argument it knows and calls <see cref="EnvArguments.ThrowIfUnused"/>.</remarks>
+    public Func<int, VectorEnvOptions, EnvArguments, IVectorEnv>? ArgumentFactory { get; init; }
+}

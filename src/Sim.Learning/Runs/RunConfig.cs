@@ -17,6 +17,10 @@ public sealed record RunConfig
     /// <summary>Registered env id, e.g. <c>Hopper-v5</c>; the env every env chain of the run is built from.</summary>
     public required string Env { get; init; }
 
+    /// <summary>The env's keyword arguments (Gymnasium's v5 names, key to the text given with <c>--env-arg</c>), so the run
+    /// rebuilds exactly the env it trained on; null (files written before the option existed) means none.</summary>
+    public SortedDictionary<string, string>? EnvArgs { get; init; }
+
     /// <summary>Name of the registered algorithm that trains the policy (<see cref="RunRegistry.AlgorithmNames"/>: ppo, sac).</summary>
     public required string Algorithm { get; init; }
 

@@ -83,7 +83,7 @@ public sealed class RunRegistry
         var algorithm = AlgorithmOf(run);
         var reward = RewardSourceOf(run);
         var settings = algorithm.Settings(run);
-        IVectorEnv env = envs.Create(run.Config.Env, settings.NumEnvs, algorithm.EnvOptions(run.Config.EnvThreads));
+        IVectorEnv env = envs.Create(run.Config.Env, settings.NumEnvs, algorithm.EnvOptions(run.Config.EnvThreads), run.Config.EnvArgs);
         if (aroundEnv is not null) env = aroundEnv(env);
         IRewardLearner? learner = null;
         try
@@ -117,7 +117,7 @@ public sealed class RunRegistry
         IVectorEnv env;
         try
         {
-            env = envs.Create(run.Config.Env, settings.NumEnvs, algorithm.EnvOptions(envThreads ?? run.Config.EnvThreads));
+            env = envs.Create(run.Config.Env, settings.NumEnvs, algorithm.EnvOptions(envThreads ?? run.Config.EnvThreads), run.Config.EnvArgs);
         }
         catch
         {
@@ -145,7 +145,7 @@ public sealed class RunRegistry
         ArgumentNullException.ThrowIfNull(envs);
         var algorithm = AlgorithmOf(run);
         var settings = algorithm.Settings(run);
-        var env = envs.Create(run.Config.Env, 1, algorithm.EnvOptions(1));
+        var env = envs.Create(run.Config.Env, 1, algorithm.EnvOptions(1), run.Config.EnvArgs);
         try
         {
             env = algorithm.WrapEnv(env, run, rewardStage: null);

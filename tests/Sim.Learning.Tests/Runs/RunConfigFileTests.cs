@@ -55,6 +55,21 @@ public sealed class RunConfigFileTests
     }
 
     [Fact]
+    public void Env_arguments_are_saved_as_given_and_a_file_without_them_loads_as_none()
+    {
+        using var temp = new TempDirectory();
+        var run = RunDirectory.Create(temp.Path, "Hopper-v5", "ppo", 1, DateTimeOffset.FromUnixTimeSeconds(1_700_000_000));
+        var args = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["frame_skip"] = "2", ["healthy_z_range"] = "(0.8, inf)" };
+        run.SaveConfig(new RunConfig { Env = "Hopper-v5", Algorithm = "ppo", EnvArgs = args });
+        var loaded = RunDirectory.Open(run.Path).LoadConfig<RunConfig>();
+        Assert.Equal(args, loaded.EnvArgs);
+        Assert.Contains("\"healthy_z_range\": \"(0.8, inf)\"", File.ReadAllText(Path.Combine(run.Path, "config.json")));
+
+        run.SaveConfig(new RunConfig { Env = "Hopper-v5", Algorithm = "ppo" });
+        Assert.Null(RunDirectory.Open(run.Path).LoadConfig<RunConfig>().EnvArgs);
+    }
+
+    [Fact]
     public void A_run_folder_saves_and_loads_its_config_as_config_json()
     {
         using var temp = new TempDirectory();
