@@ -1,5 +1,7 @@
 using Sim.Core;
 using Sim.Core.Registry;
+using Sim.Core.Wrappers;
+using Sim.Envs.Mjcf;
 
 namespace Sim.Envs;
 
@@ -20,12 +22,45 @@ public static class Envs
         IReadOnlyDictionary<string, string>? arguments = null) =>
         Registry.Make(id, numEnvs, seed, options, arguments);
 
+    /// <summary>Builds <paramref name="numEnvs"/> envs of the MJCF model at <paramref name="path"/> doing <paramref name="task"/>
+    /// (default: <see cref="MjcfTask.ForwardVelocity"/> with <paramref name="arguments"/>), time-limited to
+    /// <paramref name="maxEpisodeSteps"/> (null: none) and reset with <paramref name="seed"/>.</summary>
+    /// <exception cref="ArgumentException">The model has no actuators, or an argument is unknown or bad.</exception>
+    /// <exception cref="Sim.MuJoCo.MuJoCoException">The file is not valid MJCF (MuJoCo's own message).</exception>
+    public static IVectorEnv FromMjcf(string path, int numEnvs, ulong seed = 0, MjcfTask? task = null, VectorEnvOptions? options = null,
+        IReadOnlyDictionary<string, string>? arguments = null, int? maxEpisodeSteps = MjcfEnv.DefaultMaxEpisodeSteps)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (task is not null && arguments is { Count: > 0 })
+            throw new ArgumentException("keyword arguments configure the default task only: set a custom task's fields instead");
+        if (task is null)
+        {
+            var parsed = new EnvArguments(arguments ?? new Dictionary<string, string>(), path);
+            task = MjcfTask.ForwardVelocity(parsed);
+            parsed.ThrowIfUnused();
+        }
+        IVectorEnv env = MjcfEnv.Load(path, numEnvs, task, options);
+        try
+        {
+            if (maxEpisodeSteps is int limit) env = new TimeLimit(env, limit);
+            env.Reset(seed);
+            return env;
+        }
+        catch
+        {
+            env.Dispose();
+            throw;
+        }
+    }
+
     static EnvRegistry CreateRegistry()
     {
         var registry = new EnvRegistry();
         foreach (var spec in Specs()) registry.Register(spec);
         // The v1 ids came first and were already Gymnasium's v5 tasks; since v5 physics is exact they name the same envs.
         foreach (var name in GymnasiumV5Names) registry.RegisterAlias(name + "-v1", name + "-v5");
+        // Any MJCF file is an env too, with the default task (sim train --env robot.xml).
+        registry.RegisterResolver(id => id.EndsWith(".xml", StringComparison.OrdinalIgnoreCase) ? MjcfEnv.SpecFor(id) : null);
         return registry;
     }
 

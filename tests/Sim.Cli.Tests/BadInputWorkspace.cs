@@ -32,6 +32,8 @@ public sealed class BadInputWorkspace : IDisposable
         File.WriteAllBytes(Path.Combine(WorkingDirectory, "garbage.msgpack"), [.. Enumerable.Range(0, 300).Select(i => (byte)(i * 37 + 11))]);
         File.WriteAllBytes(Path.Combine(WorkingDirectory, "empty.db"), []);
         File.WriteAllText(Path.Combine(WorkingDirectory, "a-file"), "a file, not a folder\n");
+        File.WriteAllText(Path.Combine(WorkingDirectory, "statue.xml"), "<mujoco><worldbody><body><joint type=\"slide\"/><geom size=\"0.1\"/></body></worldbody></mujoco>");
+        File.WriteAllText(Path.Combine(WorkingDirectory, "broken.xml"), "<mujoco><worldbody><body><geom type=\"nosuchtype\"/></body></worldbody></mujoco>");
         Directory.CreateDirectory(Path.Combine(WorkingDirectory, "a-folder"));
         Directory.CreateDirectory(Path.Combine(WorkingDirectory, "notes"));
         File.WriteAllText(Path.Combine(WorkingDirectory, "notes", "readme.txt"), "not a run\n");

@@ -77,17 +77,33 @@ public static class TrainCommand
             // On resume the run's config.json decides everything, except a --steps given explicitly, which extends the budget.
             bool watching = parse.GetValue(watch);
             if (resumeDir != null) return Resume(resumeDir, parse.GetResult(steps) is { Implicit: false } ? parse.GetValue(steps) : null, watching);
-            var section = NewSection(parse.GetValue(env)!, envArguments, parse.GetValue(algo)!, parse.GetValue(numEnvs), parse.GetValue(steps),
+            // An MJCF file is recorded by its full path, so resume, eval and the viewer find it from any folder.
+            string envId = parse.GetValue(env)!;
+            if (IsMjcfPath(envId)) envId = Path.GetFullPath(envId);
+            var section = NewSection(envId, envArguments, parse.GetValue(algo)!, parse.GetValue(numEnvs), parse.GetValue(steps),
                 parse.GetValue(seed), parse.GetValue(device)!, parse.GetValue(threads), parse.GetValue(torchThreads), parse.GetValue(checkpointEvery), parse.GetValue(hparams)!, overrides);
             var settings = WithReward(section.Config, parse.GetValue(reward)!, parse.GetValue(teacher)!, parse.GetValue(labels), parse.GetValue(sampler)!,
                 parse.GetValue(segmentLength), parse.GetValue(labelsPerRound), parse.GetValue(roundEvery), parse.GetValue(unsupervised));
             settings = settings with { CaptureVideo = parse.GetValue(captureVideo) };
             OutputPath.RequireWritableFolder("--runs", parse.GetValue(runs)!);
-            var run = RunDirectory.Create(parse.GetValue(runs)!.FullName, settings.Env, settings.Algorithm, section.Settings.Seed, DateTimeOffset.UtcNow);
+            var run = RunDirectory.Create(parse.GetValue(runs)!.FullName, RunNameEnvPart(settings.Env), settings.Algorithm, section.Settings.Seed, DateTimeOffset.UtcNow);
             run.SaveConfig(settings);
             return Train(new RunDefinition(run, settings), resume: null, watching);
         });
         return command;
+    }
+
+    static bool IsMjcfPath(string envId) => envId.EndsWith(".xml", StringComparison.OrdinalIgnoreCase);
+
+    // A run folder is named after its env: an MJCF path contributes its file name, reduced to the characters run names allow.
+    static string RunNameEnvPart(string envId)
+    {
+        if (!IsMjcfPath(envId)) return envId;
+        var name = new string(Path.GetFileNameWithoutExtension(envId).Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' ? c : '_').ToArray());
+        while (name.Contains("__", StringComparison.Ordinal)) name = name.Replace("__", "_", StringComparison.Ordinal);
+        name = name.Trim('_');
+        if (name.Length == 0) name = "mjcf";
+        return name.Length > RunName.MaxPartLength ? name[..RunName.MaxPartLength] : name;
     }
 
     static NewRunSection NewSection(string envId, SortedDictionary<string, string> envArgs, string algo, int? numEnvs, double steps, ulong seed, string device,

@@ -8,6 +8,7 @@ public sealed class EnvRegistry
 {
     readonly Dictionary<string, EnvSpec> _specs = new(StringComparer.Ordinal);
     readonly Dictionary<string, string> _aliases = new(StringComparer.Ordinal);
+    readonly List<Func<string, EnvSpec?>> _resolvers = new();
 
     /// <summary>Adds <paramref name="spec"/>; ids must be unique.</summary>
     public void Register(EnvSpec spec)
@@ -26,6 +27,14 @@ public sealed class EnvRegistry
             throw new ArgumentException($"env id '{alias}' is already registered");
     }
 
+    /// <summary>Adds a way to build envs whose "id" is not registered, e.g. an MJCF file path: <paramref name="resolver"/>
+    /// returns a spec for the ids it handles (throwing when one is unusable) and null for the others.</summary>
+    public void RegisterResolver(Func<string, EnvSpec?> resolver)
+    {
+        ArgumentNullException.ThrowIfNull(resolver);
+        _resolvers.Add(resolver);
+    }
+
     /// <summary>Registered ids, sorted; aliases are not among them (see <see cref="Aliases"/>).</summary>
     public IReadOnlyList<string> Ids => _specs.Keys.Order(StringComparer.Ordinal).ToList();
 
@@ -38,6 +47,8 @@ public sealed class EnvRegistry
         ArgumentNullException.ThrowIfNull(id);
         if (_specs.TryGetValue(id, out var spec)) return spec;
         if (_aliases.TryGetValue(id, out var target)) return _specs[target];
+        foreach (var resolver in _resolvers)
+            if (resolver(id) is { } resolved) return resolved;
         var sameName = _specs.Keys.Concat(_aliases.Keys).Order(StringComparer.Ordinal).Where(k => k.Split("-v")[0] == id.Split("-v")[0]).ToList();
         var hint = sameName.Count > 0 ? $" (did you mean {string.Join(" or ", sameName)}?)" : "";
         var aliases = _aliases.Count == 0 ? ""

@@ -33,7 +33,7 @@ public sealed class Box : Space
 
     static float[] Filled(int size, float value)
     {
-        if (size <= 0) throw new ArgumentOutOfRangeException(nameof(size), size, "a box needs at least one dimension");
+        if (size < 0) throw new ArgumentOutOfRangeException(nameof(size), size, "a box cannot have a negative number of dimensions");
         var a = new float[size];
         Array.Fill(a, value);
         return a;

@@ -1,0 +1,4 @@
+namespace Sim.Envs.Mjcf;
+
+/// <summary>Whether the episode of one env has truly ended (no bootstrap) in its current state.</summary>
+public delegate bool MjcfTermination(MjModelView model, MjDataView data);
