@@ -80,6 +80,8 @@ public static class Envs
         yield return MuJoCo.Humanoid.Spec;
         yield return MuJoCo.InvertedPendulum.Spec;
         yield return MuJoCo.Reacher.Spec;
+        yield return MuJoCo.Swimmer.Spec;
+        yield return MuJoCo.InvertedDoublePendulum.Spec;
         yield return MuJoCo.ReacherSparse.Spec;
         yield return MuJoCo.Goal.ArmReach.Spec;
         yield return MuJoCo.Goal.ArmPush.Spec;

@@ -30,13 +30,15 @@ public sealed class StepInfos
     /// <summary>The value columns that are reward terms, in registration order.</summary>
     public IReadOnlyList<string> RewardTerms => _rewardTerms;
 
-    /// <summary>Registers a float column and returns its backing array.</summary>
-    public float[] AddValue(string key)
+    /// <summary>Registers a float column and returns its backing array; it is a reward term when its key has the
+    /// <c>reward_</c> prefix or <paramref name="rewardTerm"/> says so (for keys Gymnasium names otherwise, such as
+    /// InvertedDoublePendulum's <c>distance_penalty</c>).</summary>
+    public float[] AddValue(string key, bool rewardTerm = false)
     {
         if (_values.ContainsKey(key) || _flags.ContainsKey(key)) throw new ArgumentException($"info key '{key}' is already registered");
         var column = new float[NumEnvs];
         _values.Add(key, column);
-        if (key.StartsWith(RewardPrefix, StringComparison.Ordinal)) _rewardTerms.Add(key);
+        if (rewardTerm || key.StartsWith(RewardPrefix, StringComparison.Ordinal)) _rewardTerms.Add(key);
         return column;
     }
 

@@ -94,9 +94,13 @@ public abstract class VectorEnv : IVectorEnv, IPartitionedWork, IStatefulEnv
     public ReadOnlySpan<bool> EpisodeStarted => EpisodeStartedBuffer;
 
     /// <summary>Registers a reward-term info column (the name gets the <c>reward_</c> prefix); terms should sum to the reward.</summary>
-    protected float[] AddRewardTerm(string name)
+    protected float[] AddRewardTerm(string name) => AddRewardTermColumn(StepInfos.RewardPrefix + name);
+
+    /// <summary>Registers a reward-term info column under exactly <paramref name="key"/>, for the terms Gymnasium names
+    /// without the <c>reward_</c> prefix (<c>distance_penalty</c>); terms should sum to the reward.</summary>
+    protected float[] AddRewardTermColumn(string key)
     {
-        var column = Infos.AddValue(StepInfos.RewardPrefix + name);
+        var column = Infos.AddValue(key, rewardTerm: true);
         _rewardTermColumns.Add(column);
         return column;
     }

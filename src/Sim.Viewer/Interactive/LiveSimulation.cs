@@ -55,7 +55,9 @@ public sealed class LiveSimulation : IDisposable
         _observations = new float[NumEnvs * _obsSize];
         _actionBuffer = new float[NumEnvs * _actSize];
         _learnedRewards = new float[NumEnvs];
-        RewardTerms = env.Infos.RewardTerms.Select(k => k[StepInfos.RewardPrefix.Length..]).ToArray();
+        // Terms Gymnasium names without the prefix (distance_penalty) keep their whole key.
+        RewardTerms = env.Infos.RewardTerms
+            .Select(k => k.StartsWith(StepInfos.RewardPrefix, StringComparison.Ordinal) ? k[StepInfos.RewardPrefix.Length..] : k).ToArray();
         _termColumns = env.Infos.RewardTerms.Select(env.Infos.Value).ToArray();
         _stats = new EnvStats[NumEnvs];
         HistoryCapacity = historyCapacity;

@@ -78,6 +78,16 @@ public class V5ModelParameterTests
             [("rail", 1, 0.1, 0.1), ("cart", 1, 0.1, 0.1), ("cpole", 1, 0.1, 0.1)],
             [100],
             [("cart", Capsule(0.1, 0.2)), ("pole", Capsule(0.049, Math.Sqrt(0.001 * 0.001 + 0.6 * 0.6)))]),
+        // swimmer.xml: 10 ms, no friction set (MuJoCo's default on every geom), gear 150, capsules of density 1000.
+        ["Swimmer-v5"] = new(0.01, Newton, DefaultIterations,
+            [("floor", 1, 0.005, 0.0001), ("front", 1, 0.005, 0.0001), ("middle", 1, 0.005, 0.0001), ("tail", 1, 0.005, 0.0001)],
+            [150, 150],
+            [("torso", Capsule(0.1, 1.0)), ("mid", Capsule(0.1, 1.0)), ("back", Capsule(0.1, 1.0))]),
+        // inverted_double_pendulum.xml: 10 ms, default friction "1 0.1 0.1" (the floor too), gear 500.
+        ["InvertedDoublePendulum-v5"] = new(0.01, Newton, DefaultIterations,
+            [("floor", 1, 0.1, 0.1), ("rail", 1, 0.1, 0.1), ("cart", 1, 0.1, 0.1), ("cpole", 1, 0.1, 0.1), ("cpole2", 1, 0.1, 0.1)],
+            [500],
+            [("cart", Capsule(0.1, 0.2)), ("pole", Capsule(0.045, 0.6)), ("pole2", Capsule(0.045, 0.6))]),
         // reacher.xml: 10 ms, default friction "1 0.1 0.1", gear 200.
         ["Reacher-v5"] = new(0.01, Newton, DefaultIterations,
             [("ground", 1, 0.1, 0.1), ("link0", 1, 0.1, 0.1), ("link1", 1, 0.1, 0.1), ("fingertip", 1, 0.1, 0.1), ("target", 1, 0.1, 0.1)],
@@ -126,8 +136,10 @@ public class V5ModelParameterTests
         Assert.Equal(14.0, total, 9);
     }
 
+    public static TheoryData<string> AliasedIds() => new(Envs.GymnasiumV5Names.Select(name => name + "-v5"));
+
     [Theory]
-    [MemberData(nameof(V5Ids))]
+    [MemberData(nameof(AliasedIds))]
     public void The_v1_id_is_an_alias_of_the_v5_task(string id)
     {
         string alias = id.Replace("-v5", "-v1", StringComparison.Ordinal);
