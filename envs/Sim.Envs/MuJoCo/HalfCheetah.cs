@@ -14,7 +14,7 @@ namespace Sim.Envs.MuJoCo;
 /// time limit ends them. Info columns: <c>reward_forward</c>, <c>reward_ctrl</c> (the cost as a negative term; the
 /// terms sum to the reward), <c>x_position</c> (qpos[0]) and <c>x_velocity</c>.
 /// </remarks>
-public sealed class HalfCheetah : LocomotionEnv
+public sealed class HalfCheetah : UnfallingRunnerEnv
 {
     /// <summary>Physics steps of 10 ms per env step (50 ms).</summary>
     public const int DefaultFrameSkip = 5;
@@ -35,8 +35,6 @@ public sealed class HalfCheetah : LocomotionEnv
         return new HalfCheetah(numEnvs, options, forward, ctrl, noise, xmlFile, frameSkip, exclude);
     }
 
-    readonly int _skippedPositions;
-
     /// <summary>Creates <paramref name="numEnvs"/> cheetahs with Gymnasium v5's defaults; call <see cref="VectorEnv.Reset"/> before stepping.</summary>
     /// <param name="numEnvs">Number of envs.</param>
     /// <param name="options">Threads and autoreset mode.</param>
@@ -55,17 +53,9 @@ public sealed class HalfCheetah : LocomotionEnv
         string? xmlFile = null,
         int frameSkip = DefaultFrameSkip,
         bool excludeCurrentPositionsFromObservation = true)
-        : this(EnvAssets.LoadModel(xmlFile, "half_cheetah.xml"), numEnvs, options, forwardRewardWeight, ctrlCostWeight, resetNoiseScale,
+        : base(EnvAssets.LoadModel(xmlFile, "half_cheetah.xml"), numEnvs, options, forwardRewardWeight, ctrlCostWeight, resetNoiseScale,
             frameSkip, excludeCurrentPositionsFromObservation ? 1 : 0)
     {
-    }
-
-    HalfCheetah(MjModel model, int numEnvs, VectorEnvOptions? options, double forwardRewardWeight, double ctrlCostWeight, double resetNoiseScale,
-        int frameSkip, int skippedPositions)
-        : base(model, numEnvs, frameSkip, model.nq - skippedPositions + model.nv, options, forwardRewardWeight, ctrlCostWeight,
-            healthyReward: null, terminateWhenUnhealthy: false, hasContactCost: false, resetNoiseScale)
-    {
-        _skippedPositions = skippedPositions;
     }
 
     // Gymnasium's cheetah starts with much more noise than the hoppers, and normal (not uniform) velocities.
@@ -74,12 +64,4 @@ public sealed class HalfCheetah : LocomotionEnv
         SetWithUniformNoise(data.qpos, InitQpos, ResetNoiseScale, ref rng);
         SetWithNormalNoise(data.qvel, InitQvel, ResetNoiseScale, ref rng);
     }
-
-    protected override void WriteObservation(int env, MjData data, Span<float> observation)
-    {
-        int k = Append(observation, 0, data.qpos, skip: _skippedPositions);
-        Append(observation, k, data.qvel);
-    }
-
-    protected override double ForwardPosition(MjData data) => data.qpos[0];
 }

@@ -13,7 +13,7 @@ namespace Sim.Envs.MuJoCo;
 /// qpos and qvel. Info columns: <c>reward_forward</c>, <c>reward_ctrl</c> (the terms sum to the reward),
 /// <c>x_position</c> and <c>x_velocity</c>.
 /// </remarks>
-public sealed class Swimmer : LocomotionEnv
+public sealed class Swimmer : UnfallingRunnerEnv
 {
     /// <summary>Physics steps of 10 ms per env step (40 ms).</summary>
     public const int DefaultFrameSkip = 4;
@@ -34,8 +34,6 @@ public sealed class Swimmer : LocomotionEnv
         return new Swimmer(numEnvs, options, forward, ctrl, noise, xmlFile, frameSkip, exclude);
     }
 
-    readonly int _skippedPositions;
-
     /// <summary>Creates <paramref name="numEnvs"/> swimmers with Gymnasium v5's defaults; call <see cref="VectorEnv.Reset"/> before stepping.</summary>
     /// <param name="numEnvs">Number of envs.</param>
     /// <param name="options">Threads and autoreset mode.</param>
@@ -54,17 +52,9 @@ public sealed class Swimmer : LocomotionEnv
         string? xmlFile = null,
         int frameSkip = DefaultFrameSkip,
         bool excludeCurrentPositionsFromObservation = true)
-        : this(EnvAssets.LoadModel(xmlFile, "swimmer.xml"), numEnvs, options, forwardRewardWeight, ctrlCostWeight, resetNoiseScale,
+        : base(EnvAssets.LoadModel(xmlFile, "swimmer.xml"), numEnvs, options, forwardRewardWeight, ctrlCostWeight, resetNoiseScale,
             frameSkip, excludeCurrentPositionsFromObservation ? 2 : 0)
     {
-    }
-
-    Swimmer(MjModel model, int numEnvs, VectorEnvOptions? options, double forwardRewardWeight, double ctrlCostWeight, double resetNoiseScale,
-        int frameSkip, int skippedPositions)
-        : base(model, numEnvs, frameSkip, model.nq - skippedPositions + model.nv, options, forwardRewardWeight, ctrlCostWeight,
-            healthyReward: null, terminateWhenUnhealthy: false, hasContactCost: false, resetNoiseScale)
-    {
-        _skippedPositions = skippedPositions;
     }
 
     protected override void ResetModel(MjData data, ref SimRandom rng)
@@ -72,12 +62,4 @@ public sealed class Swimmer : LocomotionEnv
         SetWithUniformNoise(data.qpos, InitQpos, ResetNoiseScale, ref rng);
         SetWithUniformNoise(data.qvel, InitQvel, ResetNoiseScale, ref rng);
     }
-
-    protected override void WriteObservation(int env, MjData data, Span<float> observation)
-    {
-        int k = Append(observation, 0, data.qpos, skip: _skippedPositions);
-        Append(observation, k, data.qvel);
-    }
-
-    protected override double ForwardPosition(MjData data) => data.qpos[0];
 }
