@@ -1,4 +1,5 @@
 using Sim.Core;
+using Sim.Core.Checking;
 using Sim.Core.Registry;
 using Sim.Core.Wrappers;
 using Sim.Envs.Mjcf;
@@ -21,6 +22,15 @@ public static class Envs
     public static IVectorEnv Make(string id, int numEnvs, ulong seed = 0, VectorEnvOptions? options = null,
         IReadOnlyDictionary<string, string>? arguments = null) =>
         Registry.Make(id, numEnvs, seed, options, arguments);
+
+    /// <summary>Runs Gymnasium-style env checks (<see cref="EnvChecker"/>) on <paramref name="id"/>, a registered id or an MJCF
+    /// file, built with <paramref name="arguments"/>; Gymnasium's <c>check_env</c> for Sim.</summary>
+    public static EnvCheckReport Check(string id, IReadOnlyDictionary<string, string>? arguments = null)
+    {
+        // An unknown id, a bad argument or an unusable model is an error naming it, not a report of failed checks.
+        Registry.Create(id, 1, VectorEnvOptions.Default, arguments).Dispose();
+        return EnvChecker.Check(id, (numEnvs, options) => Registry.Create(id, numEnvs, options, arguments));
+    }
 
     /// <summary>Builds <paramref name="numEnvs"/> envs of the MJCF model at <paramref name="path"/> doing <paramref name="task"/>
     /// (default: <see cref="MjcfTask.ForwardVelocity"/> with <paramref name="arguments"/>), time-limited to

@@ -9,6 +9,7 @@ var root = new RootCommand("sim: vectorized MuJoCo environments and robot learni
     EvalCommand.Create(),
     DemoCommand.Create(),
     EnvsCommand.Create(),
+    CheckEnvCommand.Create(),
     ClipsCommand.Create(),
     PlotCommand.Create(),
     Sim.Cli.Viewing.ViewCommand.Create(),

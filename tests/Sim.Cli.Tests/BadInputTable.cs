@@ -23,6 +23,8 @@ public sealed class BadInputTable(BadInputWorkspace workspace) : IClassFixture<B
         { "train --env MJCF without actuators", ["train", "--env", "statue.xml"], ["statue.xml", "has no actuators"] },
         { "train --env malformed MJCF", ["train", "--env", "broken.xml"], ["broken.xml", "nosuchtype"] },
         { "train --env missing MJCF", ["train", "--env", "nowhere.xml"], ["nowhere.xml", "does not exist"] },
+        { "check-env unknown id", ["check-env", "NoSuchEnv-v0"], ["'NoSuchEnv-v0'", "Hopper-v5"] },
+        { "check-env --env-arg unknown key", ["check-env", "Hopper-v5", "--env-arg", "frame_skp=2"], ["'frame_skp'", "frame_skip"] },
         { "train --env-arg unknown key", ["train", "--env", "Hopper-v5", "--env-arg", "frame_skp=2"], ["'frame_skp'", "Hopper-v5", "frame_skip"] },
         { "train --env-arg bad value", ["train", "--env", "Hopper-v5", "--env-arg", "frame_skip=0"], ["frame_skip = '0'", "at least 1"] },
         { "train --env-arg not key=value", ["train", "--env", "Hopper-v5", "--env-arg", "frame_skip"], ["'frame_skip'", "key=value"] },

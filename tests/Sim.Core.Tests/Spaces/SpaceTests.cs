@@ -14,6 +14,40 @@ public class SpaceTests
     }
 
     [Fact]
+    public void A_zero_size_box_samples_checks_and_describes_itself()
+    {
+        // An MJCF task may observe nothing (a bandit-like robot); every way of making the box must allow size 0.
+        var empty = new Box(0, -1f, 1f);
+        var unbounded = Box.Unbounded(0);
+        Assert.Equal(0, empty.FlatSize);
+        Assert.Equal("Box(0)", empty.ToString());
+        Assert.Equal("Box(0)", unbounded.ToString());
+        var rng = new SimRandom(1);
+        empty.Sample(ref rng, Span<float>.Empty);
+        Assert.Throws<ArgumentException>(() => empty.Sample(ref rng, new float[1]));
+        Assert.True(empty.Contains(ReadOnlySpan<float>.Empty));
+        Assert.False(empty.Contains([0f]));
+        Assert.True(empty.AllValidActions(ReadOnlySpan<float>.Empty));
+        empty.ValidateAction(ReadOnlySpan<float>.Empty, env: 0);
+        Assert.Contains("negative", Assert.Throws<ArgumentOutOfRangeException>(() => new Box(-1, 0f, 1f)).Message);
+    }
+
+    [Fact]
+    public void A_dict_space_with_a_zero_size_entry_lays_out_the_others()
+    {
+        var dict = new DictSpace(("nothing", Box.Unbounded(0)), ("goal", new Box(2, -1f, 1f)));
+        Assert.Equal(2, dict.FlatSize);
+        Assert.Equal((0, 0), dict.Range("nothing"));
+        Assert.Equal((0, 2), dict.Range("goal"));
+        Assert.Equal("Dict(nothing: Box(0), goal: Box(2, [-1, 1]))", dict.ToString());
+        var sample = new float[2];
+        var rng = new SimRandom(2);
+        dict.Sample(ref rng, sample);
+        Assert.True(dict.Contains(sample));
+        Assert.Equal(0, dict.Slice(sample, "nothing").Length);
+    }
+
+    [Fact]
     public void Box_samples_stay_within_bounds_and_cover_them()
     {
         var box = new Box([-1f, 0f, 10f], [1f, 0.5f, 20f]);
