@@ -49,8 +49,6 @@ public sealed class Humanoid : LocomotionEnv
 
     readonly int _skippedPositions;
 
-    const int FreeJointDofs = 6;
-
     readonly double _contactCostWeight, _maxContactCost, _minHealthyZ, _maxHealthyZ;
     readonly double[] _bodyMass;
     readonly double _totalMass;
@@ -98,18 +96,12 @@ public sealed class Humanoid : LocomotionEnv
 
     Humanoid(MjModel model, int numEnvs, VectorEnvOptions? options, double forwardRewardWeight, double ctrlCostWeight,
         double healthyReward, bool terminateWhenUnhealthy, double resetNoiseScale, int frameSkip, int skippedPositions)
-        : base(model, numEnvs, frameSkip, ObservationSizeOf(model, skippedPositions), options, forwardRewardWeight, ctrlCostWeight,
+        : base(model, numEnvs, frameSkip, HumanoidObservation.Size(model, skippedPositions), options, forwardRewardWeight, ctrlCostWeight,
             healthyReward, terminateWhenUnhealthy, hasContactCost: true, resetNoiseScale)
     {
         _skippedPositions = skippedPositions;
         _bodyMass = model.body_mass.ToArray();
         foreach (double m in _bodyMass) _totalMass += m;
-    }
-
-    static int ObservationSizeOf(MjModel model, int skippedPositions)
-    {
-        int bodies = model.nbody - 1;
-        return model.nq - skippedPositions + model.nv + bodies * 10 + bodies * 6 + (model.nv - FreeJointDofs) + bodies * 6;
     }
 
     protected override bool NeedsContactForces => true;
@@ -120,16 +112,8 @@ public sealed class Humanoid : LocomotionEnv
         SetWithUniformNoise(data.qvel, InitQvel, ResetNoiseScale, ref rng);
     }
 
-    protected override void WriteObservation(int env, MjData data, Span<float> observation)
-    {
-        int k = Append(observation, 0, data.qpos, skip: _skippedPositions);
-        k = Append(observation, k, data.qvel);
-        // Bodies from 1 on: the world body's rows are constant.
-        k = Append(observation, k, data.cinert, skip: 10);
-        k = Append(observation, k, data.cvel, skip: 6);
-        k = Append(observation, k, data.qfrc_actuator, skip: FreeJointDofs);
-        Append(observation, k, data.cfrc_ext, skip: 6);
-    }
+    protected override void WriteObservation(int env, MjData data, Span<float> observation) =>
+        HumanoidObservation.Write(data, _skippedPositions, observation);
 
     /// <summary>x of the centre of mass from the bodies' <c>xipos</c> (which, as in Gymnasium, mj_step leaves at the
     /// state before its last integration).</summary>

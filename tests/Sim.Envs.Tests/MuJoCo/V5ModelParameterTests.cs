@@ -60,6 +60,13 @@ public class V5ModelParameterTests
              ("left_foot", Sphere(0.075)), ("right_upper_arm", Capsule(0.04, 0.16 * Sqrt3)),
              ("right_lower_arm", Capsule(0.031, 0.16 * Sqrt3) + Sphere(0.04)), ("left_upper_arm", Capsule(0.04, 0.16 * Sqrt3)),
              ("left_lower_arm", Capsule(0.031, 0.16 * Sqrt3) + Sphere(0.04))]),
+        // humanoidstandup.xml: the humanoid's solver, timestep, frictions and gears, lying down.
+        ["HumanoidStandup-v5"] = new(0.003, Pgs, 50,
+            [("floor", 1, 0.1, 0.1), ("torso1", 1, 0.005, 0.0001), ("head", 1, 0.005, 0.0001), ("right_foot", 1, 0.005, 0.0001),
+             ("left_hand", 1, 0.005, 0.0001)],
+            [100, 100, 100, 100, 100, 300, 200, 100, 100, 300, 200, 25, 25, 25, 25, 25, 25],
+            [("torso", Capsule(0.07, 0.14) + Sphere(0.09) + Capsule(0.06, 0.12)), ("right_thigh", Capsule(0.06, Math.Sqrt(0.34 * 0.34 + 0.01 * 0.01))),
+             ("right_shin", Capsule(0.049, 0.3)), ("left_foot", Sphere(0.075))]),
         // half_cheetah.xml: default friction ".4 .1 .1" everywhere (the floor too), settotalmass="14".
         ["HalfCheetah-v5"] = new(0.01, Newton, DefaultIterations,
             [("floor", 0.4, 0.1, 0.1), ("torso", 0.4, 0.1, 0.1), ("head", 0.4, 0.1, 0.1), ("bthigh", 0.4, 0.1, 0.1),
