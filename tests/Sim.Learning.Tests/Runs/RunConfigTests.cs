@@ -119,10 +119,12 @@ public class RunConfigTests
         Assert.False(run.Config.CaptureVideo);
         Assert.Equal((7UL, 2, 32, 0.98), (run.Config.Ppo!.Seed, run.Config.Ppo.NumEnvs, run.Config.Ppo.NumSteps, run.Config.Ppo.Gamma));
 
-        // Written back, it is the same document plus the field added since.
+        // Written back, it is the same document plus the fields added since.
         var rewritten = JsonNode.Parse(JsonSerializer.Serialize(run.Config, RunConfigFile.Options))!.AsObject();
         Assert.False(rewritten["CaptureVideo"]!.GetValue<bool>());
         rewritten.Remove("CaptureVideo");
+        Assert.Null(rewritten["EnvArgs"]);
+        rewritten.Remove("EnvArgs");
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse(PpoRunWrittenBeforeTheMove), rewritten), rewritten.ToJsonString());
 
         var registry = RunRegistry.CreateDefault();
