@@ -55,6 +55,11 @@ public static class TrainCommand
             Description = "With --reward preference: REED, whose reward encoders learn the env's dynamics from every transition before each reward update: simsiam (the default) or contrastive",
             Arity = ArgumentArity.ZeroOrOne,
         };
+        var reedSet = new Option<string[]>("--reed-set")
+        {
+            Description = "With --reed: override REED's schedule or encoder sizes, e.g. --reed-set epochs=10 --reed-set state_embedding=64 (snake_case names of the reed section of config.json)",
+            AllowMultipleArgumentsPerToken = false,
+        };
         var unsupervised = new Option<double>("--unsupervised-steps") { Description = "SAC: steps of state-entropy pre-training before the first query round", DefaultValueFactory = _ => 9_000 };
         var captureVideo = new Option<bool>("--capture-video")
         {
@@ -64,12 +69,14 @@ public static class TrainCommand
         var command = new Command("train", "Train an agent; writes runs/<env>__<algo>__<seed>__<time>/ with config, metrics.csv, TensorBoard events, checkpoints and curve.png")
         {
             env, algo, numEnvs, steps, seed, device, threads, torchThreads, runs, resume, checkpointEvery, hparams, set,
-            reward, teacher, labels, sampler, segmentLength, labelsPerRound, roundEvery, unsupervised, captureVideo, watch, reed,
+            reward, teacher, labels, sampler, segmentLength, labelsPerRound, roundEvery, unsupervised, captureVideo, watch, reed, reedSet,
         };
         command.SetAction(parse =>
         {
             var resumeDir = parse.GetValue(resume);
             var overrides = parse.GetValue(set) ?? [];
+            if (resumeDir != null && (parse.GetValue(reedSet) ?? []).Length > 0)
+                throw new ArgumentException($"--reed-set with --resume: a resumed run keeps the REED settings in its config.json");
             if (resumeDir != null && overrides.Length > 0)
                 throw new ArgumentException($"--set {string.Join(" --set ", overrides)} with --resume: a resumed run keeps the hyperparameters in its config.json");
             // On resume the run's config.json decides everything, except a --steps given explicitly, which extends the budget.
@@ -79,7 +86,9 @@ public static class TrainCommand
                 parse.GetValue(seed), parse.GetValue(device)!, parse.GetValue(threads), parse.GetValue(torchThreads), parse.GetValue(checkpointEvery), parse.GetValue(hparams)!, overrides);
             var settings = WithReward(section.Config, parse.GetValue(reward)!, parse.GetValue(teacher)!, parse.GetValue(labels), parse.GetValue(sampler)!,
                 parse.GetValue(segmentLength), parse.GetValue(labelsPerRound), parse.GetValue(roundEvery), parse.GetValue(unsupervised));
-            if (parse.GetResult(reed) is not null) settings = WithReed(settings, parse.GetValue(reed));
+            var reedOverrides = parse.GetValue(reedSet) ?? [];
+            if (parse.GetResult(reed) is not null) settings = WithReed(settings, parse.GetValue(reed), reedOverrides);
+            else if (reedOverrides.Length > 0) throw new ArgumentException($"--reed-set {string.Join(" --reed-set ", reedOverrides)} without --reed: the overrides are REED's; add --reed");
             settings = settings with { CaptureVideo = parse.GetValue(captureVideo) };
             OutputPath.RequireWritableFolder("--runs", parse.GetValue(runs)!);
             var run = RunDirectory.Create(parse.GetValue(runs)!.FullName, settings.Env, settings.Algorithm, section.Settings.Seed, DateTimeOffset.UtcNow);
@@ -149,7 +158,7 @@ public static class TrainCommand
         return settings with { Reward = reward, Preference = options };
     }
 
-    static RunConfig WithReed(RunConfig settings, string? variant)
+    static RunConfig WithReed(RunConfig settings, string? variant, IReadOnlyList<string> overrides)
     {
         if (settings.Preference is null)
             throw new ArgumentException($"--reed with --reward {settings.Reward}: REED learns a reward from preferences; add --reward preference");
@@ -159,7 +168,8 @@ public static class TrainCommand
             "contrastive" => DynamicsObjectiveKind.Contrastive,
             _ => throw new ArgumentException($"--reed '{variant}': expected simsiam or contrastive"),
         };
-        return settings with { Preference = settings.Preference with { Reed = new DynamicsPretrainingOptions { Objective = objective } } };
+        var options = DynamicsPretrainingOverrides.Apply(new DynamicsPretrainingOptions { Objective = objective }, overrides);
+        return settings with { Preference = settings.Preference with { Reed = options } };
     }
 
     static int Resume(DirectoryInfo folder, double? steps, bool watching)

@@ -12,6 +12,10 @@ public static class DynamicsMetrics
     /// <summary>Consistency loss on the held-out transitions before the phase trained.</summary>
     public const string InitialValidationLossTag = "reed/initial_val_loss";
 
+    /// <summary>How spread the held-out targets' directions are after the phase (about 1 spread, 0 collapsed); see
+    /// <see cref="Sim.Rewards.Robot.Dynamics.DynamicsPretrainingReport.TargetSpread"/>.</summary>
+    public const string TargetSpreadTag = "reed/target_spread";
+
     /// <summary>Epochs the phase ran before it ended or stopped early.</summary>
     public const string EpochsTag = "reed/epochs";
 

@@ -39,6 +39,7 @@ public sealed partial class PreferenceRewardLearner
         metrics.Log(DynamicsMetrics.ConsistencyLossTag, report.TrainLoss, envStep);
         metrics.Log(DynamicsMetrics.ValidationLossTag, report.ValidationLoss, envStep);
         metrics.Log(DynamicsMetrics.InitialValidationLossTag, report.InitialValidationLoss, envStep);
+        metrics.Log(DynamicsMetrics.TargetSpreadTag, report.TargetSpread, envStep);
         metrics.Log(DynamicsMetrics.EpochsTag, report.Epochs, envStep);
         metrics.Log(DynamicsMetrics.TransitionsTag, report.Transitions, envStep);
         metrics.Log(DynamicsMetrics.SecondsTag, report.Seconds, envStep);

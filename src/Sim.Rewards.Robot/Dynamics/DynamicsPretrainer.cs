@@ -99,7 +99,8 @@ public sealed class DynamicsPretrainer : IDisposable
             }
             else if (++sinceBest >= Options.Patience) break;
         }
-        return new DynamicsPretrainingReport(n, epochs, initial, trainLoss, validationLoss, Stopwatch.GetElapsedTime(start).TotalSeconds);
+        double spread = TargetSpread(data, validation);
+        return new DynamicsPretrainingReport(n, epochs, initial, trainLoss, validationLoss, spread, Stopwatch.GetElapsedTime(start).TotalSeconds);
     }
 
     /// <summary>Copies the trained encoders (f_s, f_a, trunk) into every member, each a <see cref="DynamicsRewardEncoder"/>.</summary>
@@ -177,6 +178,19 @@ public sealed class DynamicsPretrainer : IDisposable
             total.add_(objective.Loss(Encoder, Indices(indices.AsSpan(start, size))).to_type(ScalarType.Float64), weight);
         }
         return total.item<double>() / indices.Length;
+    }
+
+    // SimSiam's collapse monitor: the per-dimension standard deviation of the unit-length targets z′/‖z′‖, averaged over
+    // dimensions and scaled by √d, is about 1 for directions spread like random ones and 0 when every state maps to one
+    // direction, which makes −cos(p, z′) trivially −1 and the encoders useless to the reward.
+    private double TargetSpread(TransitionTensors data, int[] indices)
+    {
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var targets = Encoder.ProjectTarget(data.NextStates.index_select(0, Indices(indices)));
+        var unit = nn.functional.normalize(targets, p: 2, dim: 1);
+        double perDimension = unit.std(0).mean().item<float>();
+        return indices.Length < 2 ? double.NaN : perDimension * Math.Sqrt(targets.shape[1]);
     }
 
     private Tensor Indices(ReadOnlySpan<int> indices)

@@ -45,7 +45,7 @@ public sealed class DynamicsPretrainerTests
 
         var report = pretrainer.Train(new LinearSystem(2000, seed: 5))!;
 
-        _output.WriteLine($"{kind}: {report.Epochs} epochs, validation loss {report.InitialValidationLoss:F4} -> {report.ValidationLoss:F4}, train {report.TrainLoss:F4}");
+        _output.WriteLine($"{kind}: {report.Epochs} epochs, validation loss {report.InitialValidationLoss:F4} -> {report.ValidationLoss:F4}, train {report.TrainLoss:F4}, target spread {report.TargetSpread:F3}");
         Assert.Equal(2000, report.Transitions);
         Assert.Equal(20, report.Epochs);
         if (kind == DynamicsObjectiveKind.SimSiam)
@@ -53,6 +53,9 @@ public sealed class DynamicsPretrainerTests
             // −cos lies in [−1, 1]: from about 0 (unrelated directions) to close to −1 (aligned).
             Assert.True(report.ValidationLoss < report.InitialValidationLoss - 0.5, $"SimSiam loss {report.InitialValidationLoss} -> {report.ValidationLoss}");
             Assert.True(report.ValidationLoss < -0.9, $"SimSiam loss {report.ValidationLoss}: expected below -0.9");
+            // Not by collapse: the targets still point in many directions (4 state dimensions fill part of the 8 of the
+            // projection, so about 0.45 here; a collapsed encoder gives 0).
+            Assert.True(report.TargetSpread > 0.2, $"target spread {report.TargetSpread}: the encoder collapsed");
         }
         else
         {
