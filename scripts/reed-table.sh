@@ -28,7 +28,7 @@ rows=$(for done in "$out"/*/done; do
       k = n < 10 ? n : 10; s = 0; for (i = n - k; i < n; i++) s += r[i]
       printf "%s %.1f %s %s %s %.2f %.3f\n", cell, s / k, acc == "" ? "-" : acc, corr == "" ? "-" : corr, labels == "" ? "-" : labels, (last - first) / 60, reed / (last - first)
     }' "$metrics"
-done)
+done | sort -V)
 
 echo "| run | return | recovered | held-out acc. | reward corr. | labels used | wall time | REED share |"
 echo "|---|---:|---:|---:|---:|---:|---:|---:|"
