@@ -101,6 +101,16 @@ public struct SimRandom
         }
     }
 
+    /// <summary>Shuffles <paramref name="values"/> in place (Fisher–Yates, from the last element down), one draw per element but the first.</summary>
+    public void Shuffle<T>(Span<T> values)
+    {
+        for (int i = values.Length - 1; i > 0; i--)
+        {
+            int j = NextInt(i + 1);
+            (values[i], values[j]) = (values[j], values[i]);
+        }
+    }
+
     /// <summary>Standard normal sample (Box–Muller; one value per call, so the stream stays simple to reason about).</summary>
     public double NextGaussian()
     {

@@ -4,6 +4,7 @@ using Sim.Rewards.Ensembles;
 using Sim.Rewards.Models;
 using Sim.Rewards.Normalization;
 using Sim.Rewards.Preferences;
+using Sim.Rewards.Robot.Dynamics;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -27,7 +28,7 @@ public sealed class RobotRewardModel : IRewardModel<Segment>, IDisposable
     /// <summary>Pairs per forward pass in <see cref="PredictPreferences"/>, which bounds its memory for 10k candidates.</summary>
     public const int PredictionChunkPairs = RewardModel<Segment>.PredictionChunk;
 
-    private readonly StepRewardEncoder[] _encoders;
+    private readonly IStepRewardNetwork[] _encoders;
     private Tensor? _staging;
     private int _stagingRows;
     private TransitionRewardFunction? _rewardFunction;
@@ -41,8 +42,10 @@ public sealed class RobotRewardModel : IRewardModel<Segment>, IDisposable
         Config = config;
         Core = new RewardModel<Segment>(config.Ensemble, config.Aggregation, config.Normalization,
             new SegmentCollator(config.Encoder.ObservationSize, config.Encoder.ActionSize),
-            generator => new StepRewardEncoder(config.Encoder, generator), device);
-        _encoders = Ensemble.Members.Cast<StepRewardEncoder>().ToArray();
+            generator => config.Dynamics is null
+                ? new StepRewardEncoder(config.Encoder, generator)
+                : new DynamicsRewardEncoder(config.Encoder, config.Dynamics, generator), device);
+        _encoders = Ensemble.Members.Cast<IStepRewardNetwork>().ToArray();
     }
 
     /// <summary>The model's definition.</summary>

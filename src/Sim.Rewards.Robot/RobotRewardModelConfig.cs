@@ -1,5 +1,6 @@
 using Sim.Rewards.Ensembles;
 using Sim.Rewards.Normalization;
+using Sim.Rewards.Robot.Dynamics;
 
 namespace Sim.Rewards.Robot;
 
@@ -8,6 +9,11 @@ public sealed record RobotRewardModelConfig
 {
     /// <summary>The step network of every member.</summary>
     public required StepEncoderConfig Encoder { get; init; }
+
+    /// <summary>When set, every member is REED's <see cref="DynamicsRewardEncoder"/> (state and action encoders of these
+    /// sizes under a trunk shaped by <see cref="Encoder"/>), whose encoders can learn the dynamics; null for PEBBLE's plain
+    /// step network.</summary>
+    public DynamicsEncoderConfig? Dynamics { get; init; }
 
     /// <summary>Ensemble size and training.</summary>
     public EnsembleConfig Ensemble { get; init; } = new();
@@ -32,6 +38,7 @@ public sealed record RobotRewardModelConfig
         ArgumentNullException.ThrowIfNull(Ensemble);
         ArgumentNullException.ThrowIfNull(Aggregation);
         Encoder.Validate();
+        if (Dynamics is not null) DynamicsRewardEncoder.Validate(Encoder, Dynamics);
         Ensemble.Validate();
         Aggregation.Validate(Ensemble.Members);
         if (!Enum.IsDefined(Normalization)) throw new ArgumentOutOfRangeException(nameof(Normalization), Normalization, "expected None, Scale, Standardize or UnitMean");

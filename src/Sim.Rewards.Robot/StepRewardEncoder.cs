@@ -7,7 +7,7 @@ namespace Sim.Rewards.Robot;
 
 /// <summary>A robot reward encoder: an MLP gives each (obs‖act) step a reward, and a segment scores the sum of its real
 /// steps' rewards (PEBBLE's reward model).</summary>
-public sealed class StepRewardEncoder : RewardEncoder
+public sealed class StepRewardEncoder : RewardEncoder, IStepRewardNetwork
 {
     private readonly ModuleList<Linear> _layers;
     private readonly StepActivation _activation;
@@ -30,10 +30,10 @@ public sealed class StepRewardEncoder : RewardEncoder
         int inputs = config.InputSize;
         for (int i = 0; i < config.HiddenLayers; i++)
         {
-            layers.Add(InitializedLinear(inputs, config.HiddenSize, generator));
+            layers.Add(SeededLinear.Create(inputs, config.HiddenSize, generator));
             inputs = config.HiddenSize;
         }
-        layers.Add(InitializedLinear(inputs, 1, generator));
+        layers.Add(SeededLinear.Create(inputs, 1, generator));
         _layers = nn.ModuleList(layers.ToArray());
         RegisterComponents();
     }
@@ -69,21 +69,5 @@ public sealed class StepRewardEncoder : RewardEncoder
     {
         if (disposing) _leakySlope.Dispose();
         base.Dispose(disposing);
-    }
-
-    private static Linear InitializedLinear(int inputs, int outputs, Generator generator)
-    {
-        var layer = nn.Linear(inputs, outputs);
-        double bound = 1.0 / Math.Sqrt(inputs);
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        using var width = (2 * bound).ToScalar();
-        using var halfWidth = bound.ToScalar();
-        foreach (var parameter in new[] { layer.weight!, layer.bias! })
-        {
-            var unit = rand(parameter.shape, dtype: parameter.dtype, generator: generator);
-            parameter.copy_(unit.mul(width).sub(halfWidth));
-        }
-        return layer;
     }
 }

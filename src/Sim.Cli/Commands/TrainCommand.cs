@@ -6,6 +6,7 @@ using Sim.Learning.Ppo;
 using Sim.Learning.Preferences;
 using Sim.Rewards.Queries;
 using Sim.Rewards.Robot;
+using Sim.Rewards.Robot.Dynamics;
 using Sim.Learning.Runs;
 using Sim.Learning.Sac;
 using Sim.Learning.Training;
@@ -54,6 +55,16 @@ public static class TrainCommand
             Description = "Override a hyperparameter, e.g. --set learning_rate=1e-3 --set ent_coef=0.01 (snake_case names of the run's config.json, or CleanRL's)",
             AllowMultipleArgumentsPerToken = false,
         };
+        var reed = new Option<string?>("--reed")
+        {
+            Description = "With --reward preference: REED, whose reward encoders learn the env's dynamics from every transition before each reward update: simsiam (the default) or contrastive",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        var reedSet = new Option<string[]>("--reed-set")
+        {
+            Description = "With --reed: override REED's schedule or encoder sizes, e.g. --reed-set epochs=10 --reed-set state_embedding=64 (snake_case names of the reed section of config.json)",
+            AllowMultipleArgumentsPerToken = false,
+        };
         var unsupervised = new Option<double>("--unsupervised-steps") { Description = "SAC: steps of state-entropy pre-training before the first query round", DefaultValueFactory = _ => 9_000 };
         var captureVideo = new Option<bool>("--capture-video")
         {
@@ -63,12 +74,14 @@ public static class TrainCommand
         var command = new Command("train", "Train an agent; writes runs/<env>__<algo>__<seed>__<time>/ with config, metrics.csv, TensorBoard events, checkpoints and curve.png")
         {
             env, envArgs, algo, numEnvs, steps, seed, device, threads, torchThreads, runs, resume, checkpointEvery, hparams, set,
-            reward, teacher, labels, sampler, segmentLength, labelsPerRound, roundEvery, unsupervised, captureVideo, watch,
+            reward, teacher, labels, sampler, segmentLength, labelsPerRound, roundEvery, unsupervised, captureVideo, watch, reed, reedSet,
         };
         command.SetAction(parse =>
         {
             var resumeDir = parse.GetValue(resume);
             var overrides = parse.GetValue(set) ?? [];
+            if (resumeDir != null && (parse.GetValue(reedSet) ?? []).Length > 0)
+                throw new ArgumentException($"--reed-set with --resume: a resumed run keeps the REED settings in its config.json");
             if (resumeDir != null && overrides.Length > 0)
                 throw new ArgumentException($"--set {string.Join(" --set ", overrides)} with --resume: a resumed run keeps the hyperparameters in its config.json");
             var envArguments = Core.Registry.EnvArguments.Parse(parse.GetValue(envArgs) ?? []);
@@ -84,6 +97,9 @@ public static class TrainCommand
                 parse.GetValue(seed), parse.GetValue(device)!, parse.GetValue(threads), parse.GetValue(torchThreads), parse.GetValue(checkpointEvery), parse.GetValue(hparams)!, overrides);
             var settings = WithReward(section.Config, parse.GetValue(reward)!, parse.GetValue(teacher)!, parse.GetValue(labels), parse.GetValue(sampler)!,
                 parse.GetValue(segmentLength), parse.GetValue(labelsPerRound), parse.GetValue(roundEvery), parse.GetValue(unsupervised));
+            var reedOverrides = parse.GetValue(reedSet) ?? [];
+            if (parse.GetResult(reed) is not null) settings = WithReed(settings, parse.GetValue(reed), reedOverrides);
+            else if (reedOverrides.Length > 0) throw new ArgumentException($"--reed-set {string.Join(" --reed-set ", reedOverrides)} without --reed: the overrides are REED's; add --reed");
             settings = settings with { CaptureVideo = parse.GetValue(captureVideo) };
             OutputPath.RequireWritableFolder("--runs", parse.GetValue(runs)!);
             var run = RunDirectory.Create(parse.GetValue(runs)!.FullName, RunNameEnvPart(settings.Env), settings.Algorithm, section.Settings.Seed, DateTimeOffset.UtcNow);
@@ -164,6 +180,20 @@ public static class TrainCommand
         };
         options.Validate();
         return settings with { Reward = reward, Preference = options };
+    }
+
+    static RunConfig WithReed(RunConfig settings, string? variant, IReadOnlyList<string> overrides)
+    {
+        if (settings.Preference is null)
+            throw new ArgumentException($"--reed with --reward {settings.Reward}: REED learns a reward from preferences; add --reward preference");
+        var objective = (variant ?? "simsiam").ToLowerInvariant() switch
+        {
+            "simsiam" => DynamicsObjectiveKind.SimSiam,
+            "contrastive" => DynamicsObjectiveKind.Contrastive,
+            _ => throw new ArgumentException($"--reed '{variant}': expected simsiam or contrastive"),
+        };
+        var options = DynamicsPretrainingOverrides.Apply(new DynamicsPretrainingOptions { Objective = objective }, overrides);
+        return settings with { Preference = settings.Preference with { Reed = options } };
     }
 
     static int Resume(DirectoryInfo folder, double? steps, bool watching)

@@ -28,6 +28,7 @@ public sealed class PebbleTrainer : PreferenceTrainer
     public PebbleTrainer(SacTrainer sac, IRewardLearner learner) : base(sac, learner)
     {
         Sac = sac;
+        learner.UseReplay(sac.Replay);
         _entropy = new StateEntropyReward(sac.Device);
     }
 

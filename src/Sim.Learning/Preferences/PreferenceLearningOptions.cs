@@ -1,5 +1,6 @@
 using Sim.Rewards.Normalization;
 using Sim.Rewards.Queries;
+using Sim.Rewards.Robot.Dynamics;
 
 namespace Sim.Learning.Preferences;
 
@@ -54,6 +55,10 @@ public sealed record PreferenceLearningOptions
     /// unbounded output generalised better to held-out pairs in our runs (see docs/benchmarks.md).</summary>
     public bool TanhOutput { get; init; }
 
+    /// <summary>REED: when set, the reward network's state and action encoders learn the env's dynamics from every
+    /// transition before each reward update (<c>--reed</c>); null learns from the labels alone.</summary>
+    public DynamicsPretrainingOptions? Reed { get; init; }
+
     /// <summary>Throws an <see cref="ArgumentException"/> naming the first bad field and what was expected.</summary>
     public void Validate()
     {
@@ -73,6 +78,7 @@ public sealed record PreferenceLearningOptions
         Require(CandidateFactor >= 1, nameof(CandidateFactor), CandidateFactor, "expected at least 1 candidate per selected pair");
         Require(RecentEpisodes >= 2, nameof(RecentEpisodes), RecentEpisodes, "expected at least 2 episodes to draw pairs from");
         Require(Enum.IsDefined(Normalization), nameof(Normalization), Normalization, "expected None, Scale, Standardize or UnitMean");
+        Reed?.Validate();
     }
 
     /// <summary>The query schedule for a run of <paramref name="totalSteps"/> whose first round falls at

@@ -43,6 +43,7 @@ public sealed partial class PreferenceRewardLearner
             History.Save(writer);
         });
         contents.AddStream(StatePart, WriteState);
+        SaveDynamics(contents);
     }
 
     /// <summary>Restores the parts <see cref="Save"/> added, into a learner built with the same options. The query
@@ -61,6 +62,8 @@ public sealed partial class PreferenceRewardLearner
                 + "or by a build before preference runs could resume; start a new run");
         if (checkpoint.Contains(MemberPartPrefix + ensemble.MemberCount))
             throw new InvalidDataException($"checkpoint '{checkpoint.Path}' holds more than {ensemble.MemberCount} reward model members: it was saved with another ensemble size");
+        // First, so that a run built with or without REED unlike the checkpoint is told so, not that member layers differ.
+        LoadDynamics(checkpoint);
         for (int m = 0; m < ensemble.MemberCount; m++)
         {
             checkpoint.LoadModule(MemberPartPrefix + m, ensemble.Members[m]);

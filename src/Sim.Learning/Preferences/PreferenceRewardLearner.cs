@@ -5,6 +5,7 @@ using Sim.Rewards.Labels;
 using Sim.Rewards.Preferences;
 using Sim.Rewards.Queries;
 using Sim.Rewards.Robot;
+using Sim.Rewards.Robot.Dynamics;
 using Sim.Rewards.Teachers;
 using static TorchSharp.torch;
 
@@ -62,8 +63,10 @@ public sealed partial class PreferenceRewardLearner : IDisposable
         {
             Encoder = config.Encoder with { TanhOutput = options.TanhOutput },
             Ensemble = config.Ensemble with { Members = options.EnsembleMembers },
+            Dynamics = options.Reed?.Encoder,
         };
         Model = new RobotRewardModel(config, device);
+        Dynamics = options.Reed is null ? null : new DynamicsPretrainer(options.Reed, config.Encoder, SeedDerivation.Derive(seed, "reed"), device);
         _store = SegmentCodec.OpenStore(labelStorePath);
         _seenLabelId = _store.GetLastLabelId();
     }
@@ -131,6 +134,7 @@ public sealed partial class PreferenceRewardLearner : IDisposable
 
         long updateStart = Stopwatch.GetTimestamp();
         RewardUpdate?.Invoke(new RewardUpdateProgress(_schedule.RoundsTaken - 1, labels.Count, envStep));
+        TrainDynamics(envStep, metrics);
         var report = Model.Train(labels, HeldOutPairs());
         RewardUpdate?.Invoke(new RewardUpdateProgress(_schedule.RoundsTaken - 1, labels.Count, envStep, Stopwatch.GetElapsedTime(updateStart).TotalSeconds));
         HasTrainedModel = true;
@@ -196,6 +200,7 @@ public sealed partial class PreferenceRewardLearner : IDisposable
     /// <inheritdoc/>
     public void Dispose()
     {
+        Dynamics?.Dispose();
         Model.Dispose();
         _store.Dispose();
     }

@@ -18,7 +18,7 @@ namespace Sim.Learning.Replay;
 /// <para>Next observations are stored explicitly rather than read from the following row, because with several envs
 /// and autoreset the following row is generally another env's or another episode's.</para>
 /// </remarks>
-public sealed class ReplayBuffer : IDisposable
+public sealed partial class ReplayBuffer : IDisposable
 {
     /// <summary>Rows handed to a reward function per call by <see cref="RelabelRewards"/> unless told otherwise.</summary>
     public const int DefaultRelabelChunkRows = 4096;

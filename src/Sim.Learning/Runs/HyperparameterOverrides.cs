@@ -27,7 +27,8 @@ public static class HyperparameterOverrides
     /// <summary><paramref name="config"/> with each <c>name=value</c> of <paramref name="assignments"/> applied in order.</summary>
     /// <exception cref="ArgumentException">When an assignment is malformed, names no hyperparameter of <typeparamref name="T"/>,
     /// or holds a value of the wrong kind; the message names it and what was expected.</exception>
-    public static T Apply<T>(T config, IEnumerable<string> assignments) where T : class
+    /// <param name="option">The command-line option the assignments came from, for error messages.</param>
+    public static T Apply<T>(T config, IEnumerable<string> assignments, string option = "--set") where T : class
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(assignments);
@@ -39,12 +40,12 @@ public static class HyperparameterOverrides
         {
             int equals = assignment.IndexOf('=');
             if (equals <= 0)
-                throw new ArgumentException($"--set '{assignment}': expected name=value, e.g. learning_rate=1e-3");
+                throw new ArgumentException($"{option} '{assignment}': expected name=value, e.g. learning_rate=1e-3");
             string given = assignment[..equals].Trim().Replace('-', '_').ToLowerInvariant();
             string name = CleanRlNames.GetValueOrDefault(given, given);
             if (!properties.TryGetValue(name, out var property))
-                throw new ArgumentException($"--set {given}: {typeof(T).Name} has no such hyperparameter; expected one of {string.Join(", ", properties.Keys)}");
-            node[property.Name] = Parse(given, assignment[(equals + 1)..].Trim(), property.PropertyType);
+                throw new ArgumentException($"{option} {given}: {typeof(T).Name} has no such hyperparameter; expected one of {string.Join(", ", properties.Keys)}");
+            node[property.Name] = Parse($"{option} {given}", assignment[(equals + 1)..].Trim(), property.PropertyType);
         }
         return node.Deserialize<T>(RunConfigFile.Options)!;
     }
@@ -70,6 +71,10 @@ public static class HyperparameterOverrides
                 _ => throw Bad(name, text, "true or false"),
             };
         }
+        if (target.IsEnum)
+            return Enum.TryParse(target, text, ignoreCase: true, out var member) && Enum.IsDefined(target, member!)
+                ? JsonValue.Create(member!.ToString())
+                : throw Bad(name, text, "one of " + string.Join(", ", Enum.GetNames(target)));
         if (target == typeof(double))
             return double.TryParse(text, NumberStyles.Float, invariant, out double d) ? JsonValue.Create(d) : throw Bad(name, text, "a number");
         if (target == typeof(int) || target == typeof(long) || target == typeof(ulong))
@@ -82,8 +87,9 @@ public static class HyperparameterOverrides
             if (target == typeof(ulong) && whole is >= 0 and < 1.8446744073709552E+19) return JsonValue.Create((ulong)whole);
             throw Bad(name, text, $"an integer in the range of {target.Name}");
         }
-        throw new ArgumentException($"--set {name}: values of type {target.Name} cannot be set from the command line");
+        throw new ArgumentException($"{name}: values of type {target.Name} cannot be set from the command line");
     }
 
-    static ArgumentException Bad(string name, string text, string expected) => new($"--set {name}={text}: expected {expected}");
+    // name is the option and the hyperparameter, e.g. "--set learning_rate".
+    static ArgumentException Bad(string name, string text, string expected) => new($"{name}={text}: expected {expected}");
 }

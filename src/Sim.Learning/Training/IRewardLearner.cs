@@ -1,5 +1,6 @@
 using Sim.Core;
 using Sim.Core.Wrappers;
+using Sim.Learning.Replay;
 using Sim.Learning.Runs;
 
 namespace Sim.Learning.Training;
@@ -21,6 +22,12 @@ public interface IRewardLearner : IDisposable
     /// <summary>Updates the learned reward if an update is due at <paramref name="envStep"/>, logging to
     /// <paramref name="metrics"/>; returns whether the reward changed.</summary>
     bool TryUpdate(long envStep, IMetricSink metrics);
+
+    /// <summary>Offers an off-policy trainer's replay buffer, whose transitions a learner may learn the env's dynamics
+    /// from; learners that need none ignore it.</summary>
+    void UseReplay(ReplayBuffer replay)
+    {
+    }
 
     /// <summary>One line for the start of a run saying where the reward comes from and when it updates.</summary>
     string Describe();

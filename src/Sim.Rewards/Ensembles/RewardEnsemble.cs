@@ -117,7 +117,7 @@ public sealed partial class RewardEnsemble : IDisposable
         if (adaptive)
         {
             var order = Enumerable.Range(0, n).ToArray();
-            Shuffle(order, ref _splitRandom);
+            _splitRandom.Shuffle<int>(order);
             int validationCount = Math.Clamp((int)Math.Round(n / Math.E), 1, n - 1);
             validationIndices = order[..validationCount];
             trainIndices = order[validationCount..];
@@ -239,7 +239,7 @@ public sealed partial class RewardEnsemble : IDisposable
 
     private (double Loss, double Accuracy) TrainEpoch(int m, IRewardObjective data, int[] pool, IReadOnlyList<IAuxiliaryObjective> auxiliary)
     {
-        Shuffle(pool, ref _memberRandoms[m]);
+        _memberRandoms[m].Shuffle<int>(pool);
         var member = _members[m];
         var optimizer = _optimizers[m];
         using var totals = zeros(3, device: Device);
@@ -326,14 +326,5 @@ public sealed partial class RewardEnsemble : IDisposable
     {
         using var scope = NewDisposeScope();
         return values.to_type(ScalarType.Float64).cpu().data<double>().ToArray();
-    }
-
-    private static void Shuffle(int[] values, ref SimRandom random)
-    {
-        for (int i = values.Length - 1; i > 0; i--)
-        {
-            int j = random.NextInt(i + 1);
-            (values[i], values[j]) = (values[j], values[i]);
-        }
     }
 }

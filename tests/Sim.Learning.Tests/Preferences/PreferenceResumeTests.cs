@@ -8,6 +8,7 @@ using Sim.Learning.Training;
 using Sim.Rewards.Robot;
 using Sim.Rewards.Labels;
 using Sim.Rewards.Queries;
+using Sim.Rewards.Robot.Dynamics;
 using TorchSharp;
 
 namespace Sim.Learning.Tests.Preferences;
@@ -23,7 +24,12 @@ public sealed class PreferenceResumeTests
     [
         PpoIterationMetrics.EpisodicReturnTag, PreferenceMetrics.LabelsTag, PreferenceMetrics.RoundsTag, "reward/accuracy",
         "reward/loss", PreferenceMetrics.HeldOutAccuracyTag, PreferenceMetrics.RewardCorrelationTag,
+        DynamicsMetrics.ConsistencyLossTag, DynamicsMetrics.ValidationLossTag, DynamicsMetrics.InitialValidationLossTag,
+        DynamicsMetrics.EpochsTag, DynamicsMetrics.TransitionsTag,
     ];
+
+    // REED small enough for tests: a few epochs of small batches.
+    static readonly DynamicsPretrainingOptions SmallReed = new() { Epochs = 3, BatchSize = 32, Patience = 2, Encoder = new DynamicsEncoderConfig(6, 3, 6, 8) };
 
     static PreferenceRewardLearner Learner(RunDirectory run, IVectorEnv env, PreferenceLearningOptions options, QueryScheduleOptions schedule) =>
         new(options, schedule, EnvId, env.NumEnvs, env.SingleObservationSpace.FlatSize, env.SingleActionSpace.FlatSize, 0,
@@ -36,10 +42,10 @@ public sealed class PreferenceResumeTests
 
     static readonly PpoConfig PpoRun = new() { Seed = 4, NumEnvs = 2, NumSteps = 200, NumMinibatches = 2, UpdateEpochs = 1, TotalTimesteps = 1600, TorchThreads = 1 };
 
-    static PreferencePpoTrainer BuildPpo(RunDirectory run, out IVectorEnv env, int recentEpisodes = 100)
+    static PreferencePpoTrainer BuildPpo(RunDirectory run, out IVectorEnv env, int recentEpisodes = 100, DynamicsPretrainingOptions? reed = null)
     {
         // A stochastic teacher, so that its random stream has to come back too. Rounds at steps 400, 800 and 1200.
-        var options = SmallPreferenceRuns.Options(labels: 30, PreferenceTeachers.Stochastic) with { RecentEpisodes = recentEpisodes };
+        var options = SmallPreferenceRuns.Options(labels: 30, PreferenceTeachers.Stochastic) with { RecentEpisodes = recentEpisodes, Reed = reed };
         var schedule = options.ResolveSchedule(PpoRun.TotalTimesteps, defaultFirstRound: PpoRun.BatchSize) with { Interval = 400 };
         var inner = Envs.Envs.Make(EnvId, PpoRun.NumEnvs, PpoRun.Seed, PpoEnvironment.Options(threads: 1));
         var learner = Learner(run, inner, options, schedule);
@@ -102,6 +108,73 @@ public sealed class PreferenceResumeTests
             Assert.Equal(PpoRun.TotalTimesteps, new TrainingLoop(trainer, RunDirectory.Open(interrupted.Path), checkpointEvery: 800).Resume());
             Assert.Equal(10, PreferencesOf(trainer).SetAsidePairCount);
             Assert.Equal(30, PreferencesOf(trainer).LabelsUsed);
+        }
+    }
+
+    [Fact]
+    public void A_resumed_reed_ppo_run_ends_equal_to_an_uninterrupted_one_with_the_dynamics_network_its_optimizer_and_its_losses()
+    {
+        using var scratch = new TempDirectory();
+        Snapshot expected;
+        int[][] expectedDynamics;
+        var whole = RunDirectory.Create(scratch.Path, EnvId, "ppo", PpoRun.Seed, DateTimeOffset.FromUnixTimeSeconds(1000));
+        using (var trainer = BuildPpo(whole, out var env, reed: SmallReed))
+        using (env)
+        {
+            new TrainingLoop(trainer, whole, checkpointEvery: 800).Run();
+            expected = Snapshot.Of(trainer, trainer.Ppo.Agent, whole);
+            var dynamics = PreferencesOf(trainer).Dynamics!;
+            expectedDynamics = Snapshot.Bits(dynamics.Encoder);
+            // The last reward update started from the trained encoders, and the preferences moved them on.
+            Assert.All(PreferencesOf(trainer).Model.Ensemble.Members, m => Assert.IsType<DynamicsRewardEncoder>(m));
+        }
+        // Three phases were logged, one per round, each on more transitions than the last.
+        var transitions = expected.Rows[DynamicsMetrics.TransitionsTag].Split('\n').Select(r => double.Parse(r.Split(',')[1], System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        Assert.Equal(3, transitions.Length);
+        Assert.True(transitions[0] < transitions[1] && transitions[1] < transitions[2], string.Join(", ", transitions));
+
+        var interrupted = RunDirectory.Create(scratch.Path, EnvId, "ppo", PpoRun.Seed, DateTimeOffset.FromUnixTimeSeconds(2000));
+        using (var cancel = new CancellationTokenSource())
+        using (var trainer = BuildPpo(interrupted, out var env, reed: SmallReed))
+        using (env)
+        {
+            var loop = new TrainingLoop(trainer, interrupted, checkpointEvery: 800);
+            loop.Progress += p => { if (p.GlobalStep >= 800) cancel.Cancel(); };
+            loop.Run(cancel.Token);
+            Assert.Equal(800, loop.LastCheckpointStep);
+        }
+        using (var trainer = BuildPpo(RunDirectory.Open(interrupted.Path), out var env, reed: SmallReed))
+        using (env)
+        {
+            var loop = new TrainingLoop(trainer, RunDirectory.Open(interrupted.Path), checkpointEvery: 800);
+            Assert.Equal(800, loop.Resume());
+            loop.Run();
+            expected.AssertEqual(Snapshot.Of(trainer, trainer.Ppo.Agent, interrupted));
+            var actual = Snapshot.Bits(PreferencesOf(trainer).Dynamics!.Encoder);
+            Assert.Equal(expectedDynamics.Length, actual.Length);
+            for (int i = 0; i < actual.Length; i++) Assert.Equal(expectedDynamics[i], actual[i]);
+        }
+    }
+
+    [Fact]
+    public void A_checkpoint_with_and_one_without_reed_cannot_resume_a_run_built_the_other_way()
+    {
+        using var scratch = new TempDirectory();
+        foreach (bool savedWithReed in new[] { true, false })
+        {
+            var run = RunDirectory.Create(scratch.Path, EnvId, "ppo", PpoRun.Seed, DateTimeOffset.FromUnixTimeSeconds(savedWithReed ? 1000 : 2000));
+            using (var cancel = new CancellationTokenSource())
+            using (var trainer = BuildPpo(run, out var env, reed: savedWithReed ? SmallReed : null))
+            using (env)
+            {
+                var loop = new TrainingLoop(trainer, run, checkpointEvery: 400);
+                loop.Progress += p => { if (p.GlobalStep >= 400) cancel.Cancel(); };
+                loop.Run(cancel.Token);
+            }
+            using var resumed = BuildPpo(RunDirectory.Open(run.Path), out var resumedEnv, reed: savedWithReed ? null : SmallReed);
+            using var _ = resumedEnv;
+            var error = Assert.Throws<InvalidDataException>(() => new TrainingLoop(resumed, RunDirectory.Open(run.Path), checkpointEvery: 400).Resume());
+            Assert.Contains(savedWithReed ? "saved by a run with --reed" : "has no part \"reed_network\"", error.Message);
         }
     }
 
@@ -232,7 +305,7 @@ public sealed class PreferenceResumeTests
             foreach (var (tag, rows) in Rows) Assert.Equal(rows, actual.Rows[tag]);
         }
 
-        static int[][] Bits(torch.nn.Module module) =>
+        public static int[][] Bits(torch.nn.Module module) =>
             module.parameters().Select(p => MemoryMarshal.Cast<float, int>(p.detach().cpu().data<float>().ToArray()).ToArray()).ToArray();
 
         static string MetricRows(RunDirectory run, string tag) =>

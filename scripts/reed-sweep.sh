@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# The label-efficiency sweep of docs/benchmarks.md ("Dynamics-aware rewards (REED)"): PPO-PbRL at 150k env steps on
+# HalfCheetah-v1 and Walker2d-v1, oracle teacher, disagreement sampler, with and without --reed, beside the true reward;
+# then PEBBLE with and without REED on Walker2d. Cells run in the order below (most important first), at most --jobs at
+# once, each under nice -n 10 in its own folder under the output folder; a cell is done once its run has finished.
+#
+#   scripts/reed-sweep.sh [--resume] [--jobs N] [--out DIR] [--only REGEX] [--list]
+#
+# --resume continues a sweep that was stopped: finished cells are skipped, a stopped run continues from its latest
+# checkpoint (sim train --resume), and a run stopped before its first checkpoint starts again. Without --resume the
+# output folder must not hold any cell yet. --only runs the cells whose name matches REGEX; --list prints the cells.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+resume=0 jobs=2 out=runs/reed only="" list=0
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --resume) resume=1 ;;
+    --jobs) jobs="$2"; shift ;;
+    --out) out="$2"; shift ;;
+    --only) only="$2"; shift ;;
+    --list) list=1 ;;
+    *) echo "reed-sweep: unknown argument '$1': expected --resume, --jobs N, --out DIR, --only REGEX or --list" >&2; exit 2 ;;
+  esac
+  shift
+done
+[[ "$jobs" =~ ^[1-9][0-9]*$ ]] || { echo "reed-sweep: --jobs '$jobs': expected a whole number of runs at least 1" >&2; exit 2; }
+
+steps=150000
+pebble_steps=30000
+cells=()
+ppo_cells() { # env seed
+  local env=$1 seed=$2
+  cells+=("$env|true|0|$seed" "$env|pref|50|$seed" "$env|reed|50|$seed" "$env|pref|100|$seed" "$env|reed|100|$seed"
+          "$env|pref|200|$seed" "$env|pref|500|$seed" "$env|reed|500|$seed")
+}
+ppo_cells HalfCheetah-v1 1; ppo_cells HalfCheetah-v1 2
+ppo_cells Walker2d-v1 1; ppo_cells Walker2d-v1 2
+ppo_cells HalfCheetah-v1 3; ppo_cells Walker2d-v1 3
+cells+=("HalfCheetah-v1|reedc|100|1" "HalfCheetah-v1|reedc|100|2")
+cells+=("Walker2d-v1|pebble|500|1" "Walker2d-v1|pebble-reed|500|1")
+
+name_of() { IFS='|' read -r env variant labels seed <<<"$1"; echo "${env}__${variant}__${labels}__s${seed}"; }
+
+args_of() {
+  IFS='|' read -r env variant labels seed <<<"$1"
+  local common=(--env "$env" --seed "$seed")
+  case "$variant" in
+    true) echo "${common[@]} --algo ppo --steps $steps" ;;
+    pref) echo "${common[@]} --algo ppo --steps $steps --reward preference --labels $labels --sampler disagreement" ;;
+    reed) echo "${common[@]} --algo ppo --steps $steps --reward preference --labels $labels --sampler disagreement --reed simsiam" ;;
+    reedc) echo "${common[@]} --algo ppo --steps $steps --reward preference --labels $labels --sampler disagreement --reed contrastive" ;;
+    pebble) echo "${common[@]} --algo sac --steps $pebble_steps --reward preference --labels $labels --sampler disagreement --unsupervised-steps 2000 --torch-threads 1" ;;
+    pebble-reed) echo "${common[@]} --algo sac --steps $pebble_steps --reward preference --labels $labels --sampler disagreement --unsupervised-steps 2000 --torch-threads 1 --reed simsiam" ;;
+  esac
+}
+
+if [[ $list == 1 ]]; then
+  for cell in "${cells[@]}"; do n=$(name_of "$cell"); [[ -z "$only" || "$n" =~ $only ]] && echo "$n: sim train $(args_of "$cell")"; done
+  exit 0
+fi
+
+if [[ $resume == 0 && -d "$out" ]] && compgen -G "$out/*__s*" >/dev/null; then
+  echo "reed-sweep: '$out' already holds cells: continue them with --resume, or give another --out" >&2
+  exit 2
+fi
+
+dotnet build src/Sim.Cli -c Release -nologo -v quiet -clp:"ErrorsOnly;NoSummary"
+mkdir -p "$out"
+# The runs use a copy of the build, so that building the tree while the sweep goes on cannot change a running sim.
+build="$out/sim-build-$(date -u +%Y%m%dT%H%M%S)"
+cp -r src/Sim.Cli/bin/Release/net10.0 "$build"
+sim="$build/sim.dll"
+
+run_cell() { # cell
+  local cell=$1 dir run
+  dir="$out/$(name_of "$cell")"
+  mkdir -p "$dir"
+  run=$(find "$dir" -mindepth 1 -maxdepth 1 -type d | head -n 1)
+  if [[ -n "$run" ]] && ! compgen -G "$run/checkpoints/step_*" >/dev/null; then
+    rm -rf "$run"   # stopped before its first checkpoint: nothing to continue
+    run=""
+  fi
+  local status=0
+  if [[ -n "$run" ]]; then
+    echo "$(date -u +%H:%M:%S) resume $(basename "$dir")"
+    nice -n 10 dotnet "$sim" train --resume "$run" >>"$dir/train.log" 2>&1 || status=$?
+  else
+    echo "$(date -u +%H:%M:%S) start  $(basename "$dir")"
+    # shellcheck disable=SC2046
+    nice -n 10 dotnet "$sim" train $(args_of "$cell") --runs "$dir" >>"$dir/train.log" 2>&1 || status=$?
+  fi
+  if [[ $status == 0 ]]; then touch "$dir/done"; echo "$(date -u +%H:%M:%S) done   $(basename "$dir")"
+  else echo "$(date -u +%H:%M:%S) failed $(basename "$dir") (exit $status; see $dir/train.log)"; fi
+}
+
+for cell in "${cells[@]}"; do
+  n=$(name_of "$cell")
+  [[ -n "$only" && ! "$n" =~ $only ]] && continue
+  [[ -f "$out/$n/done" ]] && continue
+  while [[ $(jobs -rp | wc -l) -ge $jobs ]]; do wait -n || true; done
+  run_cell "$cell" &
+done
+wait
+echo "$(date -u +%H:%M:%S) sweep finished: $(compgen -G "$out/*/done" | wc -l) cells done"
