@@ -79,7 +79,7 @@ public sealed class RewardTrainerTests
         Assert.True(after >= 0.95, $"held-out accuracy {before:F2} → {after:F2}");
 
         string path = Path.Combine(run.Path, RewardTrainer.ModelFileName);
-        using var loaded = TextRewardModel.Load(path, BpeTokenizer.Load(Path.Combine(run.Path, RewardTrainer.TokenizerFileName)));
+        using var loaded = TextRewardModel.Load(path, BpeTokenizer.Load(Path.Combine(run.Path, BpeTokenizer.FileName)));
         Assert.Equal(after, RewardBenchAccuracy.Of(loaded, heldOut));
         var other = BpeTrainer.Train(["another run's words"], tokenizer.VocabularySize);
         var error = Assert.Throws<InvalidDataException>(() => TextRewardModel.Load(path, other));

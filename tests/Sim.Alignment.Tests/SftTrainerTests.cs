@@ -90,7 +90,7 @@ public sealed class SftTrainerTests
             var run = trainer.CreateRun(scratch.File("straight"), "toy");
             trainer.Train(run);
             straightModel = Path.Combine(run.Path, SftTrainer.ModelFileName);
-            foreach (var file in new[] { RunDirectory.ConfigFileName, RunDirectory.MetricsFileName, RunDirectory.CurveFileName, SftTrainer.TokenizerFileName })
+            foreach (var file in new[] { RunDirectory.ConfigFileName, RunDirectory.MetricsFileName, RunDirectory.CurveFileName, BpeTokenizer.FileName })
                 Assert.True(File.Exists(Path.Combine(run.Path, file)), $"{file} missing");
             Assert.Equal(config, run.LoadConfig<SftConfig>());
         }

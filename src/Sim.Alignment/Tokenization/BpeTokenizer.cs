@@ -33,6 +33,9 @@ public sealed partial class BpeTokenizer
     /// <summary>The id of the first learned merge.</summary>
     public const int FirstMergeId = FirstByteId + 256;
 
+    /// <summary>The tokenizer's file name in a run folder, beside the model.</summary>
+    public const string FileName = "tokenizer.json";
+
     /// <summary>The <c>format</c> field of a saved tokenizer.</summary>
     public const string Format = "sim-byte-bpe";
 

@@ -18,9 +18,6 @@ namespace Sim.Alignment.Training;
 /// </remarks>
 public abstract class AlignmentTrainer<TConfig> : ITrainer where TConfig : AlignmentConfig
 {
-    /// <summary>The tokenizer's file in a run folder.</summary>
-    public const string TokenizerFileName = "tokenizer.json";
-
     private const string CounterPart = "trainer.json";
     private long _tokens;
     private long _lastLoggedTokens;
@@ -76,7 +73,7 @@ public abstract class AlignmentTrainer<TConfig> : ITrainer where TConfig : Align
     {
         var run = RunDirectory.Create(runsRoot, dataName, Algorithm, Config.Seed, DateTimeOffset.UtcNow);
         run.SaveConfig(Config);
-        Tokenizer.Save(Path.Combine(run.Path, TokenizerFileName));
+        Tokenizer.Save(Path.Combine(run.Path, BpeTokenizer.FileName));
         return run;
     }
 
