@@ -2,7 +2,7 @@ using System.CommandLine;
 using Sim.Cli.Bench;
 using Sim.Cli.Commands;
 
-var bench = new Command("bench", "Benchmarks, recorded in docs/benchmarks.md") { BenchEnvsCommand.Create() };
+var bench = new Command("bench", "Benchmarks, recorded in docs/benchmarks.md") { BenchEnvsCommand.Create(), BenchAlignCommand.Create() };
 var root = new RootCommand("sim: vectorized MuJoCo environments and robot learning")
 {
     TrainCommand.Create(),
@@ -14,6 +14,7 @@ var root = new RootCommand("sim: vectorized MuJoCo environments and robot learni
     PlotCommand.Create(),
     Sim.Cli.Viewing.ViewCommand.Create(),
     Sim.Cli.Viewing.ReplayCommand.Create(),
+    Sim.Cli.Commands.Align.AlignCommand.Create(),
     bench,
 };
 var parsed = root.Parse(args);

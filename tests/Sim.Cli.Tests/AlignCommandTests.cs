@@ -1,0 +1,77 @@
+using System.Text.Json;
+
+namespace Sim.Cli.Tests;
+
+/// <summary><c>sim align</c>: sampling from a trained run is reproducible and prints TRL JSON lines, a reward run writes
+/// its model, and bad input (datasets, contexts, another run's tokenizer) ends in one line naming it, changing nothing.</summary>
+public sealed class AlignCommandTests(AlignWorkspace workspace) : IClassFixture<AlignWorkspace>
+{
+    string Model => Path.Combine(workspace.Run, "model.bin");
+
+    [Fact]
+    public void Sampling_prints_one_json_line_per_completion_and_the_same_seed_prints_the_same_with_or_without_the_cache()
+    {
+        string[] args = ["align", "sample", "--model", Model, "--prompt", "review: the robot is happy.", "--prompt", "review: the robot is sad.",
+            "--n", "2", "--seed", "3", "--max-new-tokens", "6"];
+        var first = SimCli.Run(workspace.WorkingDirectory, args);
+        first.AssertSucceeded();
+        var lines = first.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(4, lines.Length);
+        var prompts = lines.Select(l => JsonDocument.Parse(l).RootElement.GetProperty("prompt").GetString()!).ToArray();
+        Assert.Equal(["review: the robot is happy.", "review: the robot is happy.", "review: the robot is sad.", "review: the robot is sad."], prompts);
+        Assert.All(lines, l => Assert.Equal(JsonValueKind.String, JsonDocument.Parse(l).RootElement.GetProperty("completion").ValueKind));
+
+        var again = SimCli.Run(workspace.WorkingDirectory, [.. args, "--no-kv-cache"]);
+        again.AssertSucceeded();
+        Assert.Equal(first.Stdout, again.Stdout);
+    }
+
+    [Fact]
+    public void A_reward_run_writes_the_reward_model_config_and_metrics()
+    {
+        var result = SimCli.Run(workspace.WorkingDirectory, ["align", "reward", "--data", "prefs.jsonl", "--eval", "prefs.jsonl", "--runs", "reward-runs",
+            "--members", "2", "--aggregation", "worst-case", .. AlignWorkspace.TinyModel]);
+        result.AssertSucceeded();
+        string run = Assert.Single(Directory.GetDirectories(Path.Combine(workspace.WorkingDirectory, "reward-runs")));
+        foreach (var file in new[] { "reward_model.bin", "tokenizer.json", "config.json", "metrics.csv", "curve.png" })
+            Assert.True(File.Exists(Path.Combine(run, file)), $"{file} missing in {run}");
+        string metrics = File.ReadAllText(Path.Combine(run, "metrics.csv"));
+        Assert.Contains("reward/accuracy", metrics);
+        Assert.Contains("eval/accuracy", metrics);
+        Assert.Contains("\"WorstCase\"", File.ReadAllText(Path.Combine(run, "config.json")));
+    }
+
+    /// <summary>Row name, arguments, fragments the message must hold.</summary>
+    public static TheoryData<string, string[], string[]> Rows() => new()
+    {
+        { "malformed JSONL line", ["align", "sft", "--data", "malformed.jsonl", "--runs", "new-runs"], ["malformed.jsonl", "line 2", "not valid JSON"] },
+        { "empty completion", ["align", "sft", "--data", "empty-completion.jsonl", "--runs", "new-runs"], ["empty-completion.jsonl", "line 1", "\"completion\" is empty"] },
+        { "missing field", ["align", "reward", "--data", "missing-field.jsonl", "--runs", "new-runs"], ["missing-field.jsonl", "line 1", "no \"rejected\" field"] },
+        { "example longer than the context", ["align", "sft", "--data", "sft.jsonl", "--runs", "new-runs", "--context", "8"], ["sft.jsonl", "line 1", "longer than the context of 8"] },
+        { "prompt longer than the context", ["align", "sample", "--model", "MODEL", "--prompt", string.Concat(Enumerable.Repeat("robot arm ", 30))], ["prompt 1", "longer than the model's context of 32"] },
+        { "tokenizer from another run", ["align", "sample", "--model", "MODEL", "--tokenizer", "OTHER_TOKENIZER", "--prompt", "review:"], ["trained with tokenizer", "another run's"] },
+        { "resume with --data", ["align", "sft", "--resume", "RUN", "--data", "sft.jsonl"], ["--data with --resume", "config.json"] },
+        { "no --data", ["align", "sft", "--runs", "new-runs"], ["--data is missing"] },
+        { "unknown aggregation", ["align", "reward", "--data", "prefs.jsonl", "--runs", "new-runs", "--aggregation", "median"], ["--aggregation 'median'", "mean, worst-case or uncertainty"] },
+        { "top-p out of range", ["align", "sample", "--model", "MODEL", "--prompt", "x", "--top-p", "0"], ["--top-p", "TopP = 0", "(0, 1]"] },
+        { "model file missing", ["align", "sample", "--model", "nowhere/model.bin", "--prompt", "x"], ["nowhere", "tokenizer.json"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(Rows))]
+    public void Bad_input_ends_in_one_line_naming_it_and_changes_nothing(string row, string[] args, string[] fragments)
+    {
+        var resolved = args.Select(a => a switch
+        {
+            "MODEL" => Model,
+            "RUN" => workspace.Run,
+            "OTHER_TOKENIZER" => Path.Combine(workspace.OtherRun, "tokenizer.json"),
+            _ => a,
+        }).ToArray();
+        var before = FolderSnapshot.Take(workspace.WorkingDirectory);
+        var result = SimCli.Run(workspace.WorkingDirectory, resolved);
+        result.AssertBadInput(fragments);
+        Assert.DoesNotContain("internal error", result.Stderr);
+        FolderSnapshot.AssertUnchanged(before, FolderSnapshot.Take(workspace.WorkingDirectory), $"{row}\n{result.Describe()}");
+    }
+}
