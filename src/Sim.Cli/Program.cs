@@ -3,6 +3,7 @@ using Sim.Cli.Bench;
 using Sim.Cli.Commands;
 
 var bench = new Command("bench", "Benchmarks, recorded in docs/benchmarks.md") { BenchEnvsCommand.Create() };
+var align = new Command("align", "Language-model alignment on the reward core") { AlignCorpusCommand.Create() };
 var root = new RootCommand("sim: vectorized MuJoCo environments and robot learning")
 {
     TrainCommand.Create(),
@@ -14,6 +15,7 @@ var root = new RootCommand("sim: vectorized MuJoCo environments and robot learni
     Sim.Cli.Viewing.ViewCommand.Create(),
     Sim.Cli.Viewing.ReplayCommand.Create(),
     bench,
+    align,
 };
 var parsed = root.Parse(args);
 // Malformed input (an unparsable number, an unknown option or command) is bad input too; a bare `sim` still shows the help.
