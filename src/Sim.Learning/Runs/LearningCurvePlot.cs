@@ -24,12 +24,14 @@ public static class LearningCurvePlot
     private static readonly Color RawColor = Color.FromHex("#1f77b4").WithAlpha(0.25);
     private static readonly Color AverageColor = Color.FromHex("#1f77b4");
 
-    /// <summary>Writes <c>curve.png</c> from <see cref="EpisodicReturnTag"/> and, when any <c>losses/*</c> tag was logged, <c>losses.png</c>.</summary>
-    public static void WriteForRun(RunDirectory run, MetricsLogger metrics, int window = DefaultWindow)
+    /// <summary>Writes <c>curve.png</c> from <paramref name="curve"/>'s tag (<see cref="EpisodicReturnTag"/> by default) and,
+    /// when any <c>losses/*</c> tag was logged, <c>losses.png</c>.</summary>
+    public static void WriteForRun(RunDirectory run, MetricsLogger metrics, int window = DefaultWindow, LearningCurve? curve = null)
     {
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(metrics);
-        WriteCurve(run.CurvePath, metrics.Series(EpisodicReturnTag), run.Name, window);
+        curve ??= LearningCurve.EpisodicReturn;
+        WriteCurve(run.CurvePath, metrics.Series(curve.Tag), run.Name, window, curve: curve);
         var losses = metrics.Tags
             .Where(tag => tag.StartsWith(LossTagPrefix, StringComparison.Ordinal))
             .Order(StringComparer.Ordinal)
@@ -41,15 +43,18 @@ public static class LearningCurvePlot
         }
     }
 
-    /// <summary>Writes a PNG of <paramref name="returns"/> against step: each episode a faint point, plus a moving average of <paramref name="window"/> episodes.</summary>
-    public static void WriteCurve(string path, IReadOnlyList<MetricPoint> returns, string title, int window = DefaultWindow, int width = 900, int height = 540)
+    /// <summary>Writes a PNG of <paramref name="returns"/> against step: each episode a faint point, plus a moving average of
+    /// <paramref name="window"/> episodes (or of another <paramref name="curve"/>'s points).</summary>
+    public static void WriteCurve(string path, IReadOnlyList<MetricPoint> returns, string title, int window = DefaultWindow, int width = 900, int height = 540,
+        LearningCurve? curve = null)
     {
+        curve ??= LearningCurve.EpisodicReturn;
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(returns);
         ArgumentNullException.ThrowIfNull(title);
         ValidateSize(width, height);
-        Plot plot = CurvePlot(returns, window, "episodic return", "episode", Alignment.LowerRight);
-        plot.Title(returns.Count == 0 ? $"{title} (no episodes yet)" : title);
+        Plot plot = CurvePlot(returns, window, curve.Label, curve.PointLabel, Alignment.LowerRight);
+        plot.Title(returns.Count == 0 ? $"{title} (no {curve.PointLabel}s yet)" : title);
         byte[] png = plot.GetImageBytes(width, height, ImageFormat.Png);
         AtomicFile.WriteAllBytes(path, png);
     }

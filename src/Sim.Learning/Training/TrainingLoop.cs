@@ -23,6 +23,9 @@ public sealed class TrainingLoop
         _checkpoints = run.Checkpoints(keepCheckpoints);
     }
 
+    /// <summary>What <c>curve.png</c> plots: episodic return unless the trainer has no episodes.</summary>
+    public LearningCurve Curve { get; init; } = LearningCurve.EpisodicReturn;
+
     /// <summary>Env steps between checkpoints.</summary>
     public long CheckpointEvery { get; }
 
@@ -100,7 +103,7 @@ public sealed class TrainingLoop
             // A process that took no step (stopped at once) has no time split; the previous one stays.
             if (steps > 0) LastTimeReport.Save(_run.TimingPath);
             metrics.Flush();
-            LearningCurvePlot.WriteForRun(_run, metrics);
+            LearningCurvePlot.WriteForRun(_run, metrics, curve: Curve);
         }
     }
 
