@@ -19,15 +19,16 @@ public sealed class CompletionCollator : IItemCollator<TokenizedCompletion>
     /// <summary>Longest packed sequence, BOS and EOS included.</summary>
     public int ContextLength { get; }
 
-    /// <summary>Throws when item <paramref name="index"/> does not fit the context, naming its lengths.</summary>
-    public void Check(TokenizedCompletion item, int index)
+    /// <summary>Throws when <paramref name="item"/> does not fit the context, naming it as <paramref name="name"/> (e.g.
+    /// <c>example 3</c>) with its lengths.</summary>
+    public void Check(TokenizedCompletion item, string name)
     {
         ArgumentNullException.ThrowIfNull(item);
         if (item.Prompt is null || item.Completion is null)
-            throw new ArgumentException($"example {index} has no {(item.Prompt is null ? "prompt" : "completion")} ids");
+            throw new ArgumentException($"{name} has no {(item.Prompt is null ? "prompt" : "completion")} ids");
         if (item.SequenceLength > ContextLength)
             throw new ArgumentException(
-                $"example {index}: prompt of {item.Prompt.Length} tokens + completion of {item.Completion.Length} tokens + BOS and EOS = {item.SequenceLength} tokens: longer than the context of {ContextLength}");
+                $"{name}: prompt of {item.Prompt.Length} tokens + completion of {item.Completion.Length} tokens + BOS and EOS = {item.SequenceLength} tokens: longer than the context of {ContextLength}");
     }
 
     /// <summary>Packs <paramref name="items"/> on <paramref name="device"/>, padding to the longest.</summary>
@@ -35,7 +36,7 @@ public sealed class CompletionCollator : IItemCollator<TokenizedCompletion>
     {
         ArgumentNullException.ThrowIfNull(items);
         if (items.Count == 0) throw new ArgumentException("no sequences to pack: expected at least one", nameof(items));
-        for (int i = 0; i < items.Count; i++) Check(items[i], i);
+        for (int i = 0; i < items.Count; i++) Check(items[i], $"example {i}");
         int longest = items.Max(i => i.SequenceLength);
         var ids = new long[items.Count * longest];
         var mask = new float[items.Count * longest];

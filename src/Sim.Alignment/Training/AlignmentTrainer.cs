@@ -10,8 +10,9 @@ namespace Sim.Alignment.Training;
 /// run folders, <c>config.json</c>, the tokenizer beside the model, metrics CSV and TensorBoard, checkpoints with exact
 /// resume, progress and curves, all through the same <see cref="TrainingLoop"/> that drives <c>sim train</c>.</summary>
 /// <remarks>
-/// A step is one optimiser step, so <see cref="ITrainer.GlobalStep"/> counts those rather than env steps; the loop's
-/// <c>timing.json</c> then reports steps per second. Subclasses do one step in <see cref="TrainStep"/> and add their
+/// A step is the trainer's unit of work (one optimiser step for SFT, one epoch of every member for a reward model), so
+/// <see cref="ITrainer.GlobalStep"/> counts those rather than env steps, and the loop's <c>timing.json</c> reports steps
+/// per second. Subclasses do one step in <see cref="TrainStep"/> and add their
 /// weights, optimisers and random streams to checkpoints; the base keeps the counters, the token throughput and the order
 /// in which things are saved. Not thread-safe.
 /// </remarks>
@@ -51,7 +52,7 @@ public abstract class AlignmentTrainer<TConfig> : ITrainer where TConfig : Align
     /// <inheritdoc/>
     public long GlobalStep { get; private set; }
 
-    /// <summary>Optimiser steps the run takes in all.</summary>
+    /// <summary>Steps the run takes in all.</summary>
     public abstract long TotalSteps { get; }
 
     /// <inheritdoc/>
@@ -91,7 +92,7 @@ public abstract class AlignmentTrainer<TConfig> : ITrainer where TConfig : Align
         SaveOutputs(run);
     }
 
-    /// <summary>Runs one optimiser step and logs its metrics every <see cref="AlignmentConfig.LogEvery"/> steps.</summary>
+    /// <summary>Runs one step and logs its metrics every <see cref="AlignmentConfig.LogEvery"/> steps.</summary>
     public void RunChunk(IMetricSink metrics)
     {
         ArgumentNullException.ThrowIfNull(metrics);

@@ -37,9 +37,9 @@ public sealed class SftTrainer : AlignmentTrainer<SftConfig>
             throw new ArgumentException($"the model reads {model.Config.VocabularySize} ids but the tokenizer has {tokenizer.VocabularySize}: expected the model built for this tokenizer", nameof(model));
         Model = model;
         _collator = new CompletionCollator(model.Config.ContextLength);
-        for (int i = 0; i < train.Count; i++) _collator.Check(train[i], i);
+        for (int i = 0; i < train.Count; i++) _collator.Check(train[i], $"example {i}");
         _eval = eval ?? [];
-        for (int i = 0; i < _eval.Count; i++) _collator.Check(_eval[i], i);
+        for (int i = 0; i < _eval.Count; i++) _collator.Check(_eval[i], $"eval example {i}");
         _train = train;
         _order = new EpochOrder(config.Seed, "sft-data-order", train.Count, config.BatchSize);
         Model.to(Device);

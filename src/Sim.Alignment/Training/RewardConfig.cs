@@ -1,0 +1,54 @@
+using Sim.Alignment.Model;
+using Sim.Rewards.Ensembles;
+using Sim.Rewards.Normalization;
+
+namespace Sim.Alignment.Training;
+
+/// <summary>A text reward model trained on preference pairs (TRL's <c>RewardConfig</c>) through the shared reward core:
+/// an ensemble of transformer encoders, Bradley–Terry with an optional margin, aggregation and normalisation.</summary>
+/// <remarks>A step of this trainer is one epoch of every member, so <see cref="AlignmentConfig.LogEvery"/>,
+/// <see cref="AlignmentConfig.EvalEvery"/> and <see cref="AlignmentConfig.CheckpointEvery"/> count epochs.</remarks>
+public sealed record RewardConfig : AlignmentConfig
+{
+    /// <summary>A reward config with per-epoch logging, evaluation and checkpoints.</summary>
+    public RewardConfig()
+    {
+        LogEvery = 1;
+        EvalEvery = 1;
+        CheckpointEvery = 1;
+        LearningRate = 3e-4;
+    }
+
+    /// <summary>The encoders' transformer; its vocabulary size is set from the tokenizer. With <see cref="InitFrom"/> the
+    /// shape comes from that model.</summary>
+    public TransformerConfig Model { get; init; } = new() { Width = 64, Layers = 2 };
+
+    /// <summary>An SFT <c>model.bin</c> every member's trunk starts from (TRL starts reward models from the SFT model), or null for fresh weights.</summary>
+    public string? InitFrom { get; init; }
+
+    /// <summary>Ensemble members K (Coste et al. use 5; 1 is a single reward model).</summary>
+    public int Members { get; init; } = 1;
+
+    /// <summary>How each member draws its pairs.</summary>
+    public MemberSampling Sampling { get; init; } = MemberSampling.Shuffle;
+
+    /// <summary>m in −log σ(r_c − r_r − m): the chosen completion must win by this much (TRL's <c>margin</c>, here one for all pairs).</summary>
+    public double Margin { get; init; }
+
+    /// <summary>How member scores combine: mean, worst case (WCO) or mean − λ·var (UWO).</summary>
+    public Aggregation Aggregation { get; init; } = Aggregation.Mean;
+
+    /// <summary>How the aggregated score is rescaled, fitted on the training completions at the end.</summary>
+    public RewardNormalization Normalization { get; init; } = RewardNormalization.Standardize;
+
+    /// <inheritdoc/>
+    public override void Validate()
+    {
+        base.Validate();
+        ArgumentNullException.ThrowIfNull(Model);
+        ArgumentNullException.ThrowIfNull(Aggregation);
+        if (Members < 1) throw new ArgumentOutOfRangeException(nameof(Members), Members, $"Members = {Members}: expected at least 1");
+        if (!(Margin >= 0 && double.IsFinite(Margin))) throw new ArgumentOutOfRangeException(nameof(Margin), Margin, $"Margin = {Margin}: expected a finite margin ≥ 0");
+        Aggregation.Validate(Members);
+    }
+}

@@ -1,0 +1,160 @@
+using System.Reflection;
+using Sim.Alignment.Model;
+using Sim.Alignment.Rewards;
+using Sim.Alignment.Tokenization;
+using Sim.Alignment.Training;
+using Sim.Rewards.Ensembles;
+using Sim.Rewards.Models;
+using Sim.Rewards.Objectives;
+using Sim.Rewards.Queries;
+using Sim.Rewards.Serialization;
+
+namespace Sim.Alignment.Tests;
+
+public sealed class RewardTrainerTests
+{
+    static readonly string[] Fillers = ["the", "robot", "arm", "walk", "was", "is", "and", "steady", "a"];
+
+    // The chosen completion says "good", the rejected one "bad", each among random filler words in random places.
+    static List<TokenizedPreference> Pairs(BpeTokenizer tokenizer, int count, int seed)
+    {
+        var random = new Random(seed);
+        string Sentence(string key)
+        {
+            var words = Enumerable.Range(0, 4).Select(_ => Fillers[random.Next(Fillers.Length)]).ToList();
+            words.Insert(random.Next(words.Count + 1), key);
+            return " " + string.Join(' ', words);
+        }
+        var prompt = tokenizer.Encode("review:");
+        return Enumerable.Range(0, count).Select(_ => new TokenizedPreference(prompt, tokenizer.Encode(Sentence("good")), tokenizer.Encode(Sentence("bad")))).ToList();
+    }
+
+    static RewardConfig Config(int members = 2, int epochs = 12) => new()
+    {
+        Seed = 2, Members = members, Epochs = epochs, BatchSize = 16, LearningRate = 3e-3,
+        Model = TinyModels.Config(context: 32) with { Layers = 1 },
+    };
+
+    [Fact]
+    public void The_text_reward_model_is_the_reward_cores_model_ensemble_objective_and_file()
+    {
+        using var scratch = new ScratchDirectory();
+        var tokenizer = TinyModels.Tokenizer();
+        using var trainer = new RewardTrainer(Config(epochs: 1), tokenizer, Pairs(tokenizer, 16, 1));
+        var run = trainer.CreateRun(scratch.File("runs"), "toy");
+        trainer.Train(run);
+
+        Assert.IsType<RewardModel<TokenizedCompletion>>(trainer.Model);
+        Assert.IsAssignableFrom<IRewardModel<TokenizedCompletion>>(trainer.Model);
+        Assert.IsType<RewardEnsemble>(trainer.Model.Ensemble);
+        Assert.All(trainer.Model.Ensemble.Members, member => Assert.IsType<TextRewardEncoder>(member));
+        var contents = RewardModelFile.Read(Path.Combine(run.Path, RewardTrainer.ModelFileName));
+        Assert.Equal(TextRewardModel.Kind, contents.Kind);
+        Assert.Equal(2, contents.Members.Count);
+
+        // Sim.Alignment keeps no reward-learning machinery of its own: no objectives, ensembles or query samplers.
+        var own = typeof(RewardTrainer).Assembly.GetTypes();
+        Type[] shared = [typeof(IRewardObjective), typeof(IAuxiliaryObjective), typeof(IPreferencePredictor<>), typeof(IRewardModel<>)];
+        foreach (var type in own)
+        {
+            Assert.DoesNotContain("Ensemble", type.Name);
+            Assert.DoesNotContain("BradleyTerry", type.Name);
+            foreach (var contract in shared)
+                Assert.False(type.GetInterfaces().Any(i => i == contract || (i.IsGenericType && i.GetGenericTypeDefinition() == contract)),
+                    $"{type.FullName} implements {contract.Name}: the reward core's implementation must serve text too");
+        }
+    }
+
+    [Fact]
+    public void A_trained_ensemble_ranks_held_out_pairs_and_loads_only_with_its_own_tokenizer()
+    {
+        using var scratch = new ScratchDirectory();
+        var tokenizer = TinyModels.Tokenizer();
+        var heldOut = Pairs(tokenizer, 100, 99);
+        using var trainer = new RewardTrainer(Config(), tokenizer, Pairs(tokenizer, 160, 1), heldOut);
+        double before = trainer.Accuracy(heldOut);
+        var run = trainer.CreateRun(scratch.File("runs"), "toy");
+        trainer.Train(run);
+        double after = trainer.Accuracy(heldOut);
+        Assert.True(after >= 0.95, $"held-out accuracy {before:F2} → {after:F2}");
+
+        string path = Path.Combine(run.Path, RewardTrainer.ModelFileName);
+        using var loaded = TextRewardModel.Load(path, BpeTokenizer.Load(Path.Combine(run.Path, RewardTrainer.TokenizerFileName)));
+        Assert.Equal(after, RewardBenchAccuracy.Of(loaded, heldOut));
+        var other = BpeTrainer.Train(["another run's words"], tokenizer.VocabularySize);
+        var error = Assert.Throws<InvalidDataException>(() => TextRewardModel.Load(path, other));
+        Assert.Contains(tokenizer.Identity, error.Message);
+        Assert.Contains(other.Identity, error.Message);
+    }
+
+    [Fact]
+    public void A_resumed_reward_run_ends_with_the_scores_of_an_uninterrupted_one()
+    {
+        using var scratch = new ScratchDirectory();
+        var tokenizer = TinyModels.Tokenizer();
+        var train = Pairs(tokenizer, 48, 3);
+        var probe = Pairs(tokenizer, 20, 4).Select(p => p.ChosenItem).ToList();
+        var config = Config(epochs: 4) with { Sampling = MemberSampling.Bootstrap };
+
+        float[] Scores(string runPath)
+        {
+            using var model = TextRewardModel.Load(Path.Combine(runPath, RewardTrainer.ModelFileName), tokenizer);
+            var scores = new float[probe.Count];
+            model.Score(probe, scores);
+            return scores;
+        }
+
+        string straight;
+        using (var trainer = new RewardTrainer(config, tokenizer, train))
+        {
+            var run = trainer.CreateRun(scratch.File("straight"), "toy");
+            trainer.Train(run);
+            straight = run.Path;
+        }
+        Sim.Learning.Runs.RunDirectory interrupted;
+        using (var trainer = new RewardTrainer(config, tokenizer, train))
+        {
+            interrupted = trainer.CreateRun(scratch.File("interrupted"), "toy");
+            using var cancel = new CancellationTokenSource();
+            trainer.Train(interrupted, cancel: cancel.Token, progress: p => { if (p.GlobalStep == 2) cancel.Cancel(); });
+        }
+        using (var trainer = new RewardTrainer(config, tokenizer, train))
+            trainer.Train(interrupted, resume: true);
+        Assert.Equal(Scores(straight), Scores(interrupted.Path));
+    }
+
+    [Fact]
+    public void RewardBench_accuracy_counts_only_strict_wins()
+    {
+        var pairs = Enumerable.Range(0, 4).Select(i => new TokenizedPreference([i], [10 + i], [20 + i])).ToList();
+        // Chosen/rejected scores per pair: (2, 1) win, (1, 1) tie, (0, 3) loss, (5, −5) win → 2 of 4.
+        var scores = new Dictionary<int, float> { [10] = 2, [20] = 1, [11] = 1, [21] = 1, [12] = 0, [22] = 3, [13] = 5, [23] = -5 };
+        Assert.Equal(0.5, RewardBenchAccuracy.Of(new LookupModel(scores), pairs));
+        Assert.Equal(0.0, RewardBenchAccuracy.Of(new LookupModel(scores.ToDictionary(s => s.Key, _ => 1f)), pairs));
+    }
+
+    [Fact]
+    public void A_pair_longer_than_the_context_is_refused_naming_the_pair_and_side()
+    {
+        var tokenizer = TinyModels.Tokenizer();
+        var pairs = Pairs(tokenizer, 3, 1);
+        pairs[2] = pairs[2] with { Rejected = new int[40] };
+        var error = Assert.Throws<ArgumentException>(() => new RewardTrainer(Config(), tokenizer, pairs));
+        Assert.Contains("pair 2 (rejected)", error.Message);
+        Assert.Contains("context of 32", error.Message);
+    }
+
+    /// <summary>A reward model whose score of a completion is looked up by its first token.</summary>
+    private sealed class LookupModel(Dictionary<int, float> scores) : IRewardModel<TokenizedCompletion>
+    {
+        public int MemberCount => 1;
+
+        public void Score(IReadOnlyList<TokenizedCompletion> items, Span<float> result)
+        {
+            for (int i = 0; i < items.Count; i++) result[i] = scores[items[i].Completion[0]];
+        }
+
+        public void PredictPreferences(IReadOnlyList<TokenizedCompletion> left, IReadOnlyList<TokenizedCompletion> right, Span<float> probabilities) =>
+            throw new NotSupportedException();
+    }
+}
