@@ -167,15 +167,8 @@ public sealed class DpoTrainer : PolicyTrainer<DpoConfig>
     {
         for (int i = 0; i < pairs.Count; i++)
         {
-            try
-            {
-                _collator.Check(pairs[i].ChosenItem, i);
-                _collator.Check(pairs[i].RejectedItem, i);
-            }
-            catch (ArgumentException e)
-            {
-                throw new ArgumentException($"{which} pair {i}: {e.Message}", e);
-            }
+            _collator.Check(pairs[i].ChosenItem, $"{which} pair {i} (chosen)");
+            _collator.Check(pairs[i].RejectedItem, $"{which} pair {i} (rejected)");
         }
     }
 }

@@ -174,16 +174,6 @@ public sealed class KtoTrainer : PolicyTrainer<KtoConfig>
 
     private void Check(IReadOnlyList<TokenizedUnpaired> examples, string which)
     {
-        for (int i = 0; i < examples.Count; i++)
-        {
-            try
-            {
-                _collator.Check(examples[i].Item, i);
-            }
-            catch (ArgumentException e)
-            {
-                throw new ArgumentException($"{which} example {i}: {e.Message}", e);
-            }
-        }
+        for (int i = 0; i < examples.Count; i++) _collator.Check(examples[i].Item, $"{which} example {i}");
     }
 }

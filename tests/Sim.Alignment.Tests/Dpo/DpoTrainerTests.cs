@@ -85,7 +85,7 @@ public sealed class DpoTrainerTests
         var (tokenizer, pairs) = Dataset();
         pairs[3] = pairs[3] with { Rejected = Enumerable.Repeat(tokenizer.Encode("x")[0], 60).ToArray() };
         var e = Assert.Throws<ArgumentException>(() => Trainer(Config(DpoVariant.Sigmoid), tokenizer, pairs));
-        Assert.StartsWith("training pair 3: example 3: prompt of", e.Message);
+        Assert.StartsWith("training pair 3 (rejected): prompt of", e.Message);
         Assert.Contains("longer than the context of 48", e.Message);
     }
 }
