@@ -3,7 +3,7 @@ using Sim.Cli.Bench;
 using Sim.Cli.Commands;
 
 var bench = new Command("bench", "Benchmarks, recorded in docs/benchmarks.md") { BenchEnvsCommand.Create() };
-var align = new Command("align", "Language-model alignment on the reward core") { AlignCorpusCommand.Create(), AlignBestOfNCommand.Create(), AlignGpmCommand.Create(), AlignDpoFamilyCommand.Create() };
+var align = new Command("align", "Language-model alignment on the reward core") { AlignCorpusCommand.Create(), AlignBestOfNCommand.Create(), AlignGpmCommand.Create(), AlignDpoFamilyCommand.Create(), AlignPreferenceCommand.CreateDpo(), AlignPreferenceCommand.CreateKto() };
 var root = new RootCommand("sim: vectorized MuJoCo environments and robot learning")
 {
     TrainCommand.Create(),

@@ -36,7 +36,7 @@ public static class OveroptimizationPlot
             proxyLine.MarkerSize = 5;
             proxyLine.LegendText = curves[i].Proxy;
         }
-        gold.ShowLegend(ScottPlot.Alignment.LowerLeft);
+        gold.ShowLegend(ScottPlot.Alignment.LowerRight);
         proxy.ShowLegend(ScottPlot.Alignment.UpperLeft);
         const int width = 700, height = 480;
         // Each panel is rendered on its own and pasted side by side, since a plot paints its whole canvas.
