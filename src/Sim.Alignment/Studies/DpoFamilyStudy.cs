@@ -17,18 +17,28 @@ namespace Sim.Alignment.Studies;
 public static class DpoFamilyStudy
 {
     /// <summary>Runs the study with run folders under <paramref name="runsRoot"/>, reporting steps to <paramref name="log"/>.</summary>
-    public static IReadOnlyList<DpoFamilyOutcome> Run(ulong seed, int completions, int pairs, double labelNoise, int prompts, string runsRoot, Action<string> log)
+    /// <remarks>With <paramref name="sftRun"/> (a folder holding <c>model.bin</c> and <c>tokenizer.json</c>) the SFT step is
+    /// skipped and that model is the start and the reference.</remarks>
+    public static IReadOnlyList<DpoFamilyOutcome> Run(ulong seed, int completions, int pairs, double labelNoise, int prompts, string runsRoot,
+        Action<string> log, string? sftRun = null)
     {
         ArgumentNullException.ThrowIfNull(log);
-        var sftData = CorpusGenerator.Completions(seed, completions);
-        var tokenizer = BpeTrainer.Train(sftData.SelectMany(c => new[] { c.Prompt, c.Completion }), 384);
-        var shape = new TransformerConfig { ContextLength = 96, Width = 48, Layers = 2, Heads = 4 };
-        var sftConfig = new SftConfig { Seed = seed, Model = shape, Epochs = 2, BatchSize = 32, LearningRate = 3e-3, LogEvery = 10, EvalEvery = 100_000, CheckpointEvery = 100_000 };
+        BpeTokenizer tokenizer;
         string sftModel;
-        log($"SFT on {completions} completions");
-        using (var sft = new SftTrainer(sftConfig, tokenizer, SftTrainer.CreateModel(sftConfig, tokenizer),
-            sftData.Select(c => new TokenizedCompletion(tokenizer.Encode(c.Prompt), tokenizer.Encode(c.Completion))).ToList()))
+        if (sftRun is not null)
         {
+            tokenizer = BpeTokenizer.Load(Path.Combine(sftRun, SftTrainer.TokenizerFileName));
+            sftModel = Path.Combine(sftRun, SftTrainer.ModelFileName);
+        }
+        else
+        {
+            var sftData = CorpusGenerator.Completions(seed, completions);
+            tokenizer = BpeTrainer.Train(sftData.SelectMany(c => new[] { c.Prompt, c.Completion }), 384);
+            var shape = new TransformerConfig { ContextLength = 96, Width = 48, Layers = 2, Heads = 4 };
+            var sftConfig = new SftConfig { Seed = seed, Model = shape, Epochs = 2, BatchSize = 32, LearningRate = 3e-3, LogEvery = 10, EvalEvery = 100_000, CheckpointEvery = 100_000 };
+            log($"SFT on {completions} completions");
+            using var sft = new SftTrainer(sftConfig, tokenizer, SftTrainer.CreateModel(sftConfig, tokenizer),
+                sftData.Select(c => new TokenizedCompletion(tokenizer.Encode(c.Prompt), tokenizer.Encode(c.Completion))).ToList());
             var run = sft.CreateRun(runsRoot, "synthetic-reviews");
             sft.Train(run);
             sftModel = Path.Combine(run.Path, SftTrainer.ModelFileName);

@@ -20,16 +20,17 @@ public static class AlignDpoFamilyCommand
         var pairs = new Option<int>("--pairs") { Description = "Preference pairs", DefaultValueFactory = _ => 1000 };
         var noise = new Option<double>("--noise") { Description = "Probability a label is flipped", DefaultValueFactory = _ => 0 };
         var prompts = new Option<int>("--prompts") { Description = "Fresh prompts the policies are compared on", DefaultValueFactory = _ => 256 };
+        var sft = new Option<DirectoryInfo?>("--sft") { Description = "An SFT run folder to start from instead of training one" };
         var command = new Command("dpo-family", "DPO, cDPO, hinge, IPO, SimPO and KTO against SFT: gold reward, win rate, KL")
         {
-            output, seed, completions, pairs, noise, prompts,
+            output, seed, completions, pairs, noise, prompts, sft,
         };
         command.SetAction(parse => Run(parse.GetValue(output)!, parse.GetValue(seed), parse.GetValue(completions), parse.GetValue(pairs),
-            parse.GetValue(noise), parse.GetValue(prompts)));
+            parse.GetValue(noise), parse.GetValue(prompts), parse.GetValue(sft)));
         return command;
     }
 
-    static int Run(DirectoryInfo folder, ulong seed, int completions, int pairs, double noise, int prompts)
+    static int Run(DirectoryInfo folder, ulong seed, int completions, int pairs, double noise, int prompts, DirectoryInfo? sft)
     {
         if (completions < 1) throw new ArgumentException($"--completions = {completions}: expected at least 1");
         if (pairs < 2) throw new ArgumentException($"--pairs = {pairs}: expected at least 2");
@@ -38,7 +39,7 @@ public static class AlignDpoFamilyCommand
         OutputPath.RequireWritableFolder("--out", folder);
         Directory.CreateDirectory(folder.FullName);
         var outcomes = DpoFamilyStudy.Run(seed, completions, pairs, noise, prompts, Path.Combine(folder.FullName, "runs"),
-            line => AnsiConsole.MarkupLine(Markup.Escape(line)));
+            line => AnsiConsole.MarkupLine(Markup.Escape(line)), sft?.FullName);
         string figure = Path.Combine(folder.FullName, "dpo_family.png");
         OutcomeBarPlot.Write(figure, $"policies vs their SFT start, {prompts} prompts", outcomes.Select(o => o.Method).ToList(),
             [("gold reward", outcomes.Select(o => o.GoldReward).ToArray()), ("win rate vs SFT", outcomes.Select(o => o.WinRate).ToArray())],
