@@ -47,10 +47,18 @@ public sealed class TextRewardEncoder : RewardEncoder
     public override Tensor forward(Tensor ids, Tensor mask)
     {
         using var scope = NewDisposeScope();
-        var hidden = _trunk.Hidden(ids, CausalTransformer.PositionsFrom(ids, 0), null, null);   // [batch, len, width]
+        return _head.forward(FinalStates(_trunk, ids, mask)).squeeze(-1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The trunk's hidden state at each sequence's last real token (the EOS), <c>[batch, width]</c>: what a
+    /// head over a whole sequence reads.</summary>
+    public static Tensor FinalStates(CausalTransformer trunk, Tensor ids, Tensor mask)
+    {
+        ArgumentNullException.ThrowIfNull(trunk);
+        using var scope = NewDisposeScope();
+        var hidden = trunk.Hidden(ids, CausalTransformer.PositionsFrom(ids, 0), null, null);   // [batch, len, width]
         var last = (mask.sum(1) - 1).to_type(ScalarType.Int64).clamp_min(0);
         var index = last.view(-1, 1, 1).expand(-1, 1, hidden.shape[2]);
-        var final = hidden.gather(1, index).squeeze(1);
-        return _head.forward(final).squeeze(-1).MoveToOuterDisposeScope();
+        return hidden.gather(1, index).squeeze(1).MoveToOuterDisposeScope();
     }
 }

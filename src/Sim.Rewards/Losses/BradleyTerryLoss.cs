@@ -33,7 +33,8 @@ public static class BradleyTerryLoss
     }
 
     /// <summary>The loss of each pair, <c>[pairs]</c>: −[ỹ·log P + (1 − ỹ)·log(1 − P)] with P = (1 − ε)·σ(z) + ε/2,
-    /// z the score difference shifted by the margin towards the preferred side, and ỹ the smoothed target.</summary>
+    /// z the score difference shifted by the margin towards the preferred side, and ỹ the smoothed target; plus
+    /// c·(s_left + s_right)² with the centring coefficient c.</summary>
     public static Tensor PairLosses(Tensor leftScores, Tensor rightScores, Tensor targets, PreferenceLossOptions? options = null, Tensor? margins = null)
     {
         options ??= PreferenceLossOptions.Plain;
@@ -63,7 +64,14 @@ public static class BradleyTerryLoss
         var weightedLeft = smoothed * logLeft;
         var weightedRight = otherTargets * logRight;
         var logLikelihood = weightedLeft.add(weightedRight, One);
-        return logLikelihood.neg().MoveToOuterDisposeScope();
+        var losses = logLikelihood.neg();
+        if (options.Centering > 0)
+        {
+            using var centering = options.Centering.ToScalar();
+            var sum = leftScores.add(rightScores, One);
+            losses = losses.add(sum.pow(Two), centering);
+        }
+        return losses.MoveToOuterDisposeScope();
     }
 
     /// <summary>1 where the pair has a side (target ≠ 0.5) and the higher score is on that side, else 0, <c>[pairs]</c>.</summary>

@@ -101,9 +101,16 @@ public sealed class RewardModel<TItem> : IRewardModel<TItem>, IDisposable
     }
 
     /// <inheritdoc/>
-    public void Score(IReadOnlyList<TItem> items, Span<float> scores)
+    public void Score(IReadOnlyList<TItem> items, Span<float> scores) => Score(items, scores, Aggregation);
+
+    /// <summary>Like <see cref="Score(IReadOnlyList{TItem}, Span{float})"/> with the members combined by
+    /// <paramref name="aggregation"/> instead of the model's own, so one trained ensemble can serve as several proxies
+    /// (Coste et al.'s mean, worst case and mean − λ·var, or a single member).</summary>
+    public void Score(IReadOnlyList<TItem> items, Span<float> scores, Aggregation aggregation)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentNullException.ThrowIfNull(aggregation);
+        aggregation.Validate(MemberCount);
         ArgumentNullException.ThrowIfNull(items);
         if (scores.Length != items.Count)
             throw new ArgumentException($"scores has {scores.Length} values: expected one per item ({items.Count})", nameof(scores));
@@ -111,8 +118,8 @@ public sealed class RewardModel<TItem> : IRewardModel<TItem>, IDisposable
         {
             int count = Math.Min(PredictionChunk, items.Count - start);
             using var scope = NewDisposeScope();
-            var batch = Collator.Collate(Slice(items, start, count), Device);
-            var normalized = Normalizer.Apply(Aggregation.Apply(Ensemble.Outputs(batch)));
+            var batch = Collator.Collate(ChunkedPairPrediction.Slice(items, start, count), Device);
+            var normalized = Normalizer.Apply(aggregation.Apply(Ensemble.Outputs(batch)));
             CopyToHost(ItemScores.Total(normalized, batch.Mask), scores.Slice(start, count));
         }
     }
@@ -121,24 +128,7 @@ public sealed class RewardModel<TItem> : IRewardModel<TItem>, IDisposable
     public void PredictPreferences(IReadOnlyList<TItem> left, IReadOnlyList<TItem> right, Span<float> probabilities)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        ArgumentNullException.ThrowIfNull(left);
-        ArgumentNullException.ThrowIfNull(right);
-        int pairs = left.Count;
-        if (right.Count != pairs) throw new ArgumentException($"{left.Count} left and {right.Count} right items: expected as many of each", nameof(right));
-        if (probabilities.Length != MemberCount * pairs)
-            throw new ArgumentException($"probabilities has {probabilities.Length} values: expected {MemberCount} members × {pairs} pairs", nameof(probabilities));
-        var chunk = new float[MemberCount * Math.Min(pairs, PredictionChunk)];
-        for (int start = 0; start < pairs; start += PredictionChunk)
-        {
-            int count = Math.Min(PredictionChunk, pairs - start);
-            using var scope = NewDisposeScope();
-            var leftBatch = Collator.Collate(Slice(left, start, count), Device);
-            var rightBatch = Collator.Collate(Slice(right, start, count), Device);
-            var result = chunk.AsSpan(0, MemberCount * count);
-            CopyToHost(Ensemble.PreferenceProbabilities(leftBatch, rightBatch), result);
-            for (int m = 0; m < MemberCount; m++)
-                result.Slice(m * count, count).CopyTo(probabilities.Slice(m * pairs + start, count));
-        }
+        ChunkedPairPrediction.Predict(Collator, Device, MemberCount, left, right, probabilities, Ensemble.PreferenceProbabilities);
     }
 
     /// <summary>Saves <paramref name="config"/> (the world's definition of the model, as JSON), the normaliser and the
@@ -211,12 +201,5 @@ public sealed class RewardModel<TItem> : IRewardModel<TItem>, IDisposable
         if (floats.Length != destination.Length)
             throw new InvalidOperationException($"the model produced {floats.Length} values for {destination.Length} outputs");
         floats.CopyTo(destination);
-    }
-
-    private static List<TItem> Slice(IReadOnlyList<TItem> items, int start, int count)
-    {
-        var slice = new List<TItem>(count);
-        for (int i = start; i < start + count; i++) slice.Add(items[i]);
-        return slice;
     }
 }

@@ -6,10 +6,16 @@ namespace Sim.Cli.Commands.Align;
 public static class AlignCommand
 {
     /// <summary>Builds the command group.</summary>
-    public static Command Create() => new("align", "Small language models: SFT, reward models, sampling")
+    public static Command Create() => new("align", "Small language models: corpus, SFT, reward models, the DPO family, KTO, best-of-n, sampling")
     {
         AlignSftCommand.Create(),
         AlignRewardCommand.Create(),
         AlignSampleCommand.Create(),
+        AlignCorpusCommand.Create(),
+        AlignPreferenceCommand.CreateDpo(),
+        AlignPreferenceCommand.CreateKto(),
+        AlignBestOfNCommand.Create(),
+        AlignGpmCommand.Create(),
+        AlignDpoFamilyCommand.Create(),
     };
 }

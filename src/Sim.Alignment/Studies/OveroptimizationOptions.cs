@@ -1,0 +1,67 @@
+using Sim.Alignment.Model;
+
+namespace Sim.Alignment.Studies;
+
+/// <summary>The overoptimisation study's sizes (Gao et al.'s best-of-n setup with Coste et al.'s ensembles, on the
+/// synthetic testbed): how many noisy pairs the proxy learns from, how big the ensemble and its members are, and how
+/// many base samples per prompt best-of-n chooses from.</summary>
+public sealed record OveroptimizationOptions
+{
+    /// <summary>Seed of the corpus, the tokenizer's data, the reward models and the samples.</summary>
+    public ulong Seed { get; init; } = 1;
+
+    /// <summary>Training pairs labelled by the gold reward.</summary>
+    public int Pairs { get; init; } = 2000;
+
+    /// <summary>Probability that a training label is flipped (Coste et al.: 0.25).</summary>
+    public double LabelNoise { get; init; } = 0.25;
+
+    /// <summary>Clean held-out pairs for the reward models' accuracy.</summary>
+    public int HeldOutPairs { get; init; } = 500;
+
+    /// <summary>Ensemble members K (Coste et al.: 5); member 1 alone is the single proxy.</summary>
+    public int Members { get; init; } = 5;
+
+    /// <summary>Passes of every member over the pairs.</summary>
+    public int Epochs { get; init; } = 4;
+
+    /// <summary>Adam learning rate of the members.</summary>
+    public double LearningRate { get; init; } = 1e-3;
+
+    /// <summary>Pairs per minibatch.</summary>
+    public int BatchSize { get; init; } = 64;
+
+    /// <summary>Each member's transformer (the vocabulary size is set from the tokenizer).</summary>
+    public TransformerConfig Model { get; init; } = new() { ContextLength = 96, Width = 32, Layers = 2, Heads = 4 };
+
+    /// <summary>Ids of the BPE tokenizer learned from the corpus.</summary>
+    public int TokenizerVocabulary { get; init; } = 384;
+
+    /// <summary>Prompts best-of-n is measured on.</summary>
+    public int Prompts { get; init; } = 64;
+
+    /// <summary>Base samples per prompt, each scored once (N of the unbiased estimator).</summary>
+    public int SamplesPerPrompt { get; init; } = 512;
+
+    /// <summary>Largest n; the curve runs over the powers of two up to it.</summary>
+    public int MaxN { get; init; } = 256;
+
+    /// <summary>λ of the uncertainty-weighted proxy mean − λ·var (Coste et al.: 1).</summary>
+    public double UncertaintyWeight { get; init; } = 1;
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first field out of range.</summary>
+    public void Validate()
+    {
+        if (Pairs < 1) throw new ArgumentOutOfRangeException(nameof(Pairs), Pairs, $"Pairs = {Pairs}: expected at least 1");
+        if (!(LabelNoise >= 0 && LabelNoise <= 0.5)) throw new ArgumentOutOfRangeException(nameof(LabelNoise), LabelNoise, $"LabelNoise = {LabelNoise}: expected a flip probability in [0, 0.5]");
+        if (HeldOutPairs < 1) throw new ArgumentOutOfRangeException(nameof(HeldOutPairs), HeldOutPairs, $"HeldOutPairs = {HeldOutPairs}: expected at least 1");
+        if (Members < 2) throw new ArgumentOutOfRangeException(nameof(Members), Members, $"Members = {Members}: expected at least 2, to compare an ensemble with one member");
+        if (Epochs < 1) throw new ArgumentOutOfRangeException(nameof(Epochs), Epochs, $"Epochs = {Epochs}: expected at least 1");
+        if (Prompts < 1) throw new ArgumentOutOfRangeException(nameof(Prompts), Prompts, $"Prompts = {Prompts}: expected at least 1");
+        if (MaxN < 1) throw new ArgumentOutOfRangeException(nameof(MaxN), MaxN, $"MaxN = {MaxN}: expected at least 1");
+        if (SamplesPerPrompt < MaxN)
+            throw new ArgumentOutOfRangeException(nameof(SamplesPerPrompt), SamplesPerPrompt, $"SamplesPerPrompt = {SamplesPerPrompt}: the unbiased estimator needs at least MaxN = {MaxN}");
+        if (!(UncertaintyWeight >= 0 && double.IsFinite(UncertaintyWeight)))
+            throw new ArgumentOutOfRangeException(nameof(UncertaintyWeight), UncertaintyWeight, $"UncertaintyWeight = {UncertaintyWeight}: expected a finite λ ≥ 0");
+    }
+}

@@ -1,0 +1,113 @@
+using Sim.Alignment.BestOfN;
+using Sim.Alignment.Corpus;
+using Sim.Alignment.Model;
+using Sim.Alignment.Rewards;
+using Sim.Alignment.Tokenization;
+using Sim.Alignment.Training;
+using Sim.Foundation;
+using Sim.Rewards.Ensembles;
+using Sim.Rewards.Models;
+
+namespace Sim.Alignment.Studies;
+
+/// <summary>Gao et al.'s overoptimisation study with Coste et al.'s ensembles, on the synthetic testbed: a text reward
+/// ensemble learns from gold-labelled pairs with flipped labels, and best-of-n against each proxy (one member, or the
+/// ensemble aggregated by mean, worst case or mean − λ·var) is scored by the gold reward as n grows.</summary>
+/// <remarks>The base policy is the synthetic language's own sampler, so the N samples per prompt are exact draws from
+/// the distribution best-of-n's KL is measured against. The reward models train through <see cref="RewardTrainer"/>, in
+/// a run folder of their own.</remarks>
+public static class OveroptimizationStudy
+{
+    /// <summary>Runs the study, with the reward models' run folder under <paramref name="runsRoot"/>, reporting steps to <paramref name="log"/>.</summary>
+    public static IReadOnlyList<ProxyCurve> Run(OveroptimizationOptions options, string runsRoot, Action<string> log)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(log);
+        options.Validate();
+        var completions = CorpusGenerator.Completions(options.Seed, 4000);
+        var tokenizer = BpeTrainer.Train(completions.SelectMany(c => new[] { c.Prompt, c.Completion }), options.TokenizerVocabulary);
+        var train = Tokenize(tokenizer, CorpusGenerator.Pairs(options.Seed, options.Pairs, options.LabelNoise, "train"));
+        var heldOut = Tokenize(tokenizer, CorpusGenerator.Pairs(options.Seed, options.HeldOutPairs, 0, "test"));
+        var config = new RewardConfig
+        {
+            Seed = options.Seed, Members = options.Members, Epochs = options.Epochs, LearningRate = options.LearningRate,
+            BatchSize = options.BatchSize, Model = options.Model, CheckpointEvery = options.Epochs,
+        };
+        log($"training {options.Members} reward models on {options.Pairs} pairs ({options.LabelNoise:P0} flipped)");
+        using var trainer = new RewardTrainer(config, tokenizer, train, heldOut);
+        var run = trainer.CreateRun(runsRoot, "synthetic-reviews");
+        trainer.Train(run);
+        var model = trainer.Model;
+
+        var proxies = new List<(string Name, Aggregation Aggregation)> { ("single (member 1)", Aggregation.OfMember(0)) };
+        proxies.Add(("ensemble: mean", Aggregation.Mean));
+        proxies.Add(("ensemble: worst case", Aggregation.WorstCase));
+        proxies.Add(($"ensemble: mean - {options.UncertaintyWeight:0.##}·var", Aggregation.UncertaintyPenalized(options.UncertaintyWeight)));
+
+        log($"scoring {options.SamplesPerPrompt} base samples for each of {options.Prompts} prompts");
+        var random = new SimRandom(SeedDerivation.Derive(options.Seed, "best-of-n-samples"));
+        var prompts = new List<string>();
+        var samples = new List<List<string>>();
+        for (int p = 0; p < options.Prompts; p++)
+        {
+            string prompt = SyntheticLanguage.SamplePrompt(ref random);
+            prompts.Add(prompt);
+            var drawn = new List<string>(options.SamplesPerPrompt);
+            for (int s = 0; s < options.SamplesPerPrompt; s++) drawn.Add(SyntheticLanguage.SampleCompletion(prompt, ref random));
+            samples.Add(drawn);
+        }
+        var ns = BestOfNCurve.PowersOfTwo(options.MaxN);
+        var gold = samples.Select((drawn, p) => drawn.Select(c => GoldReward.Score(prompts[p], c)).ToArray()).ToList();
+        var items = samples.Select((drawn, p) => drawn.Select(c => new TokenizedCompletion(tokenizer.Encode(prompts[p]), tokenizer.Encode(c))).ToList()).ToList();
+
+        // The members' outputs are computed once; each proxy only combines them differently.
+        var outputs = items.Select(prompt => MemberOutputs(model, prompt)).ToList();
+        var curves = new List<ProxyCurve>();
+        foreach (var (name, aggregation) in proxies)
+        {
+            var scored = new List<ScoredSamples>(options.Prompts);
+            for (int p = 0; p < options.Prompts; p++) scored.Add(new ScoredSamples(Combine(model, outputs[p], aggregation), gold[p]));
+            double accuracy = Accuracy(model, heldOut, aggregation);
+            curves.Add(new ProxyCurve(name, accuracy, BestOfNCurve.Compute(scored, ns)));
+            log($"{name}: held-out accuracy {accuracy:F3}");
+        }
+        foreach (var tensor in outputs) tensor.Dispose();
+        return curves;
+    }
+
+    // Every member's item score, [K, N], as the model's Score computes before aggregating (encoders here score items).
+    private static TorchSharp.torch.Tensor MemberOutputs(RewardModel<TokenizedCompletion> model, IReadOnlyList<TokenizedCompletion> items)
+    {
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        var chunks = new List<TorchSharp.torch.Tensor>();
+        for (int start = 0; start < items.Count; start += RewardModel<TokenizedCompletion>.PredictionChunk)
+        {
+            var chunk = items.Skip(start).Take(RewardModel<TokenizedCompletion>.PredictionChunk).ToList();
+            chunks.Add(model.Ensemble.Score(model.Collator.Collate(chunk, model.Device)));
+        }
+        return TorchSharp.torch.cat(chunks, 1).MoveToOuterDisposeScope();
+    }
+
+    private static double[] Combine(RewardModel<TokenizedCompletion> model, TorchSharp.torch.Tensor memberScores, Aggregation aggregation)
+    {
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        var combined = model.Normalizer.Apply(aggregation.Apply(memberScores));
+        return combined.to_type(TorchSharp.torch.ScalarType.Float64).cpu().data<double>().ToArray();
+    }
+
+    /// <summary>RewardBench accuracy of <paramref name="model"/> under <paramref name="aggregation"/>: chosen strictly above rejected.</summary>
+    public static double Accuracy(RewardModel<TokenizedCompletion> model, IReadOnlyList<TokenizedPreference> pairs, Aggregation aggregation)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(pairs);
+        var chosen = new float[pairs.Count];
+        var rejected = new float[pairs.Count];
+        model.Score(pairs.Select(p => p.ChosenItem).ToList(), chosen, aggregation);
+        model.Score(pairs.Select(p => p.RejectedItem).ToList(), rejected, aggregation);
+        return (double)Enumerable.Range(0, pairs.Count).Count(i => chosen[i] > rejected[i]) / pairs.Count;
+    }
+
+    /// <summary>The pairs as token ids.</summary>
+    public static List<TokenizedPreference> Tokenize(BpeTokenizer tokenizer, IReadOnlyList<PreferenceExample> pairs) =>
+        pairs.Select(p => new TokenizedPreference(tokenizer.Encode(p.Prompt), tokenizer.Encode(p.Chosen), tokenizer.Encode(p.Rejected))).ToList();
+}
