@@ -13,6 +13,7 @@ var root = new RootCommand("sim: vectorized MuJoCo environments and robot learni
     PlotCommand.Create(),
     Sim.Cli.Viewing.ViewCommand.Create(),
     Sim.Cli.Viewing.ReplayCommand.Create(),
+    Sim.Cli.Labeling.LabelCommand.Create(),
     bench,
 };
 var parsed = root.Parse(args);
