@@ -13,8 +13,8 @@ namespace Sim.Labeling;
 /// and at fast quality, which renders several times faster on a CPU with bodies and colours unchanged.</remarks>
 public sealed class ClipPrefetcher : IDisposable
 {
-    /// <summary>How clips for labeling look.</summary>
-    public static readonly ClipSettings Settings = new(Width: 320, Height: 320, Fps: 30, Camera: null, Overlay: false, Format: ClipFormat.WebM, Quality: RenderQuality.Fast);
+    /// <summary>How clips for labeling look, at <paramref name="size"/> × <paramref name="size"/> pixels.</summary>
+    public static ClipSettings SettingsFor(int size) => new(Width: size, Height: size, Fps: 30, Camera: null, Overlay: false, Format: ClipFormat.WebM, Quality: RenderQuality.Fast);
 
     /// <summary>How often the store is looked at for new pairs while there is nothing to render.</summary>
     public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
@@ -23,19 +23,23 @@ public sealed class ClipPrefetcher : IDisposable
     readonly LabelingDatabase _database;
     readonly ClipRenderer _renderer;
     readonly int _threads;
+    readonly ClipSettings _settings;
     readonly HashSet<long> _failed = [];
     readonly CancellationTokenSource _stop = new();
     readonly AutoResetEvent _wake = new(false);
     readonly Thread _thread;
     long _pairsReady;
 
-    /// <summary>Starts rendering into <paramref name="clipFolder"/> with <paramref name="threads"/> rendering threads.</summary>
-    public ClipPrefetcher(LabelingDatabase database, string clipFolder, int threads = 1, GlBackend backend = GlBackend.Auto)
+    /// <summary>Starts rendering <paramref name="size"/>-pixel square clips into <paramref name="clipFolder"/> with
+    /// <paramref name="threads"/> rendering threads.</summary>
+    public ClipPrefetcher(LabelingDatabase database, string clipFolder, int size, int threads = 1, GlBackend backend = GlBackend.Auto)
     {
         ArgumentNullException.ThrowIfNull(database);
         if (threads < 1) throw new ArgumentOutOfRangeException(nameof(threads), threads, $"rendering threads {threads}: expected at least 1");
         _database = database;
         _threads = threads;
+        _settings = SettingsFor(size);
+        _settings.Validate();
         Directory.CreateDirectory(clipFolder);
         ClipFolder = Path.GetFullPath(clipFolder);
         _renderer = new ClipRenderer(ClipFolder, backend);
@@ -76,7 +80,7 @@ public sealed class ClipPrefetcher : IDisposable
                     var pair = _database.Store.GetPair(pairId);
                     bool physics = ClassicControlDrawer.For(pair.Left.EnvId) is null || ClassicControlDrawer.For(pair.Right.EnvId) is null;
                     var (left, right) = SegmentTrajectory.From(pair, physics);
-                    var results = _renderer.RenderAll([ClipRequest.Whole(left, Settings), ClipRequest.Whole(right, Settings)], _threads);
+                    var results = _renderer.RenderAll([ClipRequest.Whole(left, _settings), ClipRequest.Whole(right, _settings)], _threads);
                     _database.RegisterClip(leftItem, results[0].Key, Path.GetFileName(results[0].VideoPath), Path.GetFileName(results[0].PosterPath));
                     _database.RegisterClip(rightItem, results[1].Key, Path.GetFileName(results[1].VideoPath), Path.GetFileName(results[1].PosterPath));
                     Interlocked.Increment(ref _pairsReady);

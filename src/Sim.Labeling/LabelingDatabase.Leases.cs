@@ -16,8 +16,8 @@ public sealed partial class LabelingDatabase
                         AND s.answered_at_ms IS NULL AND s.expires_at_ms > $now)
         """;
 
-    /// <summary>The pair <paramref name="labelerName"/> is to answer next, leased to them: the one they hold already
-    /// (a reload shows the same pair, sides unchanged), else a gold pair when <paramref name="preferGold"/> and one is
+    /// <summary>The pair <paramref name="labelerName"/> is to answer next, leased to them: the one they hold already, most
+    /// recently shown first (a reload shows the same pair, sides unchanged; after an undo, the pair taken back), else a gold pair when <paramref name="preferGold"/> and one is
     /// open, else the oldest pair that still needs answers. Null when nothing is open to them.</summary>
     /// <param name="flip">Whether a newly leased pair shows its right item on the left.</param>
     public LeasedPair? Lease(string labelerName, LeasePolicy policy, bool preferGold, bool flip, DateTimeOffset now)
@@ -31,7 +31,7 @@ public sealed partial class LabelingDatabase
             using (var held = Command("""
                 SELECT s.id FROM labeling_leases s WHERE s.labeler = $me AND s.answered_at_ms IS NULL AND s.expires_at_ms > $now
                 AND NOT EXISTS (SELECT 1 FROM labels l WHERE l.pair_id = s.pair_id AND l.labeler = $me)
-                ORDER BY s.id DESC LIMIT 1
+                ORDER BY s.shown_at_ms DESC, s.id DESC LIMIT 1
                 """, transaction))
             {
                 held.Parameters.AddWithValue("$me", me);

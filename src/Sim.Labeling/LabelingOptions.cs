@@ -35,6 +35,9 @@ public sealed record LabelingOptions
     /// <summary>The reward model whose agreement with each labeler the page shows; null to show none.</summary>
     public string? RewardModelPath { get; init; }
 
+    /// <summary>Width and height of the clips in pixels (even); the page shows them 420 pixels wide whatever their size.</summary>
+    public int ClipSize { get; init; } = 320;
+
     /// <summary>Threads rendering clips ahead of labelers.</summary>
     public int RenderThreads { get; init; } = 1;
 
@@ -53,6 +56,7 @@ public sealed record LabelingOptions
         if (Budget is < 0) throw new ArgumentOutOfRangeException(nameof(Budget), Budget, $"budget {Budget}: expected 0 or more answers");
         if (RateLimitPerSecond < 1) throw new ArgumentOutOfRangeException(nameof(RateLimitPerSecond), RateLimitPerSecond, $"rate limit {RateLimitPerSecond}: expected at least 1 request per second");
         if (MaxRequestBodyBytes < 256) throw new ArgumentOutOfRangeException(nameof(MaxRequestBodyBytes), MaxRequestBodyBytes, $"body limit {MaxRequestBodyBytes}: expected at least 256 bytes");
+        if (ClipSize is < 16 or > 2048 || ClipSize % 2 != 0) throw new ArgumentOutOfRangeException(nameof(ClipSize), ClipSize, $"clip size {ClipSize}: expected an even number of pixels in 16..2048");
         if (RenderThreads < 1) throw new ArgumentOutOfRangeException(nameof(RenderThreads), RenderThreads, $"rendering threads {RenderThreads}: expected at least 1");
         ArgumentException.ThrowIfNullOrWhiteSpace(ClipFolder);
     }

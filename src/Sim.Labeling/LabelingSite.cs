@@ -86,7 +86,7 @@ public sealed class LabelingSite : IAsyncDisposable
                     : RateLimitPartition.GetNoLimiter(""));
         });
         var app = builder.Build();
-        var prefetcher = new ClipPrefetcher(database, options.ClipFolder, options.RenderThreads);
+        var prefetcher = new ClipPrefetcher(database, options.ClipFolder, options.ClipSize, options.RenderThreads);
         var site = new LabelingSite(app, database, options, prefetcher);
         try
         {

@@ -35,12 +35,13 @@ public static class LabelCommand
         var goldFrom = new Option<string?>("--gold-from") { Description = "Make gold pairs of every answer this labeler id gave (an expert's earlier labels, e.g. human:alice)" };
         var budget = new Option<long?>("--budget") { Description = "Answers wanted, shown as progress (default: a run's label budget, else every pair times k)" };
         var rateLimit = new Option<int>("--rate-limit") { Description = "Requests per second per token (bursts of twice as many)", DefaultValueFactory = _ => 20 };
+        var clipSize = new Option<int>("--clip-size") { Description = "Clip width and height in pixels (even)", DefaultValueFactory = _ => 320 };
         var renderThreads = new Option<int>("--render-threads") { Description = "Threads rendering clips ahead of the labelers", DefaultValueFactory = _ => 1 };
         var duration = new Option<double>("--duration") { Description = "Stop after this many seconds (0: run until Ctrl-C)", DefaultValueFactory = _ => 0 };
         var command = new Command("label", "Serve the labeling page: two clips side by side, answered with the keyboard; answers go to the label store")
         {
             run, labels, trajectories, pairs, segmentLength, seed, host, port, newLabelers, leaseMinutes, perPair, goldRate, goldOracle, goldFrom,
-            budget, rateLimit, renderThreads, duration,
+            budget, rateLimit, clipSize, renderThreads, duration,
         };
         command.SetAction(parse =>
         {
@@ -66,6 +67,7 @@ public static class LabelCommand
                 Seed = actualSeed,
                 ClipFolder = target.ClipFolder,
                 RewardModelPath = target.RewardModelPath,
+                ClipSize = parse.GetValue(clipSize),
                 RenderThreads = parse.GetValue(renderThreads),
             };
             RequireValid(options);
