@@ -80,7 +80,10 @@ public sealed class ClipPrefetcher : IDisposable
                     var pair = _database.Store.GetPair(pairId);
                     bool physics = ClassicControlDrawer.For(pair.Left.EnvId) is null || ClassicControlDrawer.For(pair.Right.EnvId) is null;
                     var (left, right) = SegmentTrajectory.From(pair, physics);
-                    var results = _renderer.RenderAll([ClipRequest.Whole(left, _settings), ClipRequest.Whole(right, _settings)], _threads);
+                    ClipRequest[] requests = [ClipRequest.Whole(left, _settings), ClipRequest.Whole(right, _settings)];
+                    // One thread renders on the renderer's lasting OpenGL context; RenderAll makes a context per thread and
+                    // call, which only pays off when several threads share the work.
+                    var results = _threads == 1 ? requests.Select(_renderer.Render).ToList() : _renderer.RenderAll(requests, _threads);
                     _database.RegisterClip(leftItem, results[0].Key, Path.GetFileName(results[0].VideoPath), Path.GetFileName(results[0].PosterPath));
                     _database.RegisterClip(rightItem, results[1].Key, Path.GetFileName(results[1].VideoPath), Path.GetFileName(results[1].PosterPath));
                     Interlocked.Increment(ref _pairsReady);

@@ -109,10 +109,11 @@ internal sealed partial class LabelingServer : IDisposable
         _process.WaitForExit();
     }
 
-    /// <summary>Ends the process (SIGKILL, since a test has no use for its shutdown) and releases it.</summary>
+    /// <summary>Ends the process and its encoders (SIGKILL, since a test has no use for its shutdown) and releases it.</summary>
     public void Dispose()
     {
-        Kill();
+        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
         _process.Dispose();
     }
 

@@ -77,6 +77,18 @@ internal sealed class LabelingWorkspace : IDisposable
     public void Dispose()
     {
         foreach (var server in _servers) server.Dispose();
-        _folder.Dispose();
+        // An encoder orphaned by a SIGKILLed server may still be finishing a temporary clip file for a moment.
+        for (int attempt = 0; ; attempt++)
+        {
+            try
+            {
+                _folder.Dispose();
+                return;
+            }
+            catch (IOException) when (attempt < 20)
+            {
+                Thread.Sleep(250);
+            }
+        }
     }
 }
