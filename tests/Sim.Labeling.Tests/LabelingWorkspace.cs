@@ -25,7 +25,8 @@ internal sealed class LabelingWorkspace : IDisposable
 
     public LabelingServer Serve(int pairs, int labelers, IReadOnlyDictionary<string, string>? environment, params string[] extra)
     {
-        var args = new List<string> { "label", "--labels", "labels.db", "--port", "0", "--seed", "11", "--clip-size", ClipSize };
+        var args = new List<string> { "label", "--labels", "labels.db", "--port", "0", "--seed", "11" };
+        if (!extra.Contains("--clip-size")) args.AddRange(["--clip-size", ClipSize]);
         if (!File.Exists(LabelsPath)) args.AddRange(["--trajectories", "roll.msgpack", "--pairs", pairs.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         for (int i = 0; i < labelers; i++) args.AddRange(["--new-labeler", ((char)('a' + i)).ToString() + _servers.Count]);
         args.AddRange(extra);
