@@ -3,7 +3,7 @@
 # Usage: scripts/native-deps.sh [runtime|viewer|test|fuzz]
 #   runtime: MuJoCo (library, headers, samples for the C baseline)
 #   viewer:  runtime + what the viewer and `sim clips` need (GLFW, Mesa's OpenGL on CPU, Xvfb, ffmpeg)
-#   test:    viewer + what the tests need
+#   test:    viewer + what the tests need (gcc for the binding checks, chromium for the labeling page's browser tests)
 #   fuzz:    AFL++ alone, for scripts/fuzz.sh (the test suite fuzzes in process and does not need it)
 # Idempotent: when everything is present it only runs dpkg queries and returns in well under a second.
 set -euo pipefail
@@ -16,7 +16,7 @@ viewer_packages=(libglfw3 libgl1-mesa-dri libglx-mesa0 libegl1 libegl-mesa0 xvfb
 case "$profile" in
   runtime) ;;
   viewer) packages+=("${viewer_packages[@]}") ;;
-  test) packages+=(gcc "${viewer_packages[@]}") ;;
+  test) packages+=(gcc chromium "${viewer_packages[@]}") ;;
   # The loaders under fuzzing need no MuJoCo; AFL++ pulls clang in, which the other profiles should not carry.
   fuzz) packages=(afl++) ;;
   *) echo "native-deps.sh: unknown profile '$profile' (expected runtime, viewer, test or fuzz)" >&2; exit 2 ;;

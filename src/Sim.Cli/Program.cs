@@ -2,7 +2,7 @@ using System.CommandLine;
 using Sim.Cli.Bench;
 using Sim.Cli.Commands;
 
-var bench = new Command("bench", "Benchmarks, recorded in docs/benchmarks.md") { BenchEnvsCommand.Create(), BenchAlignCommand.Create() };
+var bench = new Command("bench", "Benchmarks, recorded in docs/benchmarks.md") { BenchEnvsCommand.Create(), BenchAlignCommand.Create(), BenchLabelingCommand.Create() };
 var root = new RootCommand("sim: vectorized MuJoCo environments and robot learning")
 {
     TrainCommand.Create(),
@@ -15,6 +15,7 @@ var root = new RootCommand("sim: vectorized MuJoCo environments and robot learni
     Sim.Cli.Viewing.ViewCommand.Create(),
     Sim.Cli.Viewing.ReplayCommand.Create(),
     Sim.Cli.Commands.Align.AlignCommand.Create(),
+    Sim.Cli.Labeling.LabelCommand.Create(),
     bench,
 };
 var parsed = root.Parse(args);

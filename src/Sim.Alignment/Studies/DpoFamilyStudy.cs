@@ -27,7 +27,7 @@ public static class DpoFamilyStudy
         string sftModel;
         if (sftRun is not null)
         {
-            tokenizer = BpeTokenizer.Load(Path.Combine(sftRun, SftTrainer.TokenizerFileName));
+            tokenizer = BpeTokenizer.Load(Path.Combine(sftRun, BpeTokenizer.FileName));
             sftModel = Path.Combine(sftRun, SftTrainer.ModelFileName);
         }
         else

@@ -10,6 +10,8 @@ using Sim.Rewards.Robot.Dynamics;
 using Sim.Learning.Runs;
 using Sim.Learning.Sac;
 using Sim.Learning.Training;
+using Sim.Cli.Labeling;
+using Sim.Labeling;
 using Sim.Torch;
 using Sim.Viewer.Clips;
 using Sim.Viewer.Recording;
@@ -44,7 +46,11 @@ public static class TrainCommand
         var checkpointEvery = new Option<double>("--checkpoint-every") { Description = "Env steps between checkpoints", DefaultValueFactory = _ => 50_000 };
         var hparams = new Option<string>("--hparams") { Description = "PPO hyperparameters: " + string.Join(", ", PpoPresets.Names) + " (zoo: the RL Baselines3 Zoo's tuned settings, for " + string.Join(", ", PpoPresets.ZooEnvs) + ")", DefaultValueFactory = _ => PpoPresets.CleanRl };
         var reward = new Option<string>("--reward") { Description = "Reward the policy trains on: env (the env's own) or preference (learned from labels: PEBBLE with --algo sac, Christiano et al. with --algo ppo)", DefaultValueFactory = _ => "env" };
-        var teacher = new Option<string>("--teacher") { Description = "Scripted teacher for --reward preference: " + string.Join(", ", PreferenceTeachers.Names), DefaultValueFactory = _ => PreferenceTeachers.Oracle };
+        var teacher = new Option<string>("--teacher") { Description = "Who answers for --reward preference: a scripted teacher (" + string.Join(", ", PreferenceTeachers.Names) + ") or human (people on the labeling page this run serves)", DefaultValueFactory = _ => PreferenceTeachers.Oracle };
+        var labelWait = new Option<int?>("--label-wait") { Description = "--teacher human: pause training while more than N asked pairs are unanswered (default: keep training on the current reward model)" };
+        var minGold = new Option<double?>("--min-gold-accuracy") { Description = "--teacher human: leave out labelers whose gold-pair accuracy is below this share (after " + GoldAccuracyFilter.MinimumGoldAnswers + " gold answers)" };
+        var labelPort = new Option<int>("--label-port") { Description = "--teacher human: port of the labeling page served on 127.0.0.1 (0: any free port; -1: serve none, run `sim label --run` beside it)", DefaultValueFactory = _ => 8780 };
+        var labelClipSize = new Option<int>("--label-clip-size") { Description = "--teacher human: clip width and height in pixels", DefaultValueFactory = _ => 320 };
         var labels = new Option<int>("--labels") { Description = "Label budget (queries asked) for --reward preference", DefaultValueFactory = _ => 500 };
         var sampler = new Option<string>("--sampler") { Description = "Query selection after the first (uniform) round: uniform, disagreement or entropy", DefaultValueFactory = _ => "disagreement" };
         var segmentLength = new Option<int>("--segment-length") { Description = "Steps per queried segment", DefaultValueFactory = _ => 50 };
@@ -75,6 +81,7 @@ public static class TrainCommand
         {
             env, envArgs, algo, numEnvs, steps, seed, device, threads, torchThreads, runs, resume, checkpointEvery, hparams, set,
             reward, teacher, labels, sampler, segmentLength, labelsPerRound, roundEvery, unsupervised, captureVideo, watch, reed, reedSet,
+            labelWait, minGold, labelPort, labelClipSize,
         };
         command.SetAction(parse =>
         {
@@ -89,14 +96,17 @@ public static class TrainCommand
                 throw new ArgumentException($"--env-arg with --resume: a resumed run keeps the env arguments in its config.json");
             // On resume the run's config.json decides everything, except a --steps given explicitly, which extends the budget.
             bool watching = parse.GetValue(watch);
-            if (resumeDir != null) return Resume(resumeDir, parse.GetResult(steps) is { Implicit: false } ? parse.GetValue(steps) : null, watching);
+            var serving = new LabelServing(parse.GetValue(labelPort), parse.GetValue(labelClipSize));
+            serving.Validate();
+            if (resumeDir != null) return Resume(resumeDir, parse.GetResult(steps) is { Implicit: false } ? parse.GetValue(steps) : null, watching, serving);
             // An MJCF file is recorded by its full path, so resume, eval and the viewer find it from any folder.
             string envId = parse.GetValue(env)!;
             if (IsMjcfPath(envId)) envId = Path.GetFullPath(envId);
             var section = NewSection(envId, envArguments, parse.GetValue(algo)!, parse.GetValue(numEnvs), parse.GetValue(steps),
                 parse.GetValue(seed), parse.GetValue(device)!, parse.GetValue(threads), parse.GetValue(torchThreads), parse.GetValue(checkpointEvery), parse.GetValue(hparams)!, overrides);
             var settings = WithReward(section.Config, parse.GetValue(reward)!, parse.GetValue(teacher)!, parse.GetValue(labels), parse.GetValue(sampler)!,
-                parse.GetValue(segmentLength), parse.GetValue(labelsPerRound), parse.GetValue(roundEvery), parse.GetValue(unsupervised));
+                parse.GetValue(segmentLength), parse.GetValue(labelsPerRound), parse.GetValue(roundEvery), parse.GetValue(unsupervised),
+                parse.GetValue(labelWait), parse.GetValue(minGold));
             var reedOverrides = parse.GetValue(reedSet) ?? [];
             if (parse.GetResult(reed) is not null) settings = WithReed(settings, parse.GetValue(reed), reedOverrides);
             else if (reedOverrides.Length > 0) throw new ArgumentException($"--reed-set {string.Join(" --reed-set ", reedOverrides)} without --reed: the overrides are REED's; add --reed");
@@ -104,7 +114,7 @@ public static class TrainCommand
             OutputPath.RequireWritableFolder("--runs", parse.GetValue(runs)!);
             var run = RunDirectory.Create(parse.GetValue(runs)!.FullName, RunNameEnvPart(settings.Env), settings.Algorithm, section.Settings.Seed, DateTimeOffset.UtcNow);
             run.SaveConfig(settings);
-            return Train(new RunDefinition(run, settings), resume: null, watching);
+            return Train(new RunDefinition(run, settings), resume: null, watching, serving);
         });
         return command;
     }
@@ -156,7 +166,7 @@ public static class TrainCommand
     }
 
     static RunConfig WithReward(RunConfig settings, string reward, string teacher, int labels, string sampler, int segmentLength,
-        int? labelsPerRound, double? roundEvery, double unsupervisedSteps)
+        int? labelsPerRound, double? roundEvery, double unsupervisedSteps, int? labelWait = null, double? minGoldAccuracy = null)
     {
         if (RunRegistry.Default.FindRewardSource(reward) is null)
             throw new ArgumentException($"--reward '{reward}': expected one of {string.Join(", ", RunRegistry.Default.RewardSourceNames)}");
@@ -165,6 +175,10 @@ public static class TrainCommand
             throw new ArgumentException($"--sampler '{sampler}': expected uniform, disagreement or entropy");
         if (roundEvery is double every && !(every >= 1)) throw new ArgumentException($"--round-every = {every}: expected at least 1 env step");
         if (!(unsupervisedSteps >= 0)) throw new ArgumentException($"--unsupervised-steps = {unsupervisedSteps}: expected 0 or more env steps");
+        if (teacher != PreferenceTeachers.Human && (labelWait is not null || minGoldAccuracy is not null))
+            throw new ArgumentException($"{(labelWait is not null ? "--label-wait" : "--min-gold-accuracy")} with --teacher {teacher}: expected --teacher human (scripted teachers answer at once)");
+        if (labelWait is < 0) throw new ArgumentException($"--label-wait = {labelWait}: expected 0 or more outstanding answers");
+        if (minGoldAccuracy is double gold && !(gold >= 0 && gold <= 1)) throw new ArgumentException($"--min-gold-accuracy = {gold}: expected a share in 0..1");
         if (labelsPerRound > labels) throw new ArgumentException($"--labels-per-round = {labelsPerRound}: expected at most --labels ({labels})");
         if (Envs.Envs.Registry.Spec(settings.Env).MaxEpisodeSteps is int longest && segmentLength > longest)
             throw new ArgumentException($"--segment-length = {segmentLength}: expected at most the {longest} steps of a {settings.Env} episode");
@@ -177,6 +191,8 @@ public static class TrainCommand
             LabelsPerRound = labelsPerRound,
             RoundInterval = roundEvery is double k ? (long)k : null,
             UnsupervisedSteps = (long)unsupervisedSteps,
+            LabelWait = labelWait,
+            MinGoldAccuracy = minGoldAccuracy,
         };
         options.Validate();
         return settings with { Reward = reward, Preference = options };
@@ -196,7 +212,7 @@ public static class TrainCommand
         return settings with { Preference = settings.Preference with { Reed = options } };
     }
 
-    static int Resume(DirectoryInfo folder, double? steps, bool watching)
+    static int Resume(DirectoryInfo folder, double? steps, bool watching, LabelServing serving)
     {
         var run = RunDefinition.Load(RunDirectory.Open(folder.FullName));
         var algorithm = RunRegistry.Default.AlgorithmOf(run);
@@ -210,7 +226,7 @@ public static class TrainCommand
         // Everything that can refuse the resume (no checkpoint, a spent budget) does so before config.json changes.
         var plan = ResumePlan.For(run.Directory, algorithm.Settings(run).TotalTimesteps);
         if (budgetChanged) run.Directory.SaveConfig(run.Config);
-        return Train(run, plan, watching);
+        return Train(run, plan, watching, serving);
     }
 
     /// <summary>Rejects, as bad input naming <paramref name="source"/>, a device that is no device name or that this process cannot use (CUDA on a machine without it).</summary>
@@ -251,7 +267,7 @@ public static class TrainCommand
         };
     }
 
-    static int Train(RunDefinition definition, ResumePlan? resume, bool watching)
+    static int Train(RunDefinition definition, ResumePlan? resume, bool watching, LabelServing serving)
     {
         var (run, settings) = (definition.Directory, definition.Config);
         TrainingRun building;
@@ -281,6 +297,9 @@ public static class TrainCommand
         AnsiConsole.MarkupLine($"[bold]{Markup.Escape(settings.Env)}[/] · {settings.Algorithm} · {Markup.Escape(summary)}");
         AnsiConsole.MarkupLine($"run folder: [blue]{Markup.Escape(run.Path)}[/]" + (resumedFrom is long r ? $" (resumed at step {r:N0})" : ""));
         using var cancel = new CancellationTokenSource();
+        var human = trainer is PreferenceTrainer { Learner: PreferenceRewardLearner learner } && settings.Preference?.Teacher == PreferenceTeachers.Human
+            ? learner : null;
+        using var labeling = human is null ? null : HumanLabeling.Start(definition, human, serving, cancel.Token);
         Console.CancelKeyPress += (_, e) =>
         {
             e.Cancel = true; // finish the chunk, checkpoint, then stop
@@ -293,6 +312,8 @@ public static class TrainCommand
             {
                 var task = ctx.AddTask("training", maxValue: trainer.TotalTimesteps);
                 task.Value = trainer.GlobalStep;
+                if (human is not null)
+                    human.WaitingForAnswers += pending => task.Description = $"paused: {pending} answers outstanding (--label-wait {settings.Preference!.LabelWait})";
                 if (trainer is PreferenceTrainer { Learner: PreferenceRewardLearner preference })
                     preference.RewardUpdate += u => task.Description = u.Finished
                         ? string.Create(CultureInfo.InvariantCulture, $"reward model updated on {u.Labels} labels in {u.Seconds:0.0} s")

@@ -10,7 +10,8 @@ namespace Sim.Learning.Preferences;
 /// final reward.</remarks>
 public sealed record PreferenceLearningOptions
 {
-    /// <summary>Scripted teacher answering the queries; see <see cref="PreferenceTeachers.Names"/>.</summary>
+    /// <summary>Who answers the queries: a scripted teacher (<see cref="PreferenceTeachers.Names"/>) or people on the
+    /// labeling site (<see cref="PreferenceTeachers.Human"/>).</summary>
     public string Teacher { get; init; } = PreferenceTeachers.Oracle;
 
     /// <summary>Total queries over the run (PEBBLE: 500–1000 on walker).</summary>
@@ -59,11 +60,21 @@ public sealed record PreferenceLearningOptions
     /// transition before each reward update (<c>--reed</c>); null learns from the labels alone.</summary>
     public DynamicsPretrainingOptions? Reed { get; init; }
 
+    /// <summary>With people answering: pause training while more than this many asked pairs are unanswered; null keeps
+    /// training on the current reward model however many are outstanding.</summary>
+    public int? LabelWait { get; init; }
+
+    /// <summary>With people answering: leave out the answers of labelers whose accuracy on gold pairs is below this share
+    /// (once they have answered enough gold pairs to tell); null trains on everyone's.</summary>
+    public double? MinGoldAccuracy { get; init; }
+
     /// <summary>Throws an <see cref="ArgumentException"/> naming the first bad field and what was expected.</summary>
     public void Validate()
     {
-        if (!PreferenceTeachers.Names.Contains(Teacher))
-            throw new ArgumentException($"teacher '{Teacher}': expected one of {string.Join(", ", PreferenceTeachers.Names)}");
+        if (!PreferenceTeachers.TeacherNames.Contains(Teacher))
+            throw new ArgumentException($"teacher '{Teacher}': expected one of {string.Join(", ", PreferenceTeachers.TeacherNames)}");
+        Require(LabelWait is null or >= 0, nameof(LabelWait), LabelWait, "expected 0 or more outstanding answers");
+        Require(MinGoldAccuracy is null or (>= 0 and <= 1), nameof(MinGoldAccuracy), MinGoldAccuracy, "expected a share in 0..1");
         Require(Labels >= 1, nameof(Labels), Labels, "expected at least 1 query");
         Require(Enum.IsDefined(Sampler), nameof(Sampler), Sampler, "expected uniform, disagreement or entropy");
         Require(SegmentLength >= 1, nameof(SegmentLength), SegmentLength, "expected at least 1 step");

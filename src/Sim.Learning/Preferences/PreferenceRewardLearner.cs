@@ -45,7 +45,9 @@ public sealed partial class PreferenceRewardLearner : IDisposable
         _options = options;
         _schedule = new QuerySchedule(schedule);
         // Each consumer of randomness draws from its own named stream of the run's seed (env i uses seed + i).
-        _teacher = teacher ?? PreferenceTeachers.Create(options.Teacher, SeedDerivation.Derive(seed, "preference-teacher"));
+        _teacher = teacher ?? (options.Teacher == PreferenceTeachers.Human
+            ? new HumanTeacher()
+            : PreferenceTeachers.Create(options.Teacher, SeedDerivation.Derive(seed, "preference-teacher")));
         _oracle = ScriptedTeacher.Oracle(SeedDerivation.Derive(seed, "held-out-oracle"));
         _rng = new SimRandom(SeedDerivation.Derive(seed, "query-sampling"));
         History = new EpisodeHistory(new EpisodeHistoryOptions
@@ -107,11 +109,32 @@ public sealed partial class PreferenceRewardLearner : IDisposable
             metrics.Log(PreferenceMetrics.LabelsTag, _schedule.QueriesAsked, envStep);
             metrics.Log(PreferenceMetrics.RoundsTag, _schedule.RoundsTaken, envStep);
         }
+        WaitForAnswers();
         return TrainOnArrivedLabels(envStep, metrics, start);
     }
 
-    /// <summary>Pairs asked and not yet answered by the teacher.</summary>
-    public int PendingPairCount => _store.CountUnlabeledPairs(_teacher.LabelerId);
+    /// <summary>Pairs asked and not yet answered by the teacher (for people: by anyone).</summary>
+    public int PendingPairCount => _store.CountUnlabeledPairs(_teacher is HumanTeacher ? null : _teacher.LabelerId);
+
+    /// <summary>Chooses whose answers are trained on (e.g. leaves out labelers who fail gold pairs); null trains on all.</summary>
+    public Func<IReadOnlyList<LabeledPair<Segment>>, IReadOnlyList<LabeledPair<Segment>>>? LabelFilter { get; set; }
+
+    /// <summary>Ends a <see cref="PreferenceLearningOptions.LabelWait"/> pause early (the run is being stopped).</summary>
+    public CancellationToken StopWaiting { get; set; }
+
+    /// <summary>Raised while training pauses for answers, with the number outstanding, about once a second.</summary>
+    public event Action<int>? WaitingForAnswers;
+
+    // --label-wait: with more answers outstanding than allowed, training pauses until people catch up.
+    void WaitForAnswers()
+    {
+        if (_options.LabelWait is not int allowed) return;
+        for (int pending = PendingPairCount; pending > allowed && !StopWaiting.IsCancellationRequested; pending = PendingPairCount)
+        {
+            WaitingForAnswers?.Invoke(pending);
+            StopWaiting.WaitHandle.WaitOne(TimeSpan.FromSeconds(1));
+        }
+    }
 
     void Ask(QueryRound round)
     {
@@ -130,6 +153,7 @@ public sealed partial class PreferenceRewardLearner : IDisposable
         if (newest <= _seenLabelId) return false;
         _seenLabelId = newest;
         var labels = TrainableLabels();
+        if (LabelFilter is { } filter) labels = filter(labels);
         if (labels.Count == 0) return false; // e.g. a skip teacher declined every query so far
 
         long updateStart = Stopwatch.GetTimestamp();

@@ -26,6 +26,12 @@ public static class PreferenceTeachers
     /// <summary>Every name.</summary>
     public static IReadOnlyList<string> Names { get; } = [Oracle, Stochastic, Mistake, Skip, Equal, Myopic];
 
+    /// <summary>People answering on the labeling site (<c>sim label</c>); not a scripted teacher.</summary>
+    public const string Human = "human";
+
+    /// <summary>Every name <c>--teacher</c> accepts: the scripted teachers and <see cref="Human"/>.</summary>
+    public static IReadOnlyList<string> TeacherNames { get; } = [.. Names, Human];
+
     /// <summary>The teacher called <paramref name="name"/>, drawing its randomness from <paramref name="seed"/>. Skip and
     /// equal start with δ = 0; the learner sets δ from recent returns before each round.</summary>
     public static ScriptedTeacher Create(string name, ulong seed) => name switch

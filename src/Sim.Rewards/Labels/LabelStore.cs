@@ -34,7 +34,11 @@ public sealed class LabelStore<TItem> : ILabelSink, IDisposable where TItem : cl
         _connection = connection;
         _codec = codec;
         IsReadOnly = readOnly;
+        _hasRetractions = LabelStoreFormat.HasRetractedLabels(connection);
     }
+
+    // False only for a file opened read-only that was written before labels could be retracted.
+    readonly bool _hasRetractions;
 
     /// <summary>The store's file.</summary>
     public string FilePath { get; }
@@ -180,7 +184,7 @@ public sealed class LabelStore<TItem> : ILabelSink, IDisposable where TItem : cl
             }
             long id;
             using (var insert = Command(transaction,
-                "INSERT INTO labels (pair_id, label, labeler, labeled_at_ms) VALUES ($pair, $label, $labeler, $at) RETURNING id"))
+                "INSERT INTO labels (id, pair_id, label, labeler, labeled_at_ms) VALUES ((" + NewestLabelIdSql + ") + 1, $pair, $label, $labeler, $at) RETURNING id"))
             {
                 insert.Parameters.AddWithValue("$pair", pairId);
                 insert.Parameters.AddWithValue("$label", (int)label);
@@ -192,6 +196,36 @@ public sealed class LabelStore<TItem> : ILabelSink, IDisposable where TItem : cl
             return id;
         }
     }
+
+    /// <summary>Takes back <paramref name="labelerId"/>'s answer to pair <paramref name="pairId"/> (a person's undo): the
+    /// label leaves the labels every reader trains on and is kept in <c>retracted_labels</c>, so nothing once answered is
+    /// lost, and its id is never given to a later label. Returns the retracted answer, or null when there was none.</summary>
+    public PreferenceLabel? RetractLabel(long pairId, string labelerId, DateTimeOffset? retractedAt = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(labelerId);
+        long at = (retractedAt ?? DateTimeOffset.UtcNow).ToUnixTimeMilliseconds();
+        lock (_gate)
+        {
+            ThrowIfNotWritable();
+            using var transaction = _connection.BeginTransaction();
+            using var move = Command(transaction,
+                "INSERT INTO retracted_labels (id, pair_id, label, labeler, labeled_at_ms, retracted_at_ms) "
+                + "SELECT id, pair_id, label, labeler, labeled_at_ms, $at FROM labels WHERE pair_id = $pair AND labeler = $labeler RETURNING label");
+            move.Parameters.AddWithValue("$pair", pairId);
+            move.Parameters.AddWithValue("$labeler", labelerId);
+            move.Parameters.AddWithValue("$at", at);
+            if (move.ExecuteScalar() is not long label) return null;
+            using var delete = Command(transaction, "DELETE FROM labels WHERE pair_id = $pair AND labeler = $labeler");
+            delete.Parameters.AddWithValue("$pair", pairId);
+            delete.Parameters.AddWithValue("$labeler", labelerId);
+            delete.ExecuteNonQuery();
+            transaction.Commit();
+            return (PreferenceLabel)label;
+        }
+    }
+
+    // Label ids only grow, retractions included, so that a poll of GetLastLabelId never misses a label given after an undo.
+    const string NewestLabelIdSql = "SELECT max(coalesce((SELECT max(id) FROM labels), 0), coalesce((SELECT max(id) FROM retracted_labels), 0))";
 
     /// <summary>The pair with id <paramref name="pairId"/>.</summary>
     /// <exception cref="KeyNotFoundException">No such pair.</exception>
@@ -315,14 +349,14 @@ public sealed class LabelStore<TItem> : ILabelSink, IDisposable where TItem : cl
         }
     }
 
-    /// <summary>The id of the newest label, or 0 when there are none; label ids only grow, so a poll can tell whether
-    /// answers arrived since it last looked.</summary>
+    /// <summary>The id of the newest label, retracted ones included, or 0 when there are none; label ids only grow, so a
+    /// poll can tell whether answers arrived since it last looked.</summary>
     public long GetLastLabelId()
     {
         lock (_gate)
         {
             ThrowIfDisposed();
-            using var command = Command(null, "SELECT coalesce(max(id), 0) FROM labels");
+            using var command = Command(null, _hasRetractions ? NewestLabelIdSql : "SELECT coalesce(max(id), 0) FROM labels");
             return Convert.ToInt64(command.ExecuteScalar());
         }
     }

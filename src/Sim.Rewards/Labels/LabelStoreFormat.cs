@@ -38,6 +38,19 @@ public static class LabelStoreFormat
             UNIQUE (pair_id, labeler)
         );
         CREATE INDEX labels_by_pair ON labels(pair_id);
+        """ + RetractedLabelsSql;
+
+    // Added after version 2 was released: created on every writable open, so files written before it gain it, and
+    // readers of version 2 that predate it ignore it.
+    const string RetractedLabelsSql = """
+        CREATE TABLE IF NOT EXISTS retracted_labels (
+            id              INTEGER PRIMARY KEY,  -- the label's id while it stood; never reused by a new label
+            pair_id         INTEGER NOT NULL,
+            label           INTEGER NOT NULL,
+            labeler         TEXT    NOT NULL,
+            labeled_at_ms   INTEGER NOT NULL,
+            retracted_at_ms INTEGER NOT NULL
+        );
         """;
 
     // Opens the connection and runs initialise on it, turning SQLite's failures into errors that name the file.
@@ -128,6 +141,18 @@ public static class LabelStoreFormat
             Execute(connection, $"PRAGMA application_id = {ApplicationId}; PRAGMA user_version = {SchemaVersion};", transaction);
             transaction.Commit();
         }
+        else
+        {
+            Execute(connection, RetractedLabelsSql);
+        }
+    }
+
+    /// <summary>Whether the file has the <c>retracted_labels</c> table (every store opened for writing does).</summary>
+    internal static bool HasRetractedLabels(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'retracted_labels'";
+        return Convert.ToInt64(command.ExecuteScalar()) > 0;
     }
 
     /// <summary>SQLite's <c>PRAGMA</c> <paramref name="check"/> (<c>quick_check</c> or <c>integrity_check</c>): <c>ok</c>

@@ -97,9 +97,9 @@ public static class AlignPreferenceCommand
         {
             var folder = parse.GetValue(_sft)!;
             string model = Path.Combine(folder.FullName, SftTrainer.ModelFileName);
-            string tokenizer = Path.Combine(folder.FullName, SftTrainer.TokenizerFileName);
+            string tokenizer = Path.Combine(folder.FullName, BpeTokenizer.FileName);
             if (!File.Exists(model)) throw new FileNotFoundException($"--sft '{folder.FullName}' has no {SftTrainer.ModelFileName}: expected an SFT run folder written by sim align sft");
-            if (!File.Exists(tokenizer)) throw new FileNotFoundException($"--sft '{folder.FullName}' has no {SftTrainer.TokenizerFileName}: expected an SFT run folder written by sim align sft");
+            if (!File.Exists(tokenizer)) throw new FileNotFoundException($"--sft '{folder.FullName}' has no {BpeTokenizer.FileName}: expected an SFT run folder written by sim align sft");
             return (model, BpeTokenizer.Load(tokenizer));
         }
 

@@ -1,0 +1,113 @@
+// The labeling page: two clips in sync, answered with the keyboard alone. Sides are decided by the server per showing;
+// the page only ever says which side it saw, and never sees the true return.
+'use strict';
+const token = new URLSearchParams(location.search).get('token') || '';
+const left = document.getElementById('left');
+const right = document.getElementById('right');
+const statusLine = document.getElementById('status');
+let current = null;   // the leased pair being shown
+let busy = false;     // one request at a time, so a held key cannot double-answer
+
+async function api(method, path, body) {
+  const response = await fetch(path, {
+    method,
+    headers: Object.assign({ 'Authorization': 'Bearer ' + token }, body === undefined ? {} : { 'Content-Type': 'application/json' }),
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const data = await response.json().catch(() => ({}));
+  if (!response.ok) throw new Error(data.error || data.message || ('HTTP ' + response.status));
+  return data;
+}
+
+function say(text, error) {
+  statusLine.textContent = text;
+  statusLine.className = error ? 'error' : '';
+}
+
+function showProgress(data) {
+  const p = data.progress;
+  const agreement = data.agreement == null ? '—' : Math.round(100 * data.agreement) + '% of your last ' + data.agreementCount;
+  document.getElementById('progress').textContent =
+    `labels ${p.labels} / ${p.budget} · queue ${p.queue} · you: ${data.mine} · ${data.labeler} · reward model agrees with you: ${agreement}`;
+}
+
+// The left video leads; the right follows it, corrected whenever it drifts by more than half a frame.
+const halfFrame = 0.5 / 30;
+function keepInSync() {
+  if (current && !left.paused && right.readyState >= 2) {
+    const drift = right.currentTime - left.currentTime;
+    if (Math.abs(drift) > halfFrame) right.currentTime = left.currentTime;
+  }
+  requestAnimationFrame(keepInSync);
+}
+left.addEventListener('ended', () => { left.currentTime = 0; right.currentTime = 0; left.play(); right.play(); });
+right.addEventListener('ended', () => { if (!left.ended) right.pause(); });
+
+function loadClips(data) {
+  const ready = Promise.all([left, right].map(v => new Promise(resolve => {
+    v.addEventListener('canplaythrough', resolve, { once: true });
+  })));
+  left.src = data.left.clip + '?token=' + encodeURIComponent(token);
+  right.src = data.right.clip + '?token=' + encodeURIComponent(token);
+  left.poster = data.left.poster + '?token=' + encodeURIComponent(token);
+  right.poster = data.right.poster + '?token=' + encodeURIComponent(token);
+  ready.then(() => { left.currentTime = 0; right.currentTime = 0; left.play(); right.play(); });
+}
+
+async function next() {
+  busy = true;
+  try {
+    const data = await api('GET', '/api/next');
+    showProgress(data);
+    current = data.pair == null ? null : data;
+    document.getElementById('pair').hidden = current == null;
+    document.getElementById('empty').hidden = current != null;
+    document.body.dataset.pair = current ? current.pair : '';
+    document.body.dataset.lease = current ? current.lease : '';
+    if (current) loadClips(current);
+    else setTimeout(() => { if (!current) next(); }, 2000);
+  } catch (e) {
+    say(e.message, true);
+  } finally {
+    busy = false;
+  }
+}
+
+async function answer(choice) {
+  if (!current || busy) return;
+  busy = true;
+  const shown = current;
+  try {
+    await api('POST', '/api/labels', { pair: shown.pair, lease: shown.lease, choice });
+    say({ left: 'left is better', right: 'right is better', equal: 'equal', skip: "can't tell" }[choice] + ' · saved');
+  } catch (e) {
+    say(e.message, true);
+    busy = false;
+    return;
+  }
+  busy = false;
+  await next();
+}
+
+async function undo() {
+  if (busy) return;
+  busy = true;
+  try {
+    const data = await api('POST', '/api/undo', {});
+    say(data.undone == null ? 'nothing to undo' : 'last label undone');
+  } catch (e) {
+    say(e.message, true);
+  }
+  busy = false;
+  await next();
+}
+
+const keys = { ArrowLeft: 'left', ArrowRight: 'right', ArrowDown: 'equal', ' ': 'skip' };
+document.addEventListener('keydown', e => {
+  if (e.repeat || e.ctrlKey || e.altKey || e.metaKey) return;
+  if (keys[e.key]) { e.preventDefault(); answer(keys[e.key]); }
+  else if (e.key === 'u' || e.key === 'U') { e.preventDefault(); undo(); }
+});
+
+if (!token) say('this page needs the link with your token (sim label prints it)', true);
+else { requestAnimationFrame(keepInSync); next(); }
