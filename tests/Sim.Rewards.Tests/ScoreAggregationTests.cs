@@ -31,13 +31,13 @@ public sealed class ScoreAggregationTests
             double mean = (a + b + c) / 3;
             double variance = ((a - mean) * (a - mean) + (b - mean) * (b - mean) + (c - mean) * (c - mean)) / 3;
             model.Score(items, scores, Aggregation.WorstCase);
-            Assert.Equal(Math.Min(a, Math.Min(b, c)), scores[i], 5);
+            Assert.Equal(Math.Min(a, Math.Min(b, c)), scores[i], 1e-5);
             model.Score(items, scores, Aggregation.UncertaintyPenalized(2));
-            Assert.Equal(mean - 2 * variance, scores[i], 5);
+            Assert.Equal(mean - 2 * variance, scores[i], 1e-5);
             model.Score(items, scores, Aggregation.OfMember(1));
-            Assert.Equal(b, scores[i], 5);
+            Assert.Equal(b, scores[i], 1e-5);
             model.Score(items, scores);
-            Assert.Equal(mean, scores[i], 5);
+            Assert.Equal(mean, scores[i], 1e-5);
         }
         Assert.Throws<ArgumentOutOfRangeException>(() => model.Score(items, scores, Aggregation.OfMember(3)));
     }
