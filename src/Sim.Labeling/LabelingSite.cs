@@ -249,7 +249,12 @@ public sealed class LabelingSite : IAsyncDisposable
     async Task<(T? Body, IResult? Problem)> ReadBody<T>(HttpContext context)
     {
         if (context.Request.ContentLength > _options.MaxRequestBodyBytes)
+        {
+            // The unread body stays on the connection, so the server closes it; saying so keeps a client from sending its
+            // next request down a connection that is about to end.
+            context.Response.Headers.Connection = "close";
             return (default, Results.Json(new { error = $"request body of {context.Request.ContentLength} bytes: expected at most {_options.MaxRequestBodyBytes}" }, statusCode: StatusCodes.Status413PayloadTooLarge));
+        }
         if (context.Request.ContentType?.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) != true)
             return (default, Results.Json(new { error = $"content type '{context.Request.ContentType}': expected application/json" }, statusCode: StatusCodes.Status415UnsupportedMediaType));
         try

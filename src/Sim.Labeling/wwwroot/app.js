@@ -31,17 +31,19 @@ function showProgress(data) {
     `labels ${p.labels} / ${p.budget} · queue ${p.queue} · you: ${data.mine} · ${data.labeler} · reward model agrees with you: ${agreement}`;
 }
 
-// The left video leads; the right follows it, corrected whenever it drifts by more than half a frame.
+// Both videos loop on their own, so neither ever stops at its end. The left one leads; the right one follows it,
+// corrected whenever it drifts by more than half a frame, with the drift measured around the loop (1.65 s and
+// 0.01 s are a frame apart, not 1.64 s), so the two wrapping a moment apart costs no seek.
 const halfFrame = 0.5 / 30;
 function keepInSync() {
-  if (current && !left.paused && right.readyState >= 2) {
-    const drift = right.currentTime - left.currentTime;
-    if (Math.abs(drift) > halfFrame) right.currentTime = left.currentTime;
+  if (current && !left.paused && right.readyState >= 2 && left.duration > 0) {
+    let drift = Math.abs(right.currentTime - left.currentTime);
+    drift = Math.min(drift, left.duration - drift);
+    if (drift > halfFrame) right.currentTime = left.currentTime;
+    if (right.paused) right.play();
   }
   requestAnimationFrame(keepInSync);
 }
-left.addEventListener('ended', () => { left.currentTime = 0; right.currentTime = 0; left.play(); right.play(); });
-right.addEventListener('ended', () => { if (!left.ended) right.pause(); });
 
 function loadClips(data) {
   const ready = Promise.all([left, right].map(v => new Promise(resolve => {
