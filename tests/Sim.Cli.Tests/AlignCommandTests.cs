@@ -46,7 +46,10 @@ public sealed class AlignCommandTests(AlignWorkspace workspace) : IClassFixture<
     {
         { "malformed JSONL line", ["align", "sft", "--data", "malformed.jsonl", "--runs", "new-runs"], ["malformed.jsonl", "line 2", "not valid JSON"] },
         { "empty completion", ["align", "sft", "--data", "empty-completion.jsonl", "--runs", "new-runs"], ["empty-completion.jsonl", "line 1", "\"completion\" is empty"] },
-        { "missing field", ["align", "reward", "--data", "missing-field.jsonl", "--runs", "new-runs"], ["missing-field.jsonl", "line 1", "no \"rejected\" field"] },
+        { "missing field", ["align", "reward", "--data", "missing-field.jsonl", "--runs", "new-runs"], ["missing-field.jsonl", "line 1", "field \"rejected\" is missing"] },
+        { "DPO pair longer than the SFT model's context", ["align", "dpo", "--train", "long-prefs.jsonl", "--sft", "RUN", "--runs", "new-runs"], ["long-prefs.jsonl", "line 1 (chosen)", "longer than the context of 32"] },
+        { "KTO example longer than the SFT model's context", ["align", "kto", "--train", "kto.jsonl", "--sft", "RUN", "--runs", "new-runs"], ["kto.jsonl", "line 2", "longer than the context of 32"] },
+        { "empty dataset", ["align", "sft", "--data", "empty.jsonl", "--runs", "new-runs"], ["empty.jsonl", "has no examples"] },
         { "example longer than the context", ["align", "sft", "--data", "sft.jsonl", "--runs", "new-runs", "--context", "8"], ["sft.jsonl", "line 1", "longer than the context of 8"] },
         { "prompt longer than the context", ["align", "sample", "--model", "MODEL", "--prompt", string.Concat(Enumerable.Repeat("robot arm ", 30))], ["prompt 1", "longer than the model's context of 32"] },
         { "tokenizer from another run", ["align", "sample", "--model", "MODEL", "--tokenizer", "OTHER_TOKENIZER", "--prompt", "review:"], ["trained with tokenizer", "another run's"] },

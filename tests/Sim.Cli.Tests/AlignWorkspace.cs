@@ -22,6 +22,12 @@ public sealed class AlignWorkspace : IDisposable
         WriteLines("malformed.jsonl", [Json(("prompt", "a"), ("completion", "b")), "{\"prompt\": \"a\", \"completion\": "]);
         WriteLines("empty-completion.jsonl", [Json(("prompt", "a"), ("completion", ""))]);
         WriteLines("missing-field.jsonl", [Json(("prompt", "a"), ("chosen", "b"))]);
+        // Far longer than the runs' context of 32 tokens: a byte-level tokenizer never packs 300 characters into 30 tokens.
+        string longText = string.Concat(Enumerable.Repeat(" the robot arm was very good", 10));
+        WriteLines("long-prefs.jsonl", [Json(("prompt", "review:"), ("chosen", longText), ("rejected", " bad"))]);
+        WriteLines("kto.jsonl", [JsonSerializer.Serialize(new { prompt = "review:", completion = " good", label = true }),
+            JsonSerializer.Serialize(new { prompt = "review:", completion = longText, label = false })]);
+        WriteLines("empty.jsonl", []);
         Run = Train("sft.jsonl", "runs");
         OtherRun = Train("other.jsonl", "other-runs");
     }

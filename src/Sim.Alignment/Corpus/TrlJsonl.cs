@@ -43,7 +43,11 @@ public static class TrlJsonl
     /// <summary>The preference examples of <paramref name="path"/>.</summary>
     /// <exception cref="DatasetFormatException">A line that is not a JSON object, lacks a field, has a field of the wrong
     /// type, or has an empty chosen or rejected completion.</exception>
-    public static List<PreferenceExample> ReadPreferences(string path) => Read(path, PreferenceFields, (line, root) =>
+    public static List<PreferenceExample> ReadPreferences(string path) => Examples(ReadNumberedPreferences(path));
+
+    /// <summary>As <see cref="ReadPreferences"/>, each example with the line it stands on, for errors found later (a
+    /// tokenized example longer than a model's context).</summary>
+    public static List<(int Line, PreferenceExample Example)> ReadNumberedPreferences(string path) => Read(path, PreferenceFields, (line, root) =>
     {
         double? margin = null;
         if (root.TryGetProperty("margin", out var value) && value.ValueKind != JsonValueKind.Null)
@@ -62,12 +66,18 @@ public static class TrlJsonl
     /// <summary>The prompt–completion examples of <paramref name="path"/>.</summary>
     /// <exception cref="DatasetFormatException">A line that is not a JSON object, lacks a field, has a field of the wrong
     /// type, or has an empty completion.</exception>
-    public static List<CompletionExample> ReadCompletions(string path) => Read(path, CompletionFields, (line, root) =>
+    public static List<CompletionExample> ReadCompletions(string path) => Examples(ReadNumberedCompletions(path));
+
+    /// <summary>As <see cref="ReadCompletions"/>, each example with the line it stands on.</summary>
+    public static List<(int Line, CompletionExample Example)> ReadNumberedCompletions(string path) => Read(path, CompletionFields, (line, root) =>
         new CompletionExample(Text(path, line, root, "prompt", allowEmpty: true), Text(path, line, root, "completion", allowEmpty: false)));
 
     /// <summary>The unpaired examples of <paramref name="path"/>.</summary>
     /// <exception cref="DatasetFormatException">As <see cref="ReadCompletions"/>, and a <c>label</c> that is not true or false.</exception>
-    public static List<UnpairedExample> ReadUnpaired(string path) => Read(path, UnpairedFields, (line, root) =>
+    public static List<UnpairedExample> ReadUnpaired(string path) => Examples(ReadNumberedUnpaired(path));
+
+    /// <summary>As <see cref="ReadUnpaired"/>, each example with the line it stands on.</summary>
+    public static List<(int Line, UnpairedExample Example)> ReadNumberedUnpaired(string path) => Read(path, UnpairedFields, (line, root) =>
     {
         var label = root.GetProperty("label");
         if (label.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
@@ -96,11 +106,13 @@ public static class TrlJsonl
         });
     }
 
-    private static List<T> Read<T>(string path, string[] required, Func<int, JsonElement, T> parse)
+    private static List<T> Examples<T>(List<(int Line, T Example)> numbered) => numbered.ConvertAll(e => e.Example);
+
+    private static List<(int Line, T Example)> Read<T>(string path, string[] required, Func<int, JsonElement, T> parse)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such dataset file", path);
-        var examples = new List<T>();
+        var examples = new List<(int, T)>();
         int lineNumber = 0;
         using var reader = new StreamReader(path, Encoding.UTF8);
         while (reader.ReadLine() is { } line)
@@ -126,9 +138,11 @@ public static class TrlJsonl
                     if (!root.TryGetProperty(field, out _))
                         throw new DatasetFormatException(path, lineNumber, field, $"is missing: expected an object with {FieldList(required)}");
                 }
-                examples.Add(parse(lineNumber, root));
+                examples.Add((lineNumber, parse(lineNumber, root)));
             }
         }
+        if (examples.Count == 0)
+            throw new InvalidDataException($"{path} has no examples: expected one object per line with {FieldList(required)}");
         return examples;
     }
 

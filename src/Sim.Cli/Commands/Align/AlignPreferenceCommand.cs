@@ -34,8 +34,9 @@ public static class AlignPreferenceCommand
                 InitFrom = sft,
             });
             config.Validate();
-            var train = Tokenize(tokenizer, TrlJsonl.ReadPreferences(config.TrainFile!));
-            var eval = config.EvalFile is null ? null : Tokenize(tokenizer, TrlJsonl.ReadPreferences(config.EvalFile));
+            int context = SftContext(sft);
+            var train = TokenizedDataset.ReadPreferences(config.TrainFile!, tokenizer, context);
+            var eval = config.EvalFile is null ? null : TokenizedDataset.ReadPreferences(config.EvalFile, tokenizer, context);
             common.CheckRuns(parse);
             var (policy, reference) = DpoTrainer.LoadModels(config, tokenizer);
             using var trainer = new DpoTrainer(config, tokenizer, policy, reference, train, eval);
@@ -62,9 +63,9 @@ public static class AlignPreferenceCommand
                 Beta = parse.GetValue(beta), DesirableWeight = parse.GetValue(desirable), UndesirableWeight = parse.GetValue(undesirable), InitFrom = sft,
             });
             config.Validate();
-            var train = TrlJsonl.ReadUnpaired(config.TrainFile!).Select(e => new TokenizedUnpaired(tokenizer.Encode(e.Prompt), tokenizer.Encode(e.Completion), e.Label)).ToList();
-            var eval = config.EvalFile is null ? null
-                : TrlJsonl.ReadUnpaired(config.EvalFile).Select(e => new TokenizedUnpaired(tokenizer.Encode(e.Prompt), tokenizer.Encode(e.Completion), e.Label)).ToList();
+            int context = SftContext(sft);
+            var train = TokenizedDataset.ReadUnpaired(config.TrainFile!, tokenizer, context);
+            var eval = config.EvalFile is null ? null : TokenizedDataset.ReadUnpaired(config.EvalFile, tokenizer, context);
             common.CheckRuns(parse);
             var (policy, reference) = KtoTrainer.LoadModels(config, tokenizer);
             using var trainer = new KtoTrainer(config, tokenizer, policy, reference, train, eval);
@@ -73,8 +74,8 @@ public static class AlignPreferenceCommand
         return command;
     }
 
-    static List<TokenizedPreference> Tokenize(BpeTokenizer tokenizer, IReadOnlyList<PreferenceExample> pairs) =>
-        pairs.Select(p => new TokenizedPreference(tokenizer.Encode(p.Prompt), tokenizer.Encode(p.Chosen), tokenizer.Encode(p.Rejected))).ToList();
+    // The policy keeps the SFT model's context, so every example must fit in it.
+    static int SftContext(string sftModel) => LanguageModelFile.ReadHeader(sftModel).Config.ContextLength;
 
     // The options both commands share: data, the SFT run, the optimiser and where runs go.
     sealed class CommonOptions

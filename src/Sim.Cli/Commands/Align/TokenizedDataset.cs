@@ -1,38 +1,46 @@
+using Sim.Alignment.Corpus;
+using Sim.Alignment.Kto;
 using Sim.Alignment.Model;
 using Sim.Alignment.Tokenization;
 
 namespace Sim.Cli.Commands.Align;
 
-/// <summary>Reads TRL JSON-lines datasets and encodes them, refusing any example longer than the model's context by its
-/// file and line, before a run folder is made.</summary>
+/// <summary>Reads TRL JSON-lines datasets (through <see cref="TrlJsonl"/>) and encodes them, refusing any example longer
+/// than the model's context by its file and line, before a run folder is made.</summary>
 public static class TokenizedDataset
 {
-    static readonly string[] CompletionFields = ["prompt", "completion"];
-    static readonly string[] PreferenceFields = ["prompt", "chosen", "rejected"];
-    static readonly HashSet<string> Completions = ["completion", "chosen", "rejected"];
-
     /// <summary>The texts of a dataset's rows, for learning a tokenizer.</summary>
-    public static IEnumerable<string> Texts(string path, bool preferences) =>
-        JsonlFields.Read(path, preferences ? PreferenceFields : CompletionFields, Completions).SelectMany(r => r.Values);
+    public static IEnumerable<string> Texts(string path, bool preferences) => preferences
+        ? TrlJsonl.ReadPreferences(path).SelectMany(e => new[] { e.Prompt, e.Chosen, e.Rejected })
+        : TrlJsonl.ReadCompletions(path).SelectMany(e => new[] { e.Prompt, e.Completion });
 
     /// <summary>The <c>{"prompt","completion"}</c> rows of <paramref name="path"/>, encoded.</summary>
     public static List<TokenizedCompletion> ReadCompletions(string path, BpeTokenizer tokenizer, int context) =>
-        JsonlFields.Read(path, CompletionFields, Completions).Select(row =>
+        TrlJsonl.ReadNumberedCompletions(path).ConvertAll(row =>
         {
-            var item = new TokenizedCompletion(tokenizer.Encode(row.Values[0]), tokenizer.Encode(row.Values[1]));
+            var item = new TokenizedCompletion(tokenizer.Encode(row.Example.Prompt), tokenizer.Encode(row.Example.Completion));
             Fit(path, row.Line, item, context, "");
             return item;
-        }).ToList();
+        });
 
     /// <summary>The <c>{"prompt","chosen","rejected"}</c> rows of <paramref name="path"/>, encoded.</summary>
     public static List<TokenizedPreference> ReadPreferences(string path, BpeTokenizer tokenizer, int context) =>
-        JsonlFields.Read(path, PreferenceFields, Completions).Select(row =>
+        TrlJsonl.ReadNumberedPreferences(path).ConvertAll(row =>
         {
-            var pair = new TokenizedPreference(tokenizer.Encode(row.Values[0]), tokenizer.Encode(row.Values[1]), tokenizer.Encode(row.Values[2]));
+            var pair = new TokenizedPreference(tokenizer.Encode(row.Example.Prompt), tokenizer.Encode(row.Example.Chosen), tokenizer.Encode(row.Example.Rejected));
             Fit(path, row.Line, pair.ChosenItem, context, " (chosen)");
             Fit(path, row.Line, pair.RejectedItem, context, " (rejected)");
             return pair;
-        }).ToList();
+        });
+
+    /// <summary>The <c>{"prompt","completion","label"}</c> rows of <paramref name="path"/>, encoded.</summary>
+    public static List<TokenizedUnpaired> ReadUnpaired(string path, BpeTokenizer tokenizer, int context) =>
+        TrlJsonl.ReadNumberedUnpaired(path).ConvertAll(row =>
+        {
+            var example = new TokenizedUnpaired(tokenizer.Encode(row.Example.Prompt), tokenizer.Encode(row.Example.Completion), row.Example.Label);
+            Fit(path, row.Line, example.Item, context, "");
+            return example;
+        });
 
     static void Fit(string path, int line, TokenizedCompletion item, int context, string side)
     {
