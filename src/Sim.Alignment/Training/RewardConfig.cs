@@ -35,6 +35,10 @@ public sealed record RewardConfig : AlignmentConfig
     /// <summary>m in −log σ(r_c − r_r − m): the chosen completion must win by this much (TRL's <c>margin</c>, here one for all pairs).</summary>
     public double Margin { get; init; }
 
+    /// <summary>c in + c·(r_c + r_r)²: pulls each pair's scores towards zero so the model's output is centred without a
+    /// normalisation pass (TRL's <c>center_rewards_coefficient</c>, Eisenstein et al. use 0.01); 0 turns it off.</summary>
+    public double Centering { get; init; }
+
     /// <summary>How member scores combine: mean, worst case (WCO) or mean − λ·var (UWO).</summary>
     public Aggregation Aggregation { get; init; } = Aggregation.Mean;
 
@@ -49,6 +53,7 @@ public sealed record RewardConfig : AlignmentConfig
         ArgumentNullException.ThrowIfNull(Aggregation);
         if (Members < 1) throw new ArgumentOutOfRangeException(nameof(Members), Members, $"Members = {Members}: expected at least 1");
         if (!(Margin >= 0 && double.IsFinite(Margin))) throw new ArgumentOutOfRangeException(nameof(Margin), Margin, $"Margin = {Margin}: expected a finite margin ≥ 0");
+        if (!(Centering >= 0 && double.IsFinite(Centering))) throw new ArgumentOutOfRangeException(nameof(Centering), Centering, $"Centering = {Centering}: expected a finite coefficient ≥ 0");
         Aggregation.Validate(Members);
     }
 }

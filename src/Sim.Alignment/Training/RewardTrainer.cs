@@ -50,7 +50,7 @@ public sealed class RewardTrainer : AlignmentTrainer<RewardConfig>
                 MaxEpochs = 1,
                 StopAtAccuracy = null,
                 Sampling = config.Sampling,
-                Loss = new PreferenceLossOptions(Margin: config.Margin),
+                Loss = new PreferenceLossOptions(Margin: config.Margin, Centering: config.Centering),
                 Seed = SeedDerivation.Derive(config.Seed, "reward-model"),
             }, config.Aggregation, config.Normalization, tokenizer.Identity);
             var collator = new CompletionCollator(shape.ContextLength);

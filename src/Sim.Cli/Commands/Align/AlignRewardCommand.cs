@@ -16,25 +16,28 @@ public static class AlignRewardCommand
         var options = new AlignTrainingOptions();
         var members = new Option<int>("--members") { Description = "Ensemble members (1: a single reward model)", DefaultValueFactory = _ => 1 };
         var margin = new Option<double>("--margin") { Description = "Margin m in −log σ(r_c − r_r − m)", DefaultValueFactory = _ => 0 };
+        var centering = new Option<double>("--center-rewards-coefficient") { Description = "c in + c·(r_c + r_r)²: keeps scores centred on zero (0: off; 0.01 is usual)", DefaultValueFactory = _ => 0 };
         var aggregation = new Option<string>("--aggregation") { Description = "How members combine: mean, worst-case or uncertainty (mean − λ·var)", DefaultValueFactory = _ => "mean" };
         var lambda = new Option<double>("--lambda") { Description = "λ of --aggregation uncertainty", DefaultValueFactory = _ => 1 };
         var command = new Command("reward", "Train a text reward model on {\"prompt\",\"chosen\",\"rejected\"} JSON lines");
         options.AddTo(command);
         command.Options.Add(members);
         command.Options.Add(margin);
+        command.Options.Add(centering);
         command.Options.Add(aggregation);
         command.Options.Add(lambda);
-        command.SetAction(parse => Run(parse, options, parse.GetValue(members), parse.GetValue(margin), parse.GetValue(aggregation)!, parse.GetValue(lambda)));
+        command.SetAction(parse => Run(parse, options, parse.GetValue(members), parse.GetValue(margin), parse.GetValue(centering), parse.GetValue(aggregation)!, parse.GetValue(lambda)));
         return command;
     }
 
-    static int Run(ParseResult parse, AlignTrainingOptions options, int members, double margin, string aggregation, double lambda)
+    static int Run(ParseResult parse, AlignTrainingOptions options, int members, double margin, double centering, string aggregation, double lambda)
     {
         options.ApplyThreads(parse);
         if (options.TryResume<RewardConfig>(parse, Build, RewardTrainer.ModelFileName)) return 0;
 
         if (members < 1) throw new ArgumentException($"--members = {members}: expected at least 1");
         if (!(margin >= 0 && double.IsFinite(margin))) throw new ArgumentException($"--margin = {margin}: expected a finite margin ≥ 0");
+        if (!(centering >= 0 && double.IsFinite(centering))) throw new ArgumentException($"--center-rewards-coefficient = {centering}: expected a finite coefficient ≥ 0");
         if (!(lambda >= 0 && double.IsFinite(lambda))) throw new ArgumentException($"--lambda = {lambda}: expected a finite λ ≥ 0");
         var combine = aggregation switch
         {
@@ -54,6 +57,7 @@ public static class AlignRewardCommand
             InitFrom = init?.FullName,
             Members = members,
             Margin = margin,
+            Centering = centering,
             Aggregation = combine,
         };
         using var newTrainer = Build(fresh, newTokenizer);
