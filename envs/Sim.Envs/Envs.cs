@@ -93,6 +93,7 @@ public static class Envs
         yield return MuJoCo.Swimmer.Spec;
         yield return MuJoCo.InvertedDoublePendulum.Spec;
         yield return MuJoCo.HumanoidStandup.Spec;
+        yield return MuJoCo.Pusher.Spec;
         yield return MuJoCo.ReacherSparse.Spec;
         yield return MuJoCo.Goal.ArmReach.Spec;
         yield return MuJoCo.Goal.ArmPush.Spec;
