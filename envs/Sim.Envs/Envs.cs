@@ -93,9 +93,15 @@ public static class Envs
         yield return MuJoCo.Swimmer.Spec;
         yield return MuJoCo.InvertedDoublePendulum.Spec;
         yield return MuJoCo.HumanoidStandup.Spec;
+        yield return MuJoCo.Pusher.Spec;
         yield return MuJoCo.ReacherSparse.Spec;
         yield return MuJoCo.Goal.ArmReach.Spec;
         yield return MuJoCo.Goal.ArmPush.Spec;
+        // DeepMind Control-style tasks, named <Domain><Task>-dmc
+        yield return Dmc.DmcWalker.WalkSpec;
+        yield return Dmc.DmcWalker.RunSpec;
+        yield return Dmc.DmcCheetah.Spec;
+        yield return Dmc.DmcQuadruped.Spec;
         yield break;
     }
 }

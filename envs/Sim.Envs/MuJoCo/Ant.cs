@@ -1,3 +1,4 @@
+using System.Globalization;
 using Sim.Core;
 using Sim.Foundation;
 using Sim.Core.Registry;
@@ -39,15 +40,15 @@ public sealed class Ant : LocomotionEnv
         double noise = a.Double("reset_noise_scale", 0.1);
         bool exclude = a.Bool("exclude_current_positions_from_observation", true);
         bool includeForces = a.Bool("include_cfrc_ext_in_observation", true);
+        string? mainBody = a.Text("main_body");
         a.ThrowIfUnused();
         return new Ant(numEnvs, options, includeForces, forward, ctrl, contact, healthy, terminate, z.Low, z.High, force.Low, force.High,
-            noise, xmlFile, frameSkip, exclude);
+            noise, xmlFile, frameSkip, exclude, mainBody);
     }
-
-    const int TorsoBody = 1;
 
     readonly bool _includeContactForces;
     readonly int _skippedPositions;
+    readonly int _mainBody;
     readonly double _contactCostWeight, _minHealthyZ, _maxHealthyZ, _minContactForce, _maxContactForce;
 
     /// <summary>Creates <paramref name="numEnvs"/> ants with Gymnasium v5's defaults; call <see cref="VectorEnv.Reset"/> before stepping.</summary>
@@ -67,6 +68,7 @@ public sealed class Ant : LocomotionEnv
     /// <param name="xmlFile">An MJCF file to use instead of the shipped model (Gymnasium's <c>xml_file</c>).</param>
     /// <param name="frameSkip">Physics steps per env step.</param>
     /// <param name="excludeCurrentPositionsFromObservation">Whether the observation leaves out the torso's x and y.</param>
+    /// <param name="mainBody">The body whose x velocity is rewarded, by index or name (Gymnasium's <c>main_body</c>); null: body 1, the torso.</param>
     public Ant(
         int numEnvs,
         VectorEnvOptions? options = null,
@@ -83,7 +85,8 @@ public sealed class Ant : LocomotionEnv
         double resetNoiseScale = 0.1,
         string? xmlFile = null,
         int frameSkip = DefaultFrameSkip,
-        bool excludeCurrentPositionsFromObservation = true)
+        bool excludeCurrentPositionsFromObservation = true,
+        string? mainBody = null)
         : this(EnvAssets.LoadModel(xmlFile, "ant.xml"), numEnvs, options, includeContactForces, forwardRewardWeight, ctrlCostWeight, healthyReward,
             terminateWhenUnhealthy, resetNoiseScale, frameSkip, excludeCurrentPositionsFromObservation ? 2 : 0)
     {
@@ -96,6 +99,23 @@ public sealed class Ant : LocomotionEnv
         _maxHealthyZ = maxHealthyZ;
         _minContactForce = minContactForce;
         _maxContactForce = maxContactForce;
+        _mainBody = MainBodyId(Model, mainBody);
+    }
+
+    // Gymnasium takes main_body as an index or a name; the world body (0) never moves, so it is refused.
+    static int MainBodyId(MjModel model, string? mainBody)
+    {
+        if (mainBody is null) return 1;
+        if (int.TryParse(mainBody, NumberStyles.Integer, CultureInfo.InvariantCulture, out int index))
+        {
+            if (index < 1 || index >= model.nbody)
+                throw new ArgumentException($"main_body = {index}: expected a body index from 1 to {model.nbody - 1} or a body name");
+            return index;
+        }
+        int id = model.TryNameToId(MjObject.Body, mainBody);
+        if (id < 1)
+            throw new ArgumentException($"main_body = '{mainBody}': the model has no such body besides the world; expected a body index from 1 to {model.nbody - 1} or a body name");
+        return id;
     }
 
     Ant(MjModel model, int numEnvs, VectorEnvOptions? options, bool includeContactForces, double forwardRewardWeight, double ctrlCostWeight,
@@ -128,7 +148,7 @@ public sealed class Ant : LocomotionEnv
 
     // After mj_step, xpos is the torso position before the last integration (one physics step behind qpos; current
     // after a reset). Gymnasium measures the velocity on the same values, so rewards match it step for step.
-    protected override double ForwardPosition(MjData data) => data.xpos[3 * TorsoBody];
+    protected override double ForwardPosition(MjData data) => data.xpos[3 * _mainBody];
 
     protected override bool IsHealthy(MjData data)
     {

@@ -42,12 +42,13 @@ public sealed class Humanoid : LocomotionEnv
         var z = a.Range("healthy_z_range", (1.0, 2.0));
         double noise = a.Double("reset_noise_scale", 1e-2);
         bool exclude = a.Bool("exclude_current_positions_from_observation", true);
+        var include = HumanoidObservation.ReadIncludes(a);
         a.ThrowIfUnused();
         return new Humanoid(numEnvs, options, forward, ctrl, contact, contactRange.High, healthy, terminate, z.Low, z.High, noise,
-            xmlFile, frameSkip, exclude);
+            xmlFile, frameSkip, exclude, include.Cinert, include.Cvel, include.QfrcActuator, include.CfrcExt);
     }
 
-    readonly int _skippedPositions;
+    readonly HumanoidObservation _observation;
 
     readonly double _contactCostWeight, _maxContactCost, _minHealthyZ, _maxHealthyZ;
     readonly double[] _bodyMass;
@@ -68,6 +69,11 @@ public sealed class Humanoid : LocomotionEnv
     /// <param name="xmlFile">An MJCF file to use instead of the shipped model (Gymnasium's <c>xml_file</c>).</param>
     /// <param name="frameSkip">Physics steps per env step.</param>
     /// <param name="excludeCurrentPositionsFromObservation">Whether the observation leaves out the torso's x and y.</param>
+    /// <param name="includeCinertInObservation">Whether the observation has the bodies' <c>cinert</c> (130 values).</param>
+    /// <param name="includeCvelInObservation">Whether the observation has the bodies' <c>cvel</c> (78 values).</param>
+    /// <param name="includeQfrcActuatorInObservation">Whether the observation has the hinge dofs' <c>qfrc_actuator</c> (17 values).</param>
+    /// <param name="includeCfrcExtInObservation">Whether the observation has the bodies' <c>cfrc_ext</c> (78 values); the contact
+    /// cost uses them either way.</param>
     public Humanoid(
         int numEnvs,
         VectorEnvOptions? options = null,
@@ -82,9 +88,15 @@ public sealed class Humanoid : LocomotionEnv
         double resetNoiseScale = 1e-2,
         string? xmlFile = null,
         int frameSkip = DefaultFrameSkip,
-        bool excludeCurrentPositionsFromObservation = true)
+        bool excludeCurrentPositionsFromObservation = true,
+        bool includeCinertInObservation = true,
+        bool includeCvelInObservation = true,
+        bool includeQfrcActuatorInObservation = true,
+        bool includeCfrcExtInObservation = true)
         : this(EnvAssets.LoadModel(xmlFile, "humanoid.xml"), numEnvs, options, forwardRewardWeight, ctrlCostWeight, healthyReward,
-            terminateWhenUnhealthy, resetNoiseScale, frameSkip, excludeCurrentPositionsFromObservation ? 2 : 0)
+            terminateWhenUnhealthy, resetNoiseScale, frameSkip,
+            new HumanoidObservation(excludeCurrentPositionsFromObservation ? 2 : 0, includeCinertInObservation, includeCvelInObservation,
+                includeQfrcActuatorInObservation, includeCfrcExtInObservation))
     {
         if (!(minHealthyZ < maxHealthyZ))
             throw new ArgumentException($"healthy z range ({minHealthyZ}, {maxHealthyZ}) is empty: expected minHealthyZ < maxHealthyZ");
@@ -95,11 +107,11 @@ public sealed class Humanoid : LocomotionEnv
     }
 
     Humanoid(MjModel model, int numEnvs, VectorEnvOptions? options, double forwardRewardWeight, double ctrlCostWeight,
-        double healthyReward, bool terminateWhenUnhealthy, double resetNoiseScale, int frameSkip, int skippedPositions)
-        : base(model, numEnvs, frameSkip, HumanoidObservation.Size(model, skippedPositions), options, forwardRewardWeight, ctrlCostWeight,
+        double healthyReward, bool terminateWhenUnhealthy, double resetNoiseScale, int frameSkip, HumanoidObservation observation)
+        : base(model, numEnvs, frameSkip, observation.Size(model), options, forwardRewardWeight, ctrlCostWeight,
             healthyReward, terminateWhenUnhealthy, hasContactCost: true, resetNoiseScale)
     {
-        _skippedPositions = skippedPositions;
+        _observation = observation;
         _bodyMass = model.body_mass.ToArray();
         foreach (double m in _bodyMass) _totalMass += m;
     }
@@ -113,7 +125,7 @@ public sealed class Humanoid : LocomotionEnv
     }
 
     protected override void WriteObservation(int env, MjData data, Span<float> observation) =>
-        HumanoidObservation.Write(data, _skippedPositions, observation);
+        _observation.Write(data, observation);
 
     /// <summary>x of the centre of mass from the bodies' <c>xipos</c> (which, as in Gymnasium, mj_step leaves at the
     /// state before its last integration).</summary>

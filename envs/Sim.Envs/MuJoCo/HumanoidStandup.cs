@@ -35,12 +35,14 @@ public sealed class HumanoidStandup : MuJoCoVectorEnv
         var impactRange = a.Range("impact_cost_range", (double.NegativeInfinity, 10.0));
         double noise = a.Double("reset_noise_scale", 1e-2);
         bool exclude = a.Bool("exclude_current_positions_from_observation", true);
+        var include = HumanoidObservation.ReadIncludes(a);
         a.ThrowIfUnused();
-        return new HumanoidStandup(numEnvs, options, uph, ctrl, impact, impactRange.Low, impactRange.High, noise, xmlFile, frameSkip, exclude);
+        return new HumanoidStandup(numEnvs, options, uph, ctrl, impact, impactRange.Low, impactRange.High, noise, xmlFile, frameSkip, exclude,
+            include.Cinert, include.Cvel, include.QfrcActuator, include.CfrcExt);
     }
 
     readonly double _uphCostWeight, _ctrlCostWeight, _impactCostWeight, _minImpactCost, _maxImpactCost, _resetNoiseScale;
-    readonly int _skippedPositions;
+    readonly HumanoidObservation _observation;
     readonly float[] _linup, _quadctrl, _impact, _alive;
 
     /// <summary>Creates <paramref name="numEnvs"/> lying humanoids with Gymnasium v5's defaults; call <see cref="VectorEnv.Reset"/> before stepping.</summary>
@@ -55,6 +57,11 @@ public sealed class HumanoidStandup : MuJoCoVectorEnv
     /// <param name="xmlFile">An MJCF file to use instead of the shipped model (Gymnasium's <c>xml_file</c>).</param>
     /// <param name="frameSkip">Physics steps per env step.</param>
     /// <param name="excludeCurrentPositionsFromObservation">Whether the observation leaves out the torso's x and y.</param>
+    /// <param name="includeCinertInObservation">Whether the observation has the bodies' <c>cinert</c> (130 values).</param>
+    /// <param name="includeCvelInObservation">Whether the observation has the bodies' <c>cvel</c> (78 values).</param>
+    /// <param name="includeQfrcActuatorInObservation">Whether the observation has the hinge dofs' <c>qfrc_actuator</c> (17 values).</param>
+    /// <param name="includeCfrcExtInObservation">Whether the observation has the bodies' <c>cfrc_ext</c> (78 values); the impact
+    /// cost uses them either way.</param>
     public HumanoidStandup(
         int numEnvs,
         VectorEnvOptions? options = null,
@@ -66,8 +73,14 @@ public sealed class HumanoidStandup : MuJoCoVectorEnv
         double resetNoiseScale = 1e-2,
         string? xmlFile = null,
         int frameSkip = DefaultFrameSkip,
-        bool excludeCurrentPositionsFromObservation = true)
-        : this(EnvAssets.LoadModel(xmlFile, "humanoidstandup.xml"), numEnvs, options, frameSkip, excludeCurrentPositionsFromObservation ? 2 : 0)
+        bool excludeCurrentPositionsFromObservation = true,
+        bool includeCinertInObservation = true,
+        bool includeCvelInObservation = true,
+        bool includeQfrcActuatorInObservation = true,
+        bool includeCfrcExtInObservation = true)
+        : this(EnvAssets.LoadModel(xmlFile, "humanoidstandup.xml"), numEnvs, options, frameSkip,
+            new HumanoidObservation(excludeCurrentPositionsFromObservation ? 2 : 0, includeCinertInObservation, includeCvelInObservation,
+                includeQfrcActuatorInObservation, includeCfrcExtInObservation))
     {
         if (!(minImpactCost <= maxImpactCost))
             throw new ArgumentException($"impact cost range [{minImpactCost}, {maxImpactCost}] is empty: expected min <= max");
@@ -81,10 +94,10 @@ public sealed class HumanoidStandup : MuJoCoVectorEnv
         _resetNoiseScale = resetNoiseScale;
     }
 
-    HumanoidStandup(MjModel model, int numEnvs, VectorEnvOptions? options, int frameSkip, int skippedPositions)
-        : base(model, numEnvs, frameSkip, Box.Unbounded(HumanoidObservation.Size(model, skippedPositions)), ControlSpace(model), options)
+    HumanoidStandup(MjModel model, int numEnvs, VectorEnvOptions? options, int frameSkip, HumanoidObservation observation)
+        : base(model, numEnvs, frameSkip, Box.Unbounded(observation.Size(model)), ControlSpace(model), options)
     {
-        _skippedPositions = skippedPositions;
+        _observation = observation;
         _linup = AddRewardTerm("linup");
         _quadctrl = AddRewardTerm("quadctrl");
         _impact = AddRewardTerm("impact");
@@ -100,7 +113,7 @@ public sealed class HumanoidStandup : MuJoCoVectorEnv
     }
 
     protected override void WriteObservation(int env, MjData data, Span<float> observation) =>
-        HumanoidObservation.Write(data, _skippedPositions, observation);
+        _observation.Write(data, observation);
 
     protected override float ComputeReward(int env, MjData data, ReadOnlySpan<float> action, out bool terminated)
     {

@@ -109,19 +109,12 @@ public abstract partial class MuJoCoVectorEnv : VectorEnv, IPhysicsState
             GetPhysicsState(env, preStepState);
             ApplyAction(data, action);
             BeforeSimulation(env, data);
-            nint d = data.Ptr;
-            bool diverged = false;
-            for (int k = 0; k < FrameSkip && !diverged; k++)
-            {
-                MjNative.mj_step(m, d);
-                diverged = IsDiverged(data);
-            }
-            if (diverged)
+            if (!Simulate(env, data))
             {
                 Diverge(env, data, action, observation, preStepState);
                 continue;
             }
-            if (NeedsContactForces) MjNative.mj_rnePostConstraint(m, d);
+            if (NeedsContactForces) MjNative.mj_rnePostConstraint(m, data.Ptr);
             WriteObservation(env, data, observation);
             float reward = ComputeReward(env, data, action, out bool terminated);
             if (!float.IsFinite(reward))
@@ -151,7 +144,21 @@ public abstract partial class MuJoCoVectorEnv : VectorEnv, IPhysicsState
         TruncatedBuffer[env] = true;
     }
 
-    static bool IsDiverged(MjData data) =>
+    /// <summary>Runs the physics of one env step of <paramref name="env"/> (<see cref="FrameSkip"/> calls of <c>mj_step</c>);
+    /// returns false as soon as the simulation diverges.</summary>
+    protected virtual bool Simulate(int env, MjData data)
+    {
+        nint m = Model.Ptr, d = data.Ptr;
+        for (int k = 0; k < FrameSkip; k++)
+        {
+            MjNative.mj_step(m, d);
+            if (IsDiverged(data)) return false;
+        }
+        return true;
+    }
+
+    /// <summary>Whether MuJoCo warned of a bad qpos, qvel or qacc since the last reset, i.e. the simulation diverged.</summary>
+    protected static bool IsDiverged(MjData data) =>
         data.WarningCount(MjWarning.BadQacc) > 0 || data.WarningCount(MjWarning.BadQpos) > 0 || data.WarningCount(MjWarning.BadQvel) > 0;
 
     /// <summary>Adds uniform noise in [-scale, scale] to each value, as Gymnasium's MuJoCo resets do.</summary>

@@ -85,6 +85,9 @@ public sealed class EnvArguments
         return (low, high);
     }
 
+    /// <summary>Text as given, e.g. a body name or index (Ant's <c>main_body</c>); null when the key is not given.</summary>
+    public string? Text(string key) => TryGet(key, out string text) ? text : null;
+
     /// <summary>A path to an existing file.</summary>
     public string? File(string key)
     {

@@ -17,12 +17,12 @@ public static class MuJoCoEnvAssertions
         foreach (var h in box.High) Assert.Equal(high, h);
     }
 
-    /// <summary>The registry entry of <paramref name="id"/>: 1000-step episodes under a time limit, the given reward
-    /// threshold, and observations of <paramref name="observationSize"/> values per env.</summary>
-    public static void RegistryEntryIs(string id, double? rewardThreshold, int observationSize)
+    /// <summary>The registry entry of <paramref name="id"/>: <paramref name="maxEpisodeSteps"/>-step episodes under a time
+    /// limit, the given reward threshold, and observations of <paramref name="observationSize"/> values per env.</summary>
+    public static void RegistryEntryIs(string id, double? rewardThreshold, int observationSize, int maxEpisodeSteps = 1000)
     {
         var spec = Envs.Registry.Spec(id);
-        Assert.Equal(1000, spec.MaxEpisodeSteps);
+        Assert.Equal(maxEpisodeSteps, spec.MaxEpisodeSteps);
         Assert.Equal(rewardThreshold, spec.RewardThreshold);
         using var env = Envs.Make(id, 3, seed: 1);
         Assert.Equal(3 * observationSize, env.Observations.Length);

@@ -27,6 +27,7 @@ public class V5ModelParameterTests
 
     static double Capsule(double r, double l, double density = 1000) => GeomMass.Capsule(r, l) * density / 1000;
     static double Sphere(double r, double density = 1000) => GeomMass.Sphere(r) * density / 1000;
+    static double Cylinder(double r, double h, double density) => GeomMass.Cylinder(r, h) * density / 1000;
 
     static readonly Dictionary<string, V5Table> Tables = new()
     {
@@ -95,6 +96,19 @@ public class V5ModelParameterTests
             [("floor", 1, 0.1, 0.1), ("rail", 1, 0.1, 0.1), ("cart", 1, 0.1, 0.1), ("cpole", 1, 0.1, 0.1), ("cpole2", 1, 0.1, 0.1)],
             [500],
             [("cart", Capsule(0.1, 0.2)), ("pole", Capsule(0.045, 0.6)), ("pole2", Capsule(0.045, 0.6))]),
+        // pusher_v5.xml: Euler at 10 ms, no gravity, 20 iterations, default friction ".8 .1 .1" and density 300 (the table too),
+        // motors of gear 1, the object's cylinder at density 0.01 without v4's sphere, the goal's at 0.00001.
+        ["Pusher-v5"] = new(0.01, Newton, 20,
+            [("table", 0.8, 0.1, 0.1), ("sp", 0.8, 0.1, 0.1), ("ua", 0.8, 0.1, 0.1), ("claw_left", 0.8, 0.1, 0.1),
+             ("tip_arml", 0.8, 0.1, 0.1), ("object", 0.8, 0.1, 0.1), ("goal", 0.8, 0.1, 0.1)],
+            [1, 1, 1, 1, 1, 1, 1],
+            [("r_shoulder_pan_link", 2 * Sphere(0.05, 300) + 2 * Sphere(0.03, 300) + Capsule(0.1, 0.6, 300)),
+             ("r_shoulder_lift_link", Capsule(0.1, 0.2, 300)), ("r_upper_arm_roll_link", Capsule(0.02, 0.2, 300)),
+             ("r_upper_arm_link", Capsule(0.06, 0.4, 300)), ("r_elbow_flex_link", Capsule(0.06, 0.04, 300)),
+             ("r_forearm_roll_link", Capsule(0.02, 0.2, 300)), ("r_forearm_link", Capsule(0.05, 0.291, 300)),
+             ("r_wrist_flex_link", Capsule(0.01, 0.04, 300)),
+             ("r_wrist_roll_link", Capsule(0.02, 0.2, 300) + 2 * Capsule(0.02, 0.1, 300)), ("tips_arm", 2 * Sphere(0.01, 300)),
+             ("object", Cylinder(0.05, 0.05, 0.01)), ("goal", Cylinder(0.08, 0.001, 0.00001))]),
         // reacher.xml: 10 ms, default friction "1 0.1 0.1", gear 200.
         ["Reacher-v5"] = new(0.01, Newton, DefaultIterations,
             [("ground", 1, 0.1, 0.1), ("link0", 1, 0.1, 0.1), ("link1", 1, 0.1, 0.1), ("fingertip", 1, 0.1, 0.1), ("target", 1, 0.1, 0.1)],
