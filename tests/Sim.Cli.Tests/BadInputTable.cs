@@ -29,7 +29,7 @@ public sealed class BadInputTable(BadInputWorkspace workspace) : IClassFixture<B
         { "train --env-arg bad value", ["train", "--env", "Hopper-v5", "--env-arg", "frame_skip=0"], ["frame_skip = '0'", "at least 1"] },
         { "train --env-arg not key=value", ["train", "--env", "Hopper-v5", "--env-arg", "frame_skip"], ["'frame_skip'", "key=value"] },
         { "train --env-arg on an env without arguments", ["train", "--env", "CartPole-v1", "--env-arg", "length=2"], ["CartPole-v1 takes no env arguments"] },
-        { "train --reward unknown", ["train", "--reward", "human"], ["--reward 'human'", "expected one of env, preference"] },
+        { "train --reward unknown", ["train", "--reward", "human"], ["--reward 'human'", "expected one of env, preference, oni"] },
         { "train --sampler unknown", ["train", "--reward", "preference", "--sampler", "psychic"], ["--sampler 'psychic'", "uniform, disagreement or entropy"] },
         { "train --round-every 0", ["train", "--reward", "preference", "--round-every", "0"], ["--round-every = 0", "expected at least 1"] },
         { "train --labels-per-round above --labels", ["train", "--reward", "preference", "--labels", "10", "--labels-per-round", "50"], ["--labels-per-round = 50", "expected at most --labels (10)"] },
