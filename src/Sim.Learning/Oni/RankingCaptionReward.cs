@@ -37,6 +37,9 @@ public sealed class RankingCaptionReward : CaptionRewardModel
     /// <inheritdoc/>
     public override OniRewardModelKind Kind => OniRewardModelKind.Ranking;
 
+    /// <summary>The members' mean Bradley–Terry score of each caption code (index = code; 0 before the first training round).</summary>
+    public IReadOnlyList<float> Scores => _scores;
+
     /// <summary>The latest training round's report, or null before the first.</summary>
     public RewardTrainingReport? LastReport { get; private set; }
 
