@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Sim.LlmStandIn;
@@ -144,6 +145,9 @@ public sealed partial class StandInLlmServer : IAsyncDisposable
 
     [GeneratedRegex(@"^A: (.*) \| B: (.*)$")]
     private static partial Regex PairLine();
+
+    /// <summary>Completes when the host is asked to stop (Ctrl-C or SIGTERM to a process serving it).</summary>
+    public Task WaitForShutdownAsync() => _app.WaitForShutdownAsync();
 
     /// <summary>Stops the server.</summary>
     public async ValueTask DisposeAsync()

@@ -10,24 +10,12 @@ namespace Sim.Learning.Tests.Oni;
 /// <summary>ONI's caption rewards and their combination, asked through the stand-in LLM (a chat-completions server on
 /// 127.0.0.1 whose model is a keyword rule: captions naming "reached", "closer", "touched" or "on the target" are good,
 /// those naming "away", "fell" or "on its back" bad).</summary>
-public sealed class OniRewardTests : IAsyncLifetime
+public sealed class OniRewardTests : StandInLlmTest
 {
-    StandInLlmServer _server = null!;
-    readonly TempDirectory _folder = new();
-
-    public async Task InitializeAsync() => _server = await StandInLlmServer.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        _folder.Dispose();
-    }
-
     OniOptions Options(OniRewardModelKind kind) => new()
     {
         Model = kind,
-        Llm = new LlmOptions { BaseUrl = _server.BaseUrl.ToString(), Model = "stand-in", MaxRetries = 0 },
+        Llm = new LlmOptions { BaseUrl = Server.BaseUrl.ToString(), Model = "stand-in", MaxRetries = 0 },
         UpdateEvery = 1,
     };
 
@@ -45,7 +33,7 @@ public sealed class OniRewardTests : IAsyncLifetime
     [Fact]
     public async Task Retrieval_pays_the_llm_label_and_nothing_before_it_arrives()
     {
-        using var learner = new OniRewardLearner(Options(OniRewardModelKind.Retrieval), ArmPushCaptionsVocabulary, Path.Combine(_folder.Path, "a.db"), 1);
+        using var learner = new OniRewardLearner(Options(OniRewardModelKind.Retrieval), ArmPushCaptionsVocabulary, Path.Combine(Folder.Path, "a.db"), 1);
         learner.Model.Refresh();
         Assert.All(learner.Model.Rewards, r => Assert.Equal(0f, r));
         await ObserveAllAndRefresh(learner);
@@ -55,7 +43,7 @@ public sealed class OniRewardTests : IAsyncLifetime
     [Fact]
     public async Task Classification_learns_the_labels_and_pays_one_for_p_above_a_half()
     {
-        using var learner = new OniRewardLearner(Options(OniRewardModelKind.Classification), ArmPushCaptionsVocabulary, Path.Combine(_folder.Path, "c.db"), 1);
+        using var learner = new OniRewardLearner(Options(OniRewardModelKind.Classification), ArmPushCaptionsVocabulary, Path.Combine(Folder.Path, "c.db"), 1);
         await ObserveAllAndRefresh(learner);
         Assert.Equal(ArmPushRule, learner.Model.Rewards);
         var report = ((ClassificationCaptionReward)learner.Model).LastReport;
@@ -66,7 +54,7 @@ public sealed class OniRewardTests : IAsyncLifetime
     [Fact]
     public async Task Ranking_orders_good_captions_above_bad_ones()
     {
-        using var learner = new OniRewardLearner(Options(OniRewardModelKind.Ranking), ArmPushCaptionsVocabulary, Path.Combine(_folder.Path, "r.db"), 1);
+        using var learner = new OniRewardLearner(Options(OniRewardModelKind.Ranking), ArmPushCaptionsVocabulary, Path.Combine(Folder.Path, "r.db"), 1);
         await ObserveAllAndRefresh(learner);
         var ranking = (RankingCaptionReward)learner.Model;
         // 6 captions: 15 pairs asked once each.
