@@ -20,8 +20,11 @@ cells=$(for t in "$out"/*/*/timing.json; do [[ -e "$t" ]] && basename "$(dirname
 per_cell() { # cell → "cell b1 r1 s1 b2 r2 s2 …"
   local metrics; metrics=$(ls "$out/$1"/*/metrics.csv | head -n 1)
   awk -F, -v cell="$1" -v bucket="$bucket" -v floor="$floor" '
-    $2 == "charts/episodic_return" { b = int(($1 - 1) / bucket); n[b]++; s[b] += $3; if ($3 > floor) hit[b]++; if (b > last) last = b }
-    END { printf "%s", cell; for (b = 0; b <= last; b++) printf " %.1f %.2f", s[b] / n[b], hit[b] / n[b]; printf "\n" }' "$metrics"
+    $2 == "charts/episodic_return" { b = int(($1 - 1) / bucket); n[b]++; s[b] += $3; if ($3 > floor) hit[b]++; if (b > last) last = b; if ($1 > top) top = $1 }
+    END {
+      # A last bucket covering less than half its span (the budget rounded up to whole rollouts) is left out.
+      if (top - last * bucket < bucket / 2) last--
+      printf "%s", cell; for (b = 0; b <= last; b++) printf " %.1f %.2f", s[b] / n[b], hit[b] / n[b]; printf "\n" }' "$metrics"
 }
 rows=$(for c in $cells; do per_cell "$c"; done)
 columns=$(echo "$rows" | awk '{ if (NF > m) m = NF } END { print (m - 1) / 2 }')
