@@ -15,34 +15,35 @@ floor=${3:-0}
 [[ -d "$out" ]] || { echo "oni-table: '$out' is not a folder: expected the sweep's output folder" >&2; exit 2; }
 
 cells=$(for t in "$out"/*/*/timing.json; do [[ -e "$t" ]] && basename "$(dirname "$(dirname "$t")")"; done | grep -v '^cost_' || true)
-[[ -n "$cells" ]] || { echo "oni-table: no finished learning cell in '$out'" >&2; exit 1; }
 
-per_cell() { # cell → "cell b1 r1 s1 b2 r2 s2 …"
-  local metrics; metrics=$(ls "$out/$1"/*/metrics.csv | head -n 1)
-  awk -F, -v cell="$1" -v bucket="$bucket" -v floor="$floor" '
-    $2 == "charts/episodic_return" { b = int(($1 - 1) / bucket); n[b]++; s[b] += $3; if ($3 > floor) hit[b]++; if (b > last) last = b; if ($1 > top) top = $1 }
-    END {
-      # A last bucket covering less than half its span (the budget rounded up to whole rollouts) is left out.
-      if (top - last * bucket < bucket / 2) last--
-      printf "%s", cell; for (b = 0; b <= last; b++) printf " %.1f %.2f", s[b] / n[b], hit[b] / n[b]; printf "\n" }' "$metrics"
-}
-rows=$(for c in $cells; do per_cell "$c"; done)
-columns=$(echo "$rows" | awk '{ if (NF > m) m = NF } END { print (m - 1) / 2 }')
+if [[ -n "$cells" ]]; then
+  per_cell() { # cell → "cell b1 r1 s1 b2 r2 s2 …"
+    local metrics; metrics=$(ls "$out/$1"/*/metrics.csv | head -n 1)
+    awk -F, -v cell="$1" -v bucket="$bucket" -v floor="$floor" '
+      $2 == "charts/episodic_return" { b = int(($1 - 1) / bucket); n[b]++; s[b] += $3; if ($3 > floor) hit[b]++; if (b > last) last = b; if ($1 > top) top = $1 }
+      END {
+        # A last bucket covering less than half its span (the budget rounded up to whole rollouts) is left out.
+        if (top - last * bucket < bucket / 2) last--
+        printf "%s", cell; for (b = 0; b <= last; b++) printf " %.1f %.2f", s[b] / n[b], hit[b] / n[b]; printf "\n" }' "$metrics"
+  }
+  rows=$(for c in $cells; do per_cell "$c"; done)
+  columns=$(echo "$rows" | awk '{ if (NF > m) m = NF } END { print (m - 1) / 2 }')
 
-header() {
-  printf "| %s |" "$1"; for ((b = 1; b <= columns; b++)); do printf " %dk |" $((b * bucket / 1000)); done; printf "\n|---|"
-  for ((b = 1; b <= columns; b++)); do printf -- "---|"; done; printf "\n"
-}
-echo "Mean return (share of episodes that reached the target) per ${bucket} env steps, each run:"
-echo
-header run
-echo "$rows" | sort | awk '{ printf "| %s |", $1; for (i = 2; i < NF; i += 2) printf " %s (%s) |", $i, $(i + 1); printf "\n" }'
-echo
-echo "Mean over seeds:"
-echo
-header reward
-echo "$rows" | awk '{ split($1, p, "__"); k = p[1]; seeds[k]++; for (i = 2; i <= NF; i++) sum[k, i] += $i; if (NF > nf[k]) nf[k] = NF }
-  END { for (k in seeds) { printf "| %s (%d seeds) |", k, seeds[k]; for (i = 2; i < nf[k]; i += 2) printf " %.1f (%.2f) |", sum[k, i] / seeds[k], sum[k, i + 1] / seeds[k]; printf "\n" } }' | sort
+  header() {
+    printf "| %s |" "$1"; for ((b = 1; b <= columns; b++)); do printf " %dk |" $((b * bucket / 1000)); done; printf "\n|---|"
+    for ((b = 1; b <= columns; b++)); do printf -- "---|"; done; printf "\n"
+  }
+  echo "Mean return (share of episodes that reached the target) per ${bucket} env steps, each run:"
+  echo
+  header run
+  echo "$rows" | sort | awk '{ printf "| %s |", $1; for (i = 2; i < NF; i += 2) printf " %s (%s) |", $i, $(i + 1); printf "\n" }'
+  echo
+  echo "Mean over seeds:"
+  echo
+  header reward
+  echo "$rows" | awk '{ split($1, p, "__"); k = p[1]; seeds[k]++; for (i = 2; i <= NF; i++) sum[k, i] += $i; if (NF > nf[k]) nf[k] = NF }
+    END { for (k in seeds) { printf "| %s (%d seeds) |", k, seeds[k]; for (i = 2; i < nf[k]; i += 2) printf " %.1f (%.2f) |", sum[k, i] / seeds[k], sum[k, i + 1] / seeds[k]; printf "\n" } }' | sort
+fi
 
 cost=$(for t in "$out"/cost_*/*/timing.json; do [[ -e "$t" ]] || continue
   c=$(basename "$(dirname "$(dirname "$t")")"); printf "%s %s\n" "$c" "$(grep -o '"TrainingStepsPerSecond": [0-9.]*' "$t" | awk '{ print $2 }')"; done)
