@@ -60,7 +60,7 @@ public abstract partial class MuJoCoVectorEnv : VectorEnv, IPhysicsState
     protected double[] InitQvel { get; }
 
     /// <summary>Declares the event captions the task emits (<see cref="StepInfos.Captions"/>) and returns the code column
-    /// its <see cref="ComputeReward"/> writes; every step and reset starts from <see cref="StepCaptions.None"/>.</summary>
+    /// its <see cref="ComputeReward"/> writes; every step starts from <see cref="StepCaptions.None"/>.</summary>
     protected int[] AddCaptions(IReadOnlyList<string> vocabulary) => _captionCodes = Infos.AddCaptions(vocabulary);
 
     /// <summary>The caption code column, once <see cref="AddCaptions"/> declared the vocabulary; else null.</summary>
@@ -100,7 +100,8 @@ public abstract partial class MuJoCoVectorEnv : VectorEnv, IPhysicsState
         data.Forward();
         if (NeedsContactForces) MjNative.mj_rnePostConstraint(Model.Ptr, data.Ptr);
         _diverged[env] = false;
-        if (_captionCodes is not null) _captionCodes[env] = StepCaptions.None;
+        // The caption is left alone: under same-step autoreset this reset runs inside the step that ended the episode,
+        // whose caption ("the hopper fell") must still be there when the step returns. The next step clears it.
         WriteObservation(env, data, ObservationBuffer.AsSpan(env * ObservationSize, ObservationSize));
     }
 

@@ -140,7 +140,7 @@ public class CaptionTests
     }
 
     [Fact]
-    public void Reset_clears_the_caption_and_trajectories_record_and_round_trip_captions()
+    public void Trajectories_record_and_round_trip_captions()
     {
         using var env = new ArmPush(2);
         var recorder = new TrajectoryRecorder(env, "ArmPush-v1");
@@ -174,7 +174,22 @@ public class CaptionTests
             File.Delete(path);
         }
 
-        env.Reset(seed: 6);
-        Assert.All(env.Infos.Captions!.Codes, code => Assert.Equal(StepCaptions.None, code));
+    }
+
+    [Fact]
+    public void A_fall_keeps_its_caption_when_the_env_resets_in_the_same_step()
+    {
+        using var hopper = new Hopper(1, new VectorEnvOptions { AutoresetMode = AutoresetMode.SameStep });
+        hopper.Reset(seed: 1);
+        var s = new double[hopper.PhysicsStateSize];
+        hopper.GetPhysicsState(0, s);
+        s[1 + 1] = 0.5;   // torso height below the healthy 0.7 m
+        hopper.SetPhysicsState(0, s);
+        hopper.Step(new float[3]);
+        Assert.True(hopper.Terminated[0]);
+        Assert.True(hopper.EpisodeStarted[0]);   // already reset to a new episode
+        Assert.Equal("the hopper fell", hopper.Infos.Captions!.Text(0));
+        hopper.Step(new float[3]);
+        Assert.Equal("", hopper.Infos.Captions.Text(0));   // the next step starts without a caption
     }
 }
