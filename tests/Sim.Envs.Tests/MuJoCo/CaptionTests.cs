@@ -110,6 +110,15 @@ public class CaptionTests
         Assert.Equal("", reacher.Infos.Captions.Text(0));
     }
 
+    /// <summary>Puts env 0's torso at 0.5 m, below the healthy 0.7 m, keeping the rest of its state.</summary>
+    static void LowerTorso(Hopper hopper)
+    {
+        var s = new double[hopper.PhysicsStateSize];
+        hopper.GetPhysicsState(0, s);
+        s[1 + 1] = 0.5;
+        hopper.SetPhysicsState(0, s);
+    }
+
     [Fact]
     public void Hopper_and_walker_caption_the_fall_and_cheetah_its_back()
     {
@@ -117,10 +126,7 @@ public class CaptionTests
         hopper.Reset(seed: 1);
         hopper.Step(new float[3]);
         Assert.Equal("", hopper.Infos.Captions!.Text(0));
-        var s = new double[hopper.PhysicsStateSize];
-        hopper.GetPhysicsState(0, s);
-        s[1 + 1] = 0.5;   // torso height below the healthy 0.7 m
-        hopper.SetPhysicsState(0, s);
+        LowerTorso(hopper);
         hopper.Step(new float[3]);
         Assert.True(hopper.Terminated[0]);
         Assert.Equal("the hopper fell", hopper.Infos.Captions.Text(0));
@@ -181,10 +187,7 @@ public class CaptionTests
     {
         using var hopper = new Hopper(1, new VectorEnvOptions { AutoresetMode = AutoresetMode.SameStep });
         hopper.Reset(seed: 1);
-        var s = new double[hopper.PhysicsStateSize];
-        hopper.GetPhysicsState(0, s);
-        s[1 + 1] = 0.5;   // torso height below the healthy 0.7 m
-        hopper.SetPhysicsState(0, s);
+        LowerTorso(hopper);
         hopper.Step(new float[3]);
         Assert.True(hopper.Terminated[0]);
         Assert.True(hopper.EpisodeStarted[0]);   // already reset to a new episode
