@@ -2,7 +2,7 @@ using System.CommandLine;
 using Sim.Cli.Bench;
 using Sim.Cli.Commands;
 
-var bench = new Command("bench", "Benchmarks, recorded in docs/benchmarks.md") { BenchEnvsCommand.Create(), BenchAlignCommand.Create(), BenchLabelingCommand.Create() };
+var bench = new Command("bench", "Benchmarks, recorded in docs/benchmarks.md") { BenchEnvsCommand.Create(), BenchAlignCommand.Create(), BenchLabelingCommand.Create(), BenchAnnotationCommand.Create() };
 var root = new RootCommand("sim: vectorized MuJoCo environments and robot learning")
 {
     TrainCommand.Create(),

@@ -46,6 +46,10 @@ public sealed class Segment
     /// <summary>Physics states, <c>H × PhysicsStateSize</c>, or empty.</summary>
     public double[] PhysicsStates { get; init; } = [];
 
+    /// <summary>The event caption of each step (the empty string for a step without one), <c>H</c>; empty when the env
+    /// emits no captions. Kept in memory for teachers that read them (an LLM); the label store does not save them.</summary>
+    public string[] Captions { get; init; } = [];
+
     /// <summary>Copies rows <paramref name="start"/> … <paramref name="start"/> + <paramref name="length"/> − 1 of an
     /// episode's row-major arrays into a segment; with <paramref name="physicsStateSize"/> 0 it keeps no physics states.</summary>
     /// <param name="episodeStep">Index within its episode of row 0 of the arrays.</param>
@@ -66,6 +70,19 @@ public sealed class Segment
         PhysicsStateSize = physicsStateSize,
         PhysicsStates = physicsStateSize == 0 ? [] : physicsStates.Slice(start * physicsStateSize, length * physicsStateSize).ToArray(),
     };
+
+    /// <summary>This segment with <paramref name="captions"/> (one per step) as its <see cref="Captions"/>.</summary>
+    public Segment WithCaptions(string[] captions)
+    {
+        ArgumentNullException.ThrowIfNull(captions);
+        if (captions.Length != Length) throw new ArgumentException($"{captions.Length} captions for a {Length}-step segment: expected one per step", nameof(captions));
+        return new Segment
+        {
+            Source = Source, EnvId = EnvId, Episode = Episode, StartStep = StartStep, Length = Length, ObservationSize = ObservationSize,
+            ActionSize = ActionSize, Observations = Observations, Actions = Actions, TrueRewards = TrueRewards,
+            PhysicsStateSize = PhysicsStateSize, PhysicsStates = PhysicsStates, Captions = captions,
+        };
+    }
 
     /// <summary>Sum of the true rewards (the undiscounted segment return).</summary>
     public double TrueReturn

@@ -56,7 +56,13 @@ public sealed class HalfCheetah : UnfallingRunnerEnv
         : base(EnvAssets.LoadModel(xmlFile, "half_cheetah.xml"), numEnvs, options, forwardRewardWeight, ctrlCostWeight, resetNoiseScale,
             frameSkip, excludeCurrentPositionsFromObservation ? 1 : 0)
     {
+        AddCaptions([OnItsBack]);
     }
+
+    /// <summary>The cheetah's one caption, emitted on every step that ends with the torso turned more than 90° (rooty, qpos[2]).</summary>
+    public const string OnItsBack = "the cheetah is on its back";
+
+    protected override int Caption(MjData data, bool healthy) => Math.Cos(data.qpos[2]) < 0 ? 1 : StepCaptions.None;
 
     // Gymnasium's cheetah starts with much more noise than the hoppers, and normal (not uniform) velocities.
     protected override void ResetModel(MjData data, ref SimRandom rng)

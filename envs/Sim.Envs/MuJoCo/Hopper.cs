@@ -80,6 +80,7 @@ public sealed class Hopper : PlanarWalkerEnv
             throw new ArgumentException($"healthy state range ({minHealthyState}, {maxHealthyState}) is empty: expected minHealthyState < maxHealthyState");
         _minHealthyState = minHealthyState;
         _maxHealthyState = maxHealthyState;
+        AddFallCaption("hopper");
     }
 
     // Strict inequalities, as Gymnasium writes them; a NaN anywhere fails them and counts as unhealthy.

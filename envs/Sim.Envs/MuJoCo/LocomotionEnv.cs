@@ -111,8 +111,12 @@ public abstract class LocomotionEnv : MuJoCoVectorEnv
         _xPosition[env] = (float)data.qpos[0];
         _xVelocity[env] = (float)xVelocity;
         terminated = _terminateWhenUnhealthy && !healthy;
+        if (CaptionCodes is { } captions) captions[env] = Caption(data, healthy);
         return (float)reward;
     }
+
+    /// <summary>The caption code of the step that led to <paramref name="data"/>; asked only of tasks that declared captions.</summary>
+    protected virtual int Caption(MjData data, bool healthy) => StepCaptions.None;
 
     /// <summary>Copies <paramref name="values"/> from index <paramref name="skip"/> on into the observation at
     /// <paramref name="offset"/>; returns the offset after them.</summary>

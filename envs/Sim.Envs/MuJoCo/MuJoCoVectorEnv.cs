@@ -20,6 +20,7 @@ public abstract partial class MuJoCoVectorEnv : VectorEnv, IPhysicsState
     readonly bool[] _diverged;
     readonly double[] _preStepStates;
     readonly double[] _finalStates;
+    int[]? _captionCodes;
 
     /// <summary>Compiles <paramref name="model"/> once and makes one data per env.</summary>
     protected MuJoCoVectorEnv(MjModel model, int numEnvs, int frameSkip, Space observationSpace, Space actionSpace, VectorEnvOptions? options)
@@ -58,6 +59,13 @@ public abstract partial class MuJoCoVectorEnv : VectorEnv, IPhysicsState
     /// <summary>Zero velocities, the centre of reset noise.</summary>
     protected double[] InitQvel { get; }
 
+    /// <summary>Declares the event captions the task emits (<see cref="StepInfos.Captions"/>) and returns the code column
+    /// its <see cref="ComputeReward"/> writes; every step starts from <see cref="StepCaptions.None"/>.</summary>
+    protected int[] AddCaptions(IReadOnlyList<string> vocabulary) => _captionCodes = Infos.AddCaptions(vocabulary);
+
+    /// <summary>The caption code column, once <see cref="AddCaptions"/> declared the vocabulary; else null.</summary>
+    protected int[]? CaptionCodes => _captionCodes;
+
     /// <summary>Physics state of env <paramref name="env"/> (read-only use: viewers, recorders).</summary>
     public MjData Data(int env) => Datas[env];
 
@@ -92,6 +100,8 @@ public abstract partial class MuJoCoVectorEnv : VectorEnv, IPhysicsState
         data.Forward();
         if (NeedsContactForces) MjNative.mj_rnePostConstraint(Model.Ptr, data.Ptr);
         _diverged[env] = false;
+        // The caption is left alone: under same-step autoreset this reset runs inside the step that ended the episode,
+        // whose caption ("the hopper fell") must still be there when the step returns. The next step clears it.
         WriteObservation(env, data, ObservationBuffer.AsSpan(env * ObservationSize, ObservationSize));
     }
 
@@ -101,6 +111,7 @@ public abstract partial class MuJoCoVectorEnv : VectorEnv, IPhysicsState
         for (int env = start; env < end; env++)
         {
             _diverged[env] = false;
+            if (_captionCodes is not null) _captionCodes[env] = StepCaptions.None;
             if (ResetPending[env]) continue;
             var data = Datas[env];
             var action = new ReadOnlySpan<float>(ActionBuffer, env * ActionSize, ActionSize);
@@ -140,6 +151,8 @@ public abstract partial class MuJoCoVectorEnv : VectorEnv, IPhysicsState
             reward = 0f;
             ClearRewardTerms(env);
         }
+        // The restored state did not happen in this step, so whatever ComputeReward captioned from it is not an event.
+        if (_captionCodes is not null) _captionCodes[env] = StepCaptions.None;
         RewardBuffer[env] = reward;
         TruncatedBuffer[env] = true;
     }

@@ -76,6 +76,12 @@ public abstract class PlanarWalkerEnv : LocomotionEnv
 
     protected override double ForwardPosition(MjData data) => data.qpos[0];
 
+    /// <summary>Declares the one caption of a walker, "the <paramref name="robot"/> fell", emitted on every unhealthy step
+    /// (the step that ends the episode when unhealthy states terminate).</summary>
+    protected void AddFallCaption(string robot) => AddCaptions([$"the {robot} fell"]);
+
+    protected override int Caption(MjData data, bool healthy) => healthy ? StepCaptions.None : 1;
+
     // Strict inequalities, as Gymnasium writes them.
     protected override bool IsHealthy(MjData data)
     {

@@ -1,5 +1,6 @@
 using Sim.Core;
 using Sim.Core.Registry;
+using Sim.Envs.MuJoCo.Captions;
 using Sim.MuJoCo;
 
 namespace Sim.Envs.MuJoCo;
@@ -23,6 +24,8 @@ public sealed class ReacherSparse : ReacherBase
 
     readonly float[] _successReward;
     readonly bool[] _isSuccess;
+    readonly int[] _captionCodes;
+    readonly double[] _distanceBefore;
 
     /// <summary>Creates <paramref name="numEnvs"/> sparse reachers; call <see cref="VectorEnv.Reset"/> before stepping.</summary>
     /// <param name="numEnvs">Number of envs.</param>
@@ -36,7 +39,12 @@ public sealed class ReacherSparse : ReacherBase
         SuccessRadius = successRadius;
         _successReward = AddRewardTerm("success");
         _isSuccess = Infos.AddFlag(IGoalEnv.SuccessFlag);
+        _captionCodes = AddCaptions(FingertipCaptions.Vocabulary);
+        _distanceBefore = new double[numEnvs];
     }
+
+    /// <summary>The task's event captions: the fingertip reaching, staying on, nearing or leaving the target.</summary>
+    public static ApproachCaptions FingertipCaptions { get; } = new("fingertip", "target");
 
     /// <summary>Distance under which the fingertip counts as on the target, m.</summary>
     public double SuccessRadius { get; }
@@ -47,11 +55,17 @@ public sealed class ReacherSparse : ReacherBase
         _isSuccess[env] = false;
     }
 
-    protected override void BeforeSimulation(int env, MjData data) => _isSuccess[env] = false;
+    protected override void BeforeSimulation(int env, MjData data)
+    {
+        _isSuccess[env] = false;
+        _distanceBefore[env] = FingertipToTargetDistance(data);
+    }
 
     protected override float ComputeReward(int env, MjData data, ReadOnlySpan<float> action, out bool terminated)
     {
-        bool success = FingertipToTargetDistance(data) < SuccessRadius;
+        double distance = FingertipToTargetDistance(data);
+        bool success = distance < SuccessRadius;
+        _captionCodes[env] = ApproachCaptions.Code(_distanceBefore[env], distance, SuccessRadius);
         float reward = success ? 1f : 0f;
         _isSuccess[env] = success;
         _successReward[env] = reward;

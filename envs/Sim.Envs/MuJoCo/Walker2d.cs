@@ -67,5 +67,6 @@ public sealed class Walker2d : PlanarWalkerEnv
             terminateWhenUnhealthy, minHealthyZ, maxHealthyZ, minHealthyAngle, maxHealthyAngle, resetNoiseScale,
             excludeCurrentPositionsFromObservation)
     {
+        AddFallCaption("walker");
     }
 }

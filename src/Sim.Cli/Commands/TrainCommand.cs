@@ -4,6 +4,8 @@ using Sim.Core;
 using Sim.Core.Spaces;
 using Sim.Learning.Ppo;
 using Sim.Learning.Preferences;
+using Sim.Feedback;
+using Sim.Learning.Oni;
 using Sim.Rewards.Queries;
 using Sim.Rewards.Robot;
 using Sim.Rewards.Robot.Dynamics;
@@ -45,8 +47,8 @@ public static class TrainCommand
         var resume = new Option<DirectoryInfo?>("--resume") { Description = "Run folder to continue from its latest checkpoint (its config.json wins over other options)" };
         var checkpointEvery = new Option<double>("--checkpoint-every") { Description = "Env steps between checkpoints", DefaultValueFactory = _ => 50_000 };
         var hparams = new Option<string>("--hparams") { Description = "PPO hyperparameters: " + string.Join(", ", PpoPresets.Names) + " (zoo: the RL Baselines3 Zoo's tuned settings, for " + string.Join(", ", PpoPresets.ZooEnvs) + ")", DefaultValueFactory = _ => PpoPresets.CleanRl };
-        var reward = new Option<string>("--reward") { Description = "Reward the policy trains on: env (the env's own) or preference (learned from labels: PEBBLE with --algo sac, Christiano et al. with --algo ppo)", DefaultValueFactory = _ => "env" };
-        var teacher = new Option<string>("--teacher") { Description = "Who answers for --reward preference: a scripted teacher (" + string.Join(", ", PreferenceTeachers.Names) + ") or human (people on the labeling page this run serves)", DefaultValueFactory = _ => PreferenceTeachers.Oracle };
+        var reward = new Option<string>("--reward") { Description = "Reward the policy trains on: env (the env's own), preference (learned from labels: PEBBLE with --algo sac, Christiano et al. with --algo ppo) or oni (the env's plus an intrinsic reward from an LLM's judgements of event captions; --algo ppo)", DefaultValueFactory = _ => "env" };
+        var teacher = new Option<string>("--teacher") { Description = "Who answers for --reward preference: a scripted teacher (" + string.Join(", ", PreferenceTeachers.Names) + "), human (people on the labeling page this run serves) or llm (an LLM judging the segments' event captions; --llm-url, --llm-model)", DefaultValueFactory = _ => PreferenceTeachers.Oracle };
         var labelWait = new Option<int?>("--label-wait") { Description = "--teacher human: pause training while more than N asked pairs are unanswered (default: keep training on the current reward model)" };
         var minGold = new Option<double?>("--min-gold-accuracy") { Description = "--teacher human: leave out labelers whose gold-pair accuracy is below this share (after " + GoldAccuracyFilter.MinimumGoldAnswers + " gold answers)" };
         var labelPort = new Option<int>("--label-port") { Description = "--teacher human: port of the labeling page served on 127.0.0.1 (0: any free port; -1: serve none, run `sim label --run` beside it)", DefaultValueFactory = _ => 8780 };
@@ -76,12 +78,16 @@ public static class TrainCommand
         {
             Description = "Render videos of env 0's episodes 0, 1, 8, 27, …, 729, 1000, 2000, … into the run's videos/ folder, on a low-priority thread",
         };
+        var oniModel = new Option<string>("--oni-model") { Description = "With --reward oni: how the LLM's answers about event captions become an intrinsic reward: retrieval, classification or ranking", DefaultValueFactory = _ => "retrieval" };
+        var llmUrl = new Option<string?>("--llm-url") { Description = "With --reward oni or --teacher llm: base URL of an OpenAI-compatible chat-completions server, e.g. http://127.0.0.1:8000/v1 (vLLM) or http://127.0.0.1:8080/v1 (llama.cpp)" };
+        var llmModel = new Option<string?>("--llm-model") { Description = "With --reward oni or --teacher llm: the model name the server serves" };
+        var llmKeyEnv = new Option<string>("--llm-key-env") { Description = "With --reward oni or --teacher llm: the environment variable holding the API key (the key itself is never written anywhere)", DefaultValueFactory = _ => LlmOptions.DefaultApiKeyVariable };
         var watch = new Option<bool>("--watch") { Description = "Open a viewer on a copy of one env with the policy as it trains (weights synced every 2 s)" };
         var command = new Command("train", "Train an agent; writes runs/<env>__<algo>__<seed>__<time>/ with config, metrics.csv, TensorBoard events, checkpoints and curve.png")
         {
             env, envArgs, algo, numEnvs, steps, seed, device, threads, torchThreads, runs, resume, checkpointEvery, hparams, set,
             reward, teacher, labels, sampler, segmentLength, labelsPerRound, roundEvery, unsupervised, captureVideo, watch, reed, reedSet,
-            labelWait, minGold, labelPort, labelClipSize,
+            labelWait, minGold, labelPort, labelClipSize, oniModel, llmUrl, llmModel, llmKeyEnv,
         };
         command.SetAction(parse =>
         {
@@ -107,6 +113,8 @@ public static class TrainCommand
             var settings = WithReward(section.Config, parse.GetValue(reward)!, parse.GetValue(teacher)!, parse.GetValue(labels), parse.GetValue(sampler)!,
                 parse.GetValue(segmentLength), parse.GetValue(labelsPerRound), parse.GetValue(roundEvery), parse.GetValue(unsupervised),
                 parse.GetValue(labelWait), parse.GetValue(minGold));
+            settings = WithOni(settings, parse.GetValue(oniModel)!, parse.GetResult(oniModel) is { Implicit: false }, parse.GetValue(llmUrl),
+                parse.GetValue(llmModel), parse.GetValue(llmKeyEnv)!);
             var reedOverrides = parse.GetValue(reedSet) ?? [];
             if (parse.GetResult(reed) is not null) settings = WithReed(settings, parse.GetValue(reed), reedOverrides);
             else if (reedOverrides.Length > 0) throw new ArgumentException($"--reed-set {string.Join(" --reed-set ", reedOverrides)} without --reed: the overrides are REED's; add --reed");
@@ -171,6 +179,7 @@ public static class TrainCommand
         if (RunRegistry.Default.FindRewardSource(reward) is null)
             throw new ArgumentException($"--reward '{reward}': expected one of {string.Join(", ", RunRegistry.Default.RewardSourceNames)}");
         if (reward == EnvRewardSource.SourceName) return settings;
+        if (reward == OniRewardSource.SourceName) return settings with { Reward = reward };
         if (!Enum.TryParse<QuerySelection>(sampler, ignoreCase: true, out var selection) || !Enum.IsDefined(selection))
             throw new ArgumentException($"--sampler '{sampler}': expected uniform, disagreement or entropy");
         if (roundEvery is double every && !(every >= 1)) throw new ArgumentException($"--round-every = {every}: expected at least 1 env step");
@@ -194,8 +203,47 @@ public static class TrainCommand
             LabelWait = labelWait,
             MinGoldAccuracy = minGoldAccuracy,
         };
-        options.Validate();
+        // An LLM teacher's server settings are added (and the whole section checked) by WithOni.
+        if (teacher != PreferenceTeachers.Llm) options.Validate();
         return settings with { Reward = reward, Preference = options };
+    }
+
+    // ONI's settings: the reward model and the LLM endpoint. The key stays in the environment; config.json names the variable.
+    static RunConfig WithOni(RunConfig settings, string model, bool modelGiven, string? url, string? llmModel, string keyVariable)
+    {
+        if (settings.Preference?.Teacher == PreferenceTeachers.Llm)
+        {
+            if (modelGiven) throw new ArgumentException("--oni-model with --teacher llm: it chooses ONI's reward model; add --reward oni instead of --reward preference");
+            var llm = Llm(url, llmModel, keyVariable, "--teacher llm");
+            var preference = settings.Preference with { Llm = llm };
+            preference.Validate();
+            return settings with { Preference = preference };
+        }
+        if (settings.Reward != OniRewardSource.SourceName)
+        {
+            string? stray = modelGiven ? "--oni-model" : url is not null ? "--llm-url" : llmModel is not null ? "--llm-model" : null;
+            if (stray is not null) throw new ArgumentException($"{stray} with --reward {settings.Reward}: the LLM settings are for --reward oni or --teacher llm");
+            return settings;
+        }
+        if (settings.Algorithm != "ppo")
+            throw new ArgumentException($"--reward oni with --algo {settings.Algorithm}: ONI's reward depends on each step's caption and cannot relabel a replay buffer; use --algo ppo");
+        if (!Enum.TryParse<OniRewardModelKind>(model, ignoreCase: true, out var kind) || !Enum.IsDefined(kind))
+            throw new ArgumentException($"--oni-model '{model}': expected retrieval, classification or ranking");
+        using (var probe = Envs.Envs.Registry.Create(settings.Env, 1, VectorEnvOptions.Default, settings.EnvArgs))
+            if (probe.Infos.Captions is null)
+                throw new ArgumentException($"--reward oni with --env {settings.Env}: that task emits no event captions; expected one that does (ArmPush-v1, ArmReach-v1, ReacherSparse-v1, Hopper, Walker2d, HalfCheetah)");
+        var options = new OniOptions { Model = kind, Llm = Llm(url, llmModel, keyVariable, "--reward oni") };
+        if (options.FindProblem() is { } problem) throw new ArgumentException($"--reward oni: {problem}");
+        return settings with { Oni = options };
+    }
+
+    static LlmOptions Llm(string? url, string? model, string keyVariable, string user)
+    {
+        if (url is null) throw new ArgumentException($"{user} without --llm-url: expected the base URL of an OpenAI-compatible server, e.g. http://127.0.0.1:8000/v1");
+        if (model is null) throw new ArgumentException($"{user} without --llm-model: expected the model name the server serves");
+        var options = new LlmOptions { BaseUrl = url, Model = model, ApiKeyVariable = keyVariable };
+        if (options.FindProblem() is { } problem) throw new ArgumentException($"{user}: {problem}");
+        return options;
     }
 
     static RunConfig WithReed(RunConfig settings, string? variant, IReadOnlyList<string> overrides)

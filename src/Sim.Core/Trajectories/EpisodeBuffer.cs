@@ -10,6 +10,7 @@ internal sealed class EpisodeBuffer
     public readonly GrowableBuffer<bool> Terminated = new();
     public readonly GrowableBuffer<bool> Truncated = new();
     public readonly GrowableBuffer<double> PhysicsStates = new();
+    public readonly GrowableBuffer<int> CaptionCodes = new();
 
     /// <summary>Whether an episode is being recorded (false between an episode's end and the next reset).</summary>
     public bool InProgress { get; private set; }
@@ -33,6 +34,7 @@ internal sealed class EpisodeBuffer
         Terminated.Clear();
         Truncated.Clear();
         PhysicsStates.Clear();
+        CaptionCodes.Clear();
         EpisodeIndex = episodeIndex;
         FirstStep = firstStep;
         InProgress = true;
@@ -43,9 +45,11 @@ internal sealed class EpisodeBuffer
 
     /// <summary>Copies what was recorded into an exact-size <see cref="Trajectory"/>.</summary>
     public Trajectory ToTrajectory(string envId, int envIndex, ulong? seed, int observationSize, int actionSize,
-        string[] rewardTermNames, int physicsStateSize)
+        string[] rewardTermNames, int physicsStateSize, StepCaptions? captions)
     {
         int steps = Steps;
+        var captionTexts = captions is null ? [] : new string[steps];
+        for (int t = 0; t < captionTexts.Length; t++) captionTexts[t] = captions!.TextOf(CaptionCodes.Items[t]);
         return new Trajectory
         {
             EnvId = envId,
@@ -65,6 +69,7 @@ internal sealed class EpisodeBuffer
             Terminated = Terminated.ToArray(),
             Truncated = Truncated.ToArray(),
             PhysicsStates = PhysicsStates.ToArray(),
+            Captions = captionTexts,
             HasFinalPhysicsState = physicsStateSize > 0 && PhysicsStates.Count == (steps + 1) * physicsStateSize,
         };
     }

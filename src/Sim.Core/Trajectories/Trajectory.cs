@@ -68,6 +68,10 @@ public sealed class Trajectory
     /// <summary>Physics states, <c>PhysicsStateRows × PhysicsStateSize</c>.</summary>
     public double[] PhysicsStates { get; init; } = [];
 
+    /// <summary>The event caption of each step (<see cref="StepCaptions"/>; the empty string for a step without one),
+    /// <c>T</c>; empty when the env emits no captions (and in files written before captions existed).</summary>
+    public string[] Captions { get; init; } = [];
+
     /// <summary>Whether <see cref="PhysicsStates"/> includes the state at the last observation.</summary>
     public bool HasFinalPhysicsState { get; init; }
 
@@ -136,6 +140,8 @@ public sealed class Trajectory
             ?? CheckLength("reward terms", RewardTerms?.Length, steps * RewardTermNames.Length, $"steps {Steps} × {RewardTermNames.Length} terms")
             ?? CheckLength("terminated", Terminated?.Length, steps, $"steps {Steps}")
             ?? CheckLength("truncated", Truncated?.Length, steps, $"steps {Steps}")
+            ?? (Captions is { Length: 0 } ? null : CheckLength("captions", Captions?.Length, steps, $"steps {Steps} (or none)"))
+            ?? CheckCaptions()
             ?? CheckLength("physics states", PhysicsStates?.Length, (long)PhysicsStateRows * PhysicsStateSize,
                 $"{PhysicsStateRows} rows (steps {Steps}{(HasFinalPhysicsState ? " + final" : "")}) × physics state size {PhysicsStateSize}")
             ?? CheckEndFlags();
@@ -145,6 +151,13 @@ public sealed class Trajectory
         actual is null ? $"{field} is missing"
         : actual != expected ? $"{field} has {actual} values, expected {formula} = {expected}"
         : null;
+
+    string? CheckCaptions()
+    {
+        for (int t = 0; t < Captions.Length; t++)
+            if (Captions[t] is null) return $"caption {t} is null: a step without a caption has the empty string";
+        return null;
+    }
 
     string? CheckEndFlags()
     {

@@ -35,11 +35,13 @@ internal sealed class TrajectoryFormatter : IMessagePackFormatter<Trajectory>
     const string TruncatedKey = "truncated";
     const string PhysicsStatesKey = "physics_states";
     const string HasFinalPhysicsStateKey = "has_final_physics_state";
+    const string CaptionsKey = "captions";
     const int FieldCount = 18;
 
     public void Serialize(ref MessagePackWriter writer, Trajectory value, MessagePackSerializerOptions options)
     {
-        writer.WriteMapHeader(FieldCount);
+        // Captions are written only when there are some, so files of envs without captions stay byte for byte as before.
+        writer.WriteMapHeader(FieldCount + (value.Captions.Length > 0 ? 1 : 0));
         writer.Write(EnvIdKey); writer.Write(value.EnvId);
         writer.Write(EnvIndexKey); writer.Write(value.EnvIndex);
         writer.Write(SeedKey);
@@ -62,6 +64,10 @@ internal sealed class TrajectoryFormatter : IMessagePackFormatter<Trajectory>
         writer.Write(TruncatedKey); WriteBooleans(ref writer, value.Truncated);
         writer.Write(PhysicsStatesKey); WriteDoubles(ref writer, value.PhysicsStates);
         writer.Write(HasFinalPhysicsStateKey); writer.Write(value.HasFinalPhysicsState);
+        if (value.Captions.Length == 0) return;
+        writer.Write(CaptionsKey);
+        writer.WriteArrayHeader(value.Captions.Length);
+        foreach (string caption in value.Captions) writer.Write(caption);
     }
 
     public Trajectory Deserialize(ref MessagePackReader reader, MessagePackSerializerOptions options)
@@ -78,6 +84,7 @@ internal sealed class TrajectoryFormatter : IMessagePackFormatter<Trajectory>
         bool[]? terminated = null, truncated = null;
         double[] physicsStates = [];
         bool hasFinalPhysicsState = false;
+        string[] captions = [];
         for (int i = 0; i < count; i++)
         {
             Expect(ref reader, MessagePackType.String, $"key {i} of the trajectory map", "a field name");
@@ -101,6 +108,7 @@ internal sealed class TrajectoryFormatter : IMessagePackFormatter<Trajectory>
                 case TerminatedKey: terminated = ReadBooleans(ref reader, key); break;
                 case TruncatedKey: truncated = ReadBooleans(ref reader, key); break;
                 case PhysicsStatesKey: physicsStates = ReadDoubles(ref reader, key); break;
+                case CaptionsKey: captions = ReadStrings(ref reader, key); break;
                 case HasFinalPhysicsStateKey:
                     Expect(ref reader, MessagePackType.Boolean, key, "a boolean");
                     hasFinalPhysicsState = reader.ReadBoolean();
@@ -128,6 +136,7 @@ internal sealed class TrajectoryFormatter : IMessagePackFormatter<Trajectory>
             Truncated = truncated ?? throw Missing(TruncatedKey),
             PhysicsStates = physicsStates,
             HasFinalPhysicsState = hasFinalPhysicsState,
+            Captions = captions,
         };
     }
 

@@ -28,6 +28,7 @@ public sealed class TrajectoryRecorder
     readonly int[] _episodesStarted;
     readonly string[] _rewardTermNames;
     readonly float[][] _rewardTermColumns;
+    readonly StepCaptions? _captions;
     readonly int _observationSize, _actionSize, _physicsStateSize;
     readonly float[] _observationScratch;
     readonly double[] _physicsScratch;
@@ -58,6 +59,7 @@ public sealed class TrajectoryRecorder
         _physicsStateSize = _physics?.PhysicsStateSize ?? 0;
         _rewardTermNames = env.Infos.RewardTerms.ToArray();
         _rewardTermColumns = _rewardTermNames.Select(env.Infos.Value).ToArray();
+        _captions = env.Infos.Captions;
         _buffers = _envs.Select(_ => new EpisodeBuffer()).ToArray();
         _seeds = new ulong?[_envs.Length];
         _episodesStarted = new int[_envs.Length];
@@ -164,6 +166,7 @@ public sealed class TrajectoryRecorder
         for (int j = 0; j < terms.Length; j++) terms[j] = _rewardTermColumns[j][env];
         buffer.Terminated.Add(terminated);
         buffer.Truncated.Add(truncated);
+        if (_captions is not null) buffer.CaptionCodes.Add(_captions.Codes[env]);
 
         bool ended = terminated || truncated;
         var observations = ended ? _env.FinalObservations : _env.Observations;
@@ -195,7 +198,7 @@ public sealed class TrajectoryRecorder
     {
         var buffer = _buffers[k];
         if (buffer.Steps > 0)
-            _completed.Add(buffer.ToTrajectory(EnvId, _envs[k], _seeds[k], _observationSize, _actionSize, _rewardTermNames, _physicsStateSize));
+            _completed.Add(buffer.ToTrajectory(EnvId, _envs[k], _seeds[k], _observationSize, _actionSize, _rewardTermNames, _physicsStateSize, _captions));
         buffer.End();
     }
 

@@ -30,6 +30,19 @@ public sealed class StepInfos
     /// <summary>The value columns that are reward terms, in registration order.</summary>
     public IReadOnlyList<string> RewardTerms => _rewardTerms;
 
+    /// <summary>The event captions of the last step, or null when the task emits none.</summary>
+    /// <remarks>They are not part of <see cref="IStatefulEnv.SaveState"/>: a caption describes one step and is read
+    /// right after it, and the next step rewrites every code, so a resumed chain never reads a stale one.</remarks>
+    public StepCaptions? Captions { get; private set; }
+
+    /// <summary>Declares the captions the task can emit and returns the code column the env writes while stepping.</summary>
+    public int[] AddCaptions(IReadOnlyList<string> vocabulary)
+    {
+        if (Captions is not null) throw new InvalidOperationException("captions are already registered: a task declares its vocabulary once");
+        Captions = new StepCaptions(NumEnvs, vocabulary);
+        return Captions.Codes;
+    }
+
     /// <summary>Registers a float column and returns its backing array; it is a reward term when its key has the
     /// <c>reward_</c> prefix or <paramref name="rewardTerm"/> says so (for keys Gymnasium names otherwise, such as
     /// InvertedDoublePendulum's <c>distance_penalty</c>).</summary>

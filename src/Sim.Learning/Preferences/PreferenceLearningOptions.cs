@@ -14,6 +14,10 @@ public sealed record PreferenceLearningOptions
     /// labeling site (<see cref="PreferenceTeachers.Human"/>).</summary>
     public string Teacher { get; init; } = PreferenceTeachers.Oracle;
 
+    /// <summary>The OpenAI-compatible server that answers when <see cref="Teacher"/> is <see cref="PreferenceTeachers.Llm"/>
+    /// (never the key itself, only the name of its environment variable); null otherwise.</summary>
+    public Sim.Feedback.LlmOptions? Llm { get; init; }
+
     /// <summary>Total queries over the run (PEBBLE: 500–1000 on walker).</summary>
     public int Labels { get; init; } = 500;
 
@@ -73,6 +77,9 @@ public sealed record PreferenceLearningOptions
     {
         if (!PreferenceTeachers.TeacherNames.Contains(Teacher))
             throw new ArgumentException($"teacher '{Teacher}': expected one of {string.Join(", ", PreferenceTeachers.TeacherNames)}");
+        if (Teacher == PreferenceTeachers.Llm && Llm is null)
+            throw new ArgumentException("teacher 'llm' without LLM settings: expected an Llm section with the server's BaseUrl and Model");
+        if (Llm?.FindProblem() is { } llmProblem) throw new ArgumentException(llmProblem);
         Require(LabelWait is null or >= 0, nameof(LabelWait), LabelWait, "expected 0 or more outstanding answers");
         Require(MinGoldAccuracy is null or (>= 0 and <= 1), nameof(MinGoldAccuracy), MinGoldAccuracy, "expected a share in 0..1");
         Require(Labels >= 1, nameof(Labels), Labels, "expected at least 1 query");

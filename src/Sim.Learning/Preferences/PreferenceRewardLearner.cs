@@ -34,7 +34,8 @@ public sealed partial class PreferenceRewardLearner : IDisposable
     long _seenLabelId;
 
     /// <summary>Builds the learner for an env with the given sizes; labels go to the SQLite file <paramref name="labelStorePath"/>.</summary>
-    /// <param name="teacher">Who answers the queries; null for the scripted teacher named by <see cref="PreferenceLearningOptions.Teacher"/>.</param>
+    /// <param name="teacher">Who answers the queries; null for the scripted teacher named by <see cref="PreferenceLearningOptions.Teacher"/>.
+    /// A teacher that is <see cref="IDisposable"/> (the LLM's) is disposed with the learner.</param>
     public PreferenceRewardLearner(PreferenceLearningOptions options, QueryScheduleOptions schedule, string envId, int numEnvs,
         int observationSize, int actionSize, int physicsStateSize, string labelStorePath, ulong seed, Device device,
         IPreferenceTeacher<Segment>? teacher = null)
@@ -226,6 +227,8 @@ public sealed partial class PreferenceRewardLearner : IDisposable
     {
         Dynamics?.Dispose();
         Model.Dispose();
+        // A teacher with workers of its own (the LLM's) stops before the store its answers go to closes.
+        (_teacher as IDisposable)?.Dispose();
         _store.Dispose();
     }
 }

@@ -37,9 +37,11 @@ public sealed class PreferenceRewardSource : IRewardSource
         var schedule = options.ResolveSchedule(context.Settings.TotalTimesteps, firstRound);
         var env = context.Env;
         string folder = context.Run.Directory.Path;
+        // The LLM shares ONI's answer file name: one run folder, one cache of what its LLM said.
+        var teacher = options.Teacher == PreferenceTeachers.Llm ? LlmTeacher.Create(options.Llm!, Path.Combine(folder, Oni.OniRewardSource.CacheFileName)) : null;
         return new PreferenceRewardLearner(options, schedule, context.Run.Config.Env, env.NumEnvs, env.SingleObservationSpace.FlatSize,
             env.SingleActionSpace.FlatSize, EpisodeHistory.FindPhysicsState(env)?.PhysicsStateSize ?? 0, Path.Combine(folder, LabelStoreFileName),
-            context.Settings.Seed, TorchDevice.Parse(context.Settings.Device)) { ModelPath = Path.Combine(folder, RewardModelFileName) };
+            context.Settings.Seed, TorchDevice.Parse(context.Settings.Device), teacher) { ModelPath = Path.Combine(folder, RewardModelFileName) };
     }
 
     /// <inheritdoc/>

@@ -29,8 +29,11 @@ public static class PreferenceTeachers
     /// <summary>People answering on the labeling site (<c>sim label</c>); not a scripted teacher.</summary>
     public const string Human = "human";
 
-    /// <summary>Every name <c>--teacher</c> accepts: the scripted teachers and <see cref="Human"/>.</summary>
-    public static IReadOnlyList<string> TeacherNames { get; } = [.. Names, Human];
+    /// <summary>An LLM judging the segments' event captions (<see cref="LlmTeacher"/>); not a scripted teacher.</summary>
+    public const string Llm = "llm";
+
+    /// <summary>Every name <c>--teacher</c> accepts: the scripted teachers, <see cref="Human"/> and <see cref="Llm"/>.</summary>
+    public static IReadOnlyList<string> TeacherNames { get; } = [.. Names, Human, Llm];
 
     /// <summary>The teacher called <paramref name="name"/>, drawing its randomness from <paramref name="seed"/>. Skip and
     /// equal start with δ = 0; the learner sets δ from recent returns before each round.</summary>

@@ -43,6 +43,9 @@ public sealed record RunConfig
     /// <summary>Preference-learning settings, when <see cref="Reward"/> is <c>preference</c>.</summary>
     public PreferenceLearningOptions? Preference { get; init; }
 
+    /// <summary>ONI's settings (caption reward model, combination, LLM endpoint), when <see cref="Reward"/> is <c>oni</c>.</summary>
+    public Oni.OniOptions? Oni { get; init; }
+
     /// <summary>Whether videos of env 0's episodes 0, 1, 8, 27, … are rendered into the run's <c>videos</c> folder
     /// (<c>--capture-video</c>); false in config files written before the option existed.</summary>
     public bool CaptureVideo { get; init; }

@@ -26,6 +26,7 @@ public sealed class RunRegistry
         registry.Register(new SacRunAlgorithm());
         registry.Register(new EnvRewardSource());
         registry.Register(new PreferenceRewardSource());
+        registry.Register(new Oni.OniRewardSource());
         return registry;
     }
 

@@ -7,7 +7,8 @@ namespace Sim.Rewards.Robot;
 // sub-env's episode in progress.
 public sealed partial class EpisodeHistory
 {
-    const int StateVersion = 1;
+    // Version 2 adds each step's caption code; version 1 states (written before captions existed) still load, with none.
+    const int StateVersion = 2;
 
     /// <summary>Writes every kept episode, each sub-env's episode in progress and the return statistics, so that
     /// <see cref="Load"/> on a history with the same options continues exactly where this one is.</summary>
@@ -37,6 +38,9 @@ public sealed partial class EpisodeHistory
             writer.Write(_recentReturns[index]);
             writer.Write(_recentLengths[index]);
         }
+        var vocabulary = _captions?.Vocabulary ?? [];
+        writer.Write(vocabulary.Count);
+        foreach (string caption in vocabulary) writer.Write(caption);
     }
 
     /// <summary>Replaces everything recorded with what <see cref="Save"/> wrote from a history with the same options.</summary>
@@ -65,7 +69,9 @@ public sealed partial class EpisodeHistory
 
     void ReadState(BinaryReader reader, Stack<Slot> pool)
     {
-        reader.ExpectInt32(StateVersion, "episode history state version");
+        int version = reader.ReadInt32();
+        if (version is not (1 or StateVersion))
+            throw new InvalidDataException($"episode history state version is {version}: expected 1 or {StateVersion}");
         reader.ExpectInt32(_options.NumEnvs, "episode history sub-env count");
         reader.ExpectInt32(_obs, "episode history observation size");
         reader.ExpectInt32(_act, "episode history action size");
@@ -80,9 +86,9 @@ public sealed partial class EpisodeHistory
                 $"episode history state is corrupt: next episode {nextEpisode}, {finishedEpisodes} finished, {finishedCount} kept; expected at most {_finished.Length} kept");
         Array.Clear(_finished);
         _finishedStart = 0;
-        for (int i = 0; i < finishedCount; i++) _finished[i] = ReadSlot(reader, pool.Pop(), $"kept episode {i}");
+        for (int i = 0; i < finishedCount; i++) _finished[i] = ReadSlot(reader, pool.Pop(), $"kept episode {i}", version);
         _finishedCount = finishedCount;
-        for (int env = 0; env < _options.NumEnvs; env++) _current[env] = ReadSlot(reader, pool.Pop(), $"episode in progress in env {env}");
+        for (int env = 0; env < _options.NumEnvs; env++) _current[env] = ReadSlot(reader, pool.Pop(), $"episode in progress in env {env}", version);
         reader.ReadArray<double>(_episodeReturn, "episode history running returns");
         reader.ReadArray<int>(_episodeLength, "episode history running lengths");
         int recentCount = reader.ReadInt32();
@@ -95,6 +101,14 @@ public sealed partial class EpisodeHistory
         }
         _recentStart = 0;
         _recentCount = recentCount;
+        if (version >= 2)
+        {
+            int captions = reader.ReadInt32();
+            if (captions < 0 || captions > 10_000) throw new InvalidDataException($"episode history state lists {captions} captions: expected 0 to 10000");
+            var vocabulary = new string[captions];
+            for (int k = 0; k < captions; k++) vocabulary[k] = reader.ReadString();
+            _captions = captions == 0 ? null : new StepCaptions(_options.NumEnvs, vocabulary);
+        }
         _nextEpisode = nextEpisode;
         FinishedEpisodeCount = finishedEpisodes;
         _free.Clear();
@@ -111,9 +125,10 @@ public sealed partial class EpisodeHistory
         writer.WriteArray<float>(slot.Actions.AsSpan(0, slot.Steps * _act));
         writer.WriteArray<float>(slot.Rewards.AsSpan(0, slot.Steps));
         writer.WriteArray<double>(slot.PhysicsStates.AsSpan(0, slot.Steps * _phys));
+        writer.WriteArray<int>(slot.CaptionCodes.AsSpan(0, slot.Steps));
     }
 
-    Slot ReadSlot(BinaryReader reader, Slot slot, string what)
+    Slot ReadSlot(BinaryReader reader, Slot slot, string what, int version)
     {
         slot.Episode = reader.ReadInt64();
         slot.FirstStep = reader.ReadInt32();
@@ -126,6 +141,8 @@ public sealed partial class EpisodeHistory
         reader.ReadArray<float>(slot.Actions.AsSpan(0, slot.Steps * _act), $"{what} actions");
         reader.ReadArray<float>(slot.Rewards.AsSpan(0, slot.Steps), $"{what} rewards");
         reader.ReadArray<double>(slot.PhysicsStates.AsSpan(0, slot.Steps * _phys), $"{what} physics states");
+        if (version >= 2) reader.ReadArray<int>(slot.CaptionCodes.AsSpan(0, slot.Steps), $"{what} caption codes");
+        else Array.Clear(slot.CaptionCodes, 0, slot.Steps);
         return slot;
     }
 

@@ -22,6 +22,7 @@ public sealed partial class EpisodeHistory : IItemSource<Segment>
         public readonly float[] Actions = new float[capacity * act];
         public readonly float[] Rewards = new float[capacity];
         public readonly double[] PhysicsStates = new double[capacity * phys];
+        public readonly int[] CaptionCodes = new int[capacity];
         public int Steps;
         public long Episode;
         public int FirstStep;
@@ -41,6 +42,7 @@ public sealed partial class EpisodeHistory : IItemSource<Segment>
     int _recentStart, _recentCount;
     long _nextEpisode;
     bool _stepOpen;
+    StepCaptions? _captions;
 
     /// <summary>Allocates the history described by <paramref name="options"/>.</summary>
     public EpisodeHistory(EpisodeHistoryOptions options)
@@ -148,11 +150,13 @@ public sealed partial class EpisodeHistory : IItemSource<Segment>
         var truncated = env.Truncated;
         var started = env.EpisodeStarted;
         bool nextStepReset = env.AutoresetMode == AutoresetMode.NextStep;
+        _captions ??= env.Infos.Captions;
+        var codes = _captions?.Codes;
         for (int i = 0; i < _options.NumEnvs; i++)
         {
             bool ended = terminated[i] || truncated[i];
             if (nextStepReset && started[i] && !ended) continue;
-            Commit(i, actions.Slice(i * _act, _act), rewards[i], ended);
+            Commit(i, actions.Slice(i * _act, _act), rewards[i], ended, codes is null ? StepCaptions.None : codes[i]);
         }
         _stepOpen = false;
     }
@@ -241,9 +245,15 @@ public sealed partial class EpisodeHistory : IItemSource<Segment>
 
     Slot Finished(int i) => _finished[(_finishedStart + i) % _finished.Length];
 
-    Segment Copy(Slot slot, int start) =>
-        Segment.CopyRows(_options.Source, _options.EnvId, slot.Episode, slot.FirstStep, start, SegmentLength, _obs, _act,
+    Segment Copy(Slot slot, int start)
+    {
+        var segment = Segment.CopyRows(_options.Source, _options.EnvId, slot.Episode, slot.FirstStep, start, SegmentLength, _obs, _act,
             slot.HasPhysics ? _phys : 0, slot.Observations, slot.Actions, slot.Rewards, slot.PhysicsStates);
+        if (_captions is null) return segment;
+        var captions = new string[SegmentLength];
+        for (int t = 0; t < captions.Length; t++) captions[t] = _captions.TextOf(slot.CaptionCodes[start + t]);
+        return segment.WithCaptions(captions);
+    }
 
     /// <summary>The sub-env's slot, after closing it as a chunk if it is full, so that row <c>Steps</c> can be written.</summary>
     Slot SlotWithRoom(int env)
@@ -267,12 +277,13 @@ public sealed partial class EpisodeHistory : IItemSource<Segment>
         else if (!present) slot.HasPhysics = false;
     }
 
-    void Commit(int env, ReadOnlySpan<float> action, float reward, bool ended)
+    void Commit(int env, ReadOnlySpan<float> action, float reward, bool ended, int captionCode = StepCaptions.None)
     {
         var slot = _current[env];
         int row = slot.Steps;
         action.CopyTo(slot.Actions.AsSpan(row * _act, _act));
         slot.Rewards[row] = reward;
+        slot.CaptionCodes[row] = captionCode;
         slot.Steps = row + 1;
         _episodeReturn[env] += reward;
         _episodeLength[env]++;

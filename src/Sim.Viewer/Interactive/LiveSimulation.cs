@@ -27,6 +27,8 @@ public sealed class LiveSimulation : IDisposable
     readonly float[] _historyObservations;
     readonly EnvStats[] _historyStats;
     readonly float[] _historyTerms;
+    readonly int[] _historyCaptions;
+    readonly StepCaptions? _captions;
     int _newest = -1;
     ulong _seed;
 
@@ -66,6 +68,8 @@ public sealed class LiveSimulation : IDisposable
         _historyObservations = new float[historyCapacity * NumEnvs * _obsSize];
         _historyStats = new EnvStats[historyCapacity * NumEnvs];
         _historyTerms = new float[historyCapacity * NumEnvs * RewardTerms.Count];
+        _captions = env.Infos.Captions;
+        _historyCaptions = new int[_captions is null ? 0 : historyCapacity * NumEnvs];
         Reset(seed);
     }
 
@@ -186,6 +190,7 @@ public sealed class LiveSimulation : IDisposable
             if (_physics != null) _physics.GetPhysicsState(i, _historyStates.AsSpan(slot * stateSize, stateSize));
             _historyStats[slot] = _stats[i];
             for (int t = 0; t < RewardTerms.Count; t++) _historyTerms[slot * RewardTerms.Count + t] = zeroTerms ? 0 : _termColumns[t][i];
+            if (_captions is not null) _historyCaptions[slot] = zeroTerms ? StepCaptions.None : _captions.Codes[i];
         }
         Env.Observations.CopyTo(_historyObservations.AsSpan(_newest * NumEnvs * _obsSize, NumEnvs * _obsSize));
     }
@@ -214,6 +219,12 @@ public sealed class LiveSimulation : IDisposable
 
     /// <summary>Reward term <paramref name="term"/> of the step that led to the frame <paramref name="back"/> steps ago.</summary>
     public float RewardTerm(int back, int env, int term) => _historyTerms[Slot(back, env) * RewardTerms.Count + term];
+
+    /// <summary>Whether the env emits event captions (<see cref="StepInfos.Captions"/>).</summary>
+    public bool HasCaptions => _captions is not null;
+
+    /// <summary>The event caption of the step that led to the frame <paramref name="back"/> steps ago; empty when it had none.</summary>
+    public string Caption(int back, int env) => _captions?.TextOf(_historyCaptions[Slot(back, env)]) ?? "";
 
     /// <summary>Disposes the env and the action and reward sources.</summary>
     public void Dispose()

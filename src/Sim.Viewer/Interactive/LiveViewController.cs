@@ -155,6 +155,7 @@ public sealed class LiveViewController : ViewerController
         Line("Return", learned ? $"{Number(s.Return, "0.00")}   learned {Number(s.LearnedReturn, "0.00")}" : Number(s.Return, "0.00"));
         for (int t = 0; t < Simulation.RewardTerms.Count; t++)
             Line("  " + Simulation.RewardTerms[t], Number(Simulation.RewardTerm(HistoryBack, ShownEnv, t)));
+        if (Simulation.HasCaptions) Line("Event", CaptionText(Simulation.Caption(HistoryBack, ShownEnv)));
         Line("Episodes", s.Episodes.ToString(CultureInfo.InvariantCulture));
         Line("Last return", Number(s.LastEpisodeReturn, "0.00"));
         if (learned) Line("Reward model", Simulation.LearnedRewardName!);

@@ -212,6 +212,7 @@ public sealed class ReplayController : ViewerController
                 var terms = t.RewardTermRow(Frame - 1);
                 for (int k = 0; k < terms.Length; k++) Line("  " + TermName(t.RewardTermNames[k]), Number(terms[k]));
             }
+            if (t.Captions.Length > 0) Line("Event", CaptionText(t.Captions[Frame - 1]));
         }
         Line("Episode return", Number(t.Return, "0.00"));
         return new OverlayText(labels.ToString().TrimEnd('\n'), values.ToString().TrimEnd('\n'));

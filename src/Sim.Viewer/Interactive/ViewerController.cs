@@ -372,6 +372,9 @@ public abstract unsafe class ViewerController : IDisposable
         return new OverlayText(keys.ToString().TrimEnd('\n'), actions.ToString().TrimEnd('\n'));
     }
 
+    /// <summary>A step's event caption for the overlay; a dash when nothing happened.</summary>
+    protected static string CaptionText(string caption) => caption.Length == 0 ? "-" : caption;
+
     /// <summary>Formats <paramref name="value"/> for the overlay.</summary>
     protected static string Number(double value, string format = "0.000") =>
         double.IsNaN(value) ? "-" : value.ToString(format, CultureInfo.InvariantCulture);

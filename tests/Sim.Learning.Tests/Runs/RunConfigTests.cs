@@ -125,6 +125,8 @@ public class RunConfigTests
         rewritten.Remove("CaptureVideo");
         Assert.Null(rewritten["EnvArgs"]);
         rewritten.Remove("EnvArgs");
+        Assert.Null(rewritten["Oni"]);
+        rewritten.Remove("Oni");
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse(PpoRunWrittenBeforeTheMove), rewritten), rewritten.ToJsonString());
 
         var registry = RunRegistry.CreateDefault();

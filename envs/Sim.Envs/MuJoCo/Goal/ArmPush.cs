@@ -1,6 +1,7 @@
 using Sim.Core;
 using Sim.Foundation;
 using Sim.Core.Registry;
+using Sim.Envs.MuJoCo.Captions;
 using Sim.MuJoCo;
 
 namespace Sim.Envs.MuJoCo.Goal;
@@ -35,6 +36,7 @@ public sealed class ArmPush : GoalArmEnv
         MaxEpisodeSteps: 100);
 
     readonly int _puckQpos, _puckDof;
+    readonly double[] _gripperToPuckBefore;
 
     /// <summary>Creates <paramref name="numEnvs"/> pushing arms; call <see cref="VectorEnv.Reset"/> before stepping.</summary>
     /// <param name="numEnvs">Number of envs.</param>
@@ -51,6 +53,22 @@ public sealed class ArmPush : GoalArmEnv
         _puckDof = Model.jnt_dofadr[puckX];
         if (Model.jnt_qposadr[puckY] != _puckQpos + 1 || Model.jnt_dofadr[puckY] != _puckDof + 1)
             throw new ArgumentException("arm_push.xml: puck_y must directly follow puck_x in qpos and qvel");
+        _gripperToPuckBefore = new double[numEnvs];
+        EnableCaptions(ArmPushCaptions.Vocabulary);
+    }
+
+    protected override void BeforeCaptionedStep(int env, MjData data) => _gripperToPuckBefore[env] = GripperToPuck(data);
+
+    // The model lets only the arm and the puck collide, so any contact is the gripper touching the puck.
+    protected override int Caption(int env, MjData data, double goalDistanceBefore, double goalDistanceAfter) =>
+        ArmPushCaptions.Code(goalDistanceBefore, goalDistanceAfter, Reward.DistanceThreshold, data.ncon > 0,
+            _gripperToPuckBefore[env], GripperToPuck(data));
+
+    double GripperToPuck(MjData data)
+    {
+        var site = data.site_xpos;
+        double dx = data.qpos[_puckQpos] - site[3 * FingertipSite], dy = data.qpos[_puckQpos + 1] - site[3 * FingertipSite + 1];
+        return Math.Sqrt(dx * dx + dy * dy);
     }
 
     /// <summary>Address in qpos of the puck's x (its y follows).</summary>

@@ -1,6 +1,7 @@
 using Sim.Core;
 using Sim.Foundation;
 using Sim.Core.Registry;
+using Sim.Envs.MuJoCo.Captions;
 using Sim.MuJoCo;
 
 namespace Sim.Envs.MuJoCo.Goal;
@@ -33,7 +34,14 @@ public sealed class ArmReach : GoalArmEnv
         double distanceThreshold = DefaultDistanceThreshold)
         : base("arm_reach.xml", numEnvs, ArmStateSize, new GoalReward(rewardKind, distanceThreshold), options)
     {
+        EnableCaptions(FingertipCaptions.Vocabulary);
     }
+
+    /// <summary>The task's event captions: the fingertip reaching, staying on, nearing or leaving the target.</summary>
+    public static ApproachCaptions FingertipCaptions { get; } = new("fingertip", "target");
+
+    protected override int Caption(int env, MjData data, double goalDistanceBefore, double goalDistanceAfter) =>
+        ApproachCaptions.Code(goalDistanceBefore, goalDistanceAfter, Reward.DistanceThreshold);
 
     protected override void ResetModel(MjData data, ref SimRandom rng)
     {

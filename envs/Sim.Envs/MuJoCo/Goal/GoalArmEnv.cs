@@ -44,6 +44,9 @@ public abstract class GoalArmEnv : MuJoCoVectorEnv, IGoalEnv
     readonly int _fingertipSite, _targetQpos, _targetDof;
     readonly float[] _goalReward;
     readonly bool[] _isSuccess;
+    int[]? _captionCodes;
+    double[]? _goalDistanceBefore;
+    float[]? _goalScratch;
 
     /// <summary>Loads <paramref name="asset"/> (which must have the arm, a <c>fingertip</c> site and <c>target_x</c>/<c>target_y</c>
     /// slide joints) for <paramref name="numEnvs"/> envs whose task state has <paramref name="observationSize"/> floats.</summary>
@@ -132,8 +135,27 @@ public abstract class GoalArmEnv : MuJoCoVectorEnv, IGoalEnv
         float reward = Reward.Compute(achieved, desired);
         _isSuccess[env] = Reward.IsSuccess(achieved, desired);
         _goalReward[env] = reward;
+        if (_captionCodes is not null) _captionCodes[env] = Caption(env, data, _goalDistanceBefore![env], GoalReward.Distance(achieved, desired));
         terminated = false;
         return reward;
+    }
+
+    /// <summary>Declares the task's event captions; from then on each step is captioned by <see cref="Caption"/>.</summary>
+    protected void EnableCaptions(IReadOnlyList<string> vocabulary)
+    {
+        _captionCodes = AddCaptions(vocabulary);
+        _goalDistanceBefore = new double[NumEnvs];
+        _goalScratch = new float[NumEnvs * 2 * GoalDims];
+    }
+
+    /// <summary>The caption code of env <paramref name="env"/>'s step, given the achieved-to-desired distance before and
+    /// after it (as the reward measures them) and the physics after it; asked only once <see cref="EnableCaptions"/> was called.</summary>
+    protected virtual int Caption(int env, MjData data, double goalDistanceBefore, double goalDistanceAfter) => StepCaptions.None;
+
+    /// <summary>Called before env <paramref name="env"/>'s physics steps when captions are on, for a task to remember
+    /// what its captions compare (the goal distance is remembered already).</summary>
+    protected virtual void BeforeCaptionedStep(int env, MjData data)
+    {
     }
 
     protected override void ResetEnv(int env)
@@ -143,7 +165,20 @@ public abstract class GoalArmEnv : MuJoCoVectorEnv, IGoalEnv
     }
 
     // A step that diverges never reaches ComputeReward, so it must not inherit the previous step's flag.
-    protected sealed override void BeforeSimulation(int env, MjData data) => _isSuccess[env] = false;
+    // The distance before the step is read from the physics, not the observation row, so that a state set from outside
+    // (a replay, a test) is captioned from where it really starts; positions are current here (see WriteObservation).
+    protected sealed override void BeforeSimulation(int env, MjData data)
+    {
+        _isSuccess[env] = false;
+        if (_goalDistanceBefore is null) return;
+        var achieved = _goalScratch.AsSpan(env * 2 * GoalDims, GoalDims);
+        var desired = _goalScratch.AsSpan(env * 2 * GoalDims + GoalDims, GoalDims);
+        WriteAchievedGoal(data, achieved);
+        desired[0] = (float)data.qpos[_targetQpos];
+        desired[1] = (float)data.qpos[_targetQpos + 1];
+        _goalDistanceBefore[env] = GoalReward.Distance(achieved, desired);
+        BeforeCaptionedStep(env, data);
+    }
 
     /// <summary>Puts the arm in its home pose (folded to the left of the base) with uniform noise of ±0.1 rad on each angle and ±0.005 rad/s on each velocity.</summary>
     protected static void ResetArm(MjData data, ref SimRandom rng)
