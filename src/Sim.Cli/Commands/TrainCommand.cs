@@ -10,6 +10,7 @@ using Sim.Rewards.Robot.Dynamics;
 using Sim.Learning.Runs;
 using Sim.Learning.Sac;
 using Sim.Learning.Training;
+using Sim.Learning.Replay;
 using Sim.Cli.Labeling;
 using Sim.Labeling;
 using Sim.Torch;
@@ -76,12 +77,16 @@ public static class TrainCommand
         {
             Description = "Render videos of env 0's episodes 0, 1, 8, 27, …, 729, 1000, 2000, … into the run's videos/ folder, on a low-priority thread",
         };
+        var delayedReward = new Option<bool>("--delayed-reward") { Description = "Delay the env's reward to the end of each episode: 0 on every step, the whole return on the last (delayed MuJoCo; recorded in config.json)" };
+        var her = new Option<bool>("--her") { Description = "SAC on a goal env (ArmReach-v1, ArmPush-v1): hindsight experience replay, relabelling k/(k+1) of every batch with achieved goals" };
+        var herStrategy = new Option<string?>("--her-strategy") { Description = "With --her: which achieved goal replaces the desired one: future (a later step of the episode; the default), final or episode" };
+        var herK = new Option<int?>("--her-k") { Description = "With --her: relabelled goals per real one (default 4)" };
         var watch = new Option<bool>("--watch") { Description = "Open a viewer on a copy of one env with the policy as it trains (weights synced every 2 s)" };
         var command = new Command("train", "Train an agent; writes runs/<env>__<algo>__<seed>__<time>/ with config, metrics.csv, TensorBoard events, checkpoints and curve.png")
         {
             env, envArgs, algo, numEnvs, steps, seed, device, threads, torchThreads, runs, resume, checkpointEvery, hparams, set,
             reward, teacher, labels, sampler, segmentLength, labelsPerRound, roundEvery, unsupervised, captureVideo, watch, reed, reedSet,
-            labelWait, minGold, labelPort, labelClipSize,
+            labelWait, minGold, labelPort, labelClipSize, delayedReward, her, herStrategy, herK,
         };
         command.SetAction(parse =>
         {
@@ -89,6 +94,8 @@ public static class TrainCommand
             var overrides = parse.GetValue(set) ?? [];
             if (resumeDir != null && (parse.GetValue(reedSet) ?? []).Length > 0)
                 throw new ArgumentException($"--reed-set with --resume: a resumed run keeps the REED settings in its config.json");
+            if (resumeDir != null && (parse.GetValue(her) || parse.GetValue(delayedReward)))
+                throw new ArgumentException($"{(parse.GetValue(her) ? "--her" : "--delayed-reward")} with --resume: a resumed run keeps its settings in its config.json");
             if (resumeDir != null && overrides.Length > 0)
                 throw new ArgumentException($"--set {string.Join(" --set ", overrides)} with --resume: a resumed run keeps the hyperparameters in its config.json");
             var envArguments = Core.Registry.EnvArguments.Parse(parse.GetValue(envArgs) ?? []);
@@ -110,7 +117,8 @@ public static class TrainCommand
             var reedOverrides = parse.GetValue(reedSet) ?? [];
             if (parse.GetResult(reed) is not null) settings = WithReed(settings, parse.GetValue(reed), reedOverrides);
             else if (reedOverrides.Length > 0) throw new ArgumentException($"--reed-set {string.Join(" --reed-set ", reedOverrides)} without --reed: the overrides are REED's; add --reed");
-            settings = settings with { CaptureVideo = parse.GetValue(captureVideo) };
+            settings = settings with { CaptureVideo = parse.GetValue(captureVideo), DelayedReward = parse.GetValue(delayedReward) };
+            settings = WithHindsight(settings, parse.GetValue(her), parse.GetValue(herStrategy), parse.GetValue(herK));
             OutputPath.RequireWritableFolder("--runs", parse.GetValue(runs)!);
             var run = RunDirectory.Create(parse.GetValue(runs)!.FullName, RunNameEnvPart(settings.Env), settings.Algorithm, section.Settings.Seed, DateTimeOffset.UtcNow);
             run.SaveConfig(settings);
@@ -196,6 +204,36 @@ public static class TrainCommand
         };
         options.Validate();
         return settings with { Reward = reward, Preference = options };
+    }
+
+    static RunConfig WithHindsight(RunConfig settings, bool her, string? strategy, int? k)
+    {
+        if (!her)
+        {
+            if (strategy is not null || k is not null)
+                throw new ArgumentException($"{(strategy is not null ? "--her-strategy" : "--her-k")} without --her: the option is hindsight replay's; add --her");
+            return settings;
+        }
+        if (settings.Sac is not { } sac)
+            throw new ArgumentException($"--her with --algo {settings.Algorithm}: hindsight replay relabels an off-policy replay buffer; use --algo sac");
+        var chosen = HindsightStrategy.Future;
+        if (strategy is not null && (!Enum.TryParse(strategy, ignoreCase: true, out chosen) || !Enum.IsDefined(chosen) || int.TryParse(strategy, out _)))
+            throw new ArgumentException($"--her-strategy '{strategy}': expected future, final or episode");
+        if (k is < 1) throw new ArgumentException($"--her-k = {k}: expected at least 1 relabelled goal per real one");
+        using (var probe = Envs.Envs.Registry.Create(settings.Env, 1, VectorEnvOptions.Default, settings.EnvArgs))
+        {
+            try
+            {
+                SacTrainer.GoalEnvOf(probe);
+            }
+            catch (ArgumentException e)
+            {
+                throw new ArgumentException($"--her on {settings.Env}: {e.Message.Split(" (Parameter")[0]}", e);
+            }
+        }
+        sac = sac with { Her = chosen, HerK = k ?? sac.HerK };
+        sac.Validate();
+        return settings with { Sac = sac };
     }
 
     static RunConfig WithReed(RunConfig settings, string? variant, IReadOnlyList<string> overrides)

@@ -85,6 +85,14 @@ public sealed class EnvArguments
         return (low, high);
     }
 
+    /// <summary>An enum member named by its name, case-insensitively (e.g. <c>reward_type=dense</c>).</summary>
+    public TEnum Choice<TEnum>(string key, TEnum defaultValue) where TEnum : struct, Enum
+    {
+        if (!TryGet(key, out string text)) return defaultValue;
+        if (Enum.TryParse(text, ignoreCase: true, out TEnum value) && Enum.IsDefined(value) && !int.TryParse(text, out _)) return value;
+        throw Bad(key, text, "one of " + string.Join(", ", Enum.GetNames<TEnum>().Select(n => n.ToLowerInvariant())));
+    }
+
     /// <summary>A path to an existing file.</summary>
     public string? File(string key)
     {

@@ -71,6 +71,13 @@ public sealed class RunRegistry
             $"'{run.Directory.ConfigPath}' names reward '{run.Config.Reward}': expected one of {string.Join(", ", RewardSourceNames)}");
     }
 
+    // The registry's env as the run sees it: with its reward delayed to the episode's end when the run says so.
+    static IVectorEnv CreateEnv(RunDefinition run, EnvRegistry envs, int numEnvs, VectorEnvOptions options)
+    {
+        var env = envs.Create(run.Config.Env, numEnvs, options, run.Config.EnvArgs);
+        return run.Config.DelayedReward ? new Sim.Core.Wrappers.EpisodicReward(env) : env;
+    }
+
     /// <summary>Builds the env chain and trainer <paramref name="run"/> trains with, from <paramref name="envs"/>; the
     /// trainer resets the envs (env i with the run's seed + i), nothing before it.</summary>
     /// <param name="run">The run and its config.</param>
@@ -83,7 +90,7 @@ public sealed class RunRegistry
         var algorithm = AlgorithmOf(run);
         var reward = RewardSourceOf(run);
         var settings = algorithm.Settings(run);
-        IVectorEnv env = envs.Create(run.Config.Env, settings.NumEnvs, algorithm.EnvOptions(run.Config.EnvThreads), run.Config.EnvArgs);
+        IVectorEnv env = CreateEnv(run, envs, settings.NumEnvs, algorithm.EnvOptions(run.Config.EnvThreads));
         if (aroundEnv is not null) env = aroundEnv(env);
         IRewardLearner? learner = null;
         try
@@ -117,7 +124,7 @@ public sealed class RunRegistry
         IVectorEnv env;
         try
         {
-            env = envs.Create(run.Config.Env, settings.NumEnvs, algorithm.EnvOptions(envThreads ?? run.Config.EnvThreads), run.Config.EnvArgs);
+            env = CreateEnv(run, envs, settings.NumEnvs, algorithm.EnvOptions(envThreads ?? run.Config.EnvThreads));
         }
         catch
         {
@@ -145,7 +152,7 @@ public sealed class RunRegistry
         ArgumentNullException.ThrowIfNull(envs);
         var algorithm = AlgorithmOf(run);
         var settings = algorithm.Settings(run);
-        var env = envs.Create(run.Config.Env, 1, algorithm.EnvOptions(1), run.Config.EnvArgs);
+        var env = CreateEnv(run, envs, 1, algorithm.EnvOptions(1));
         try
         {
             env = algorithm.WrapEnv(env, run, rewardStage: null);

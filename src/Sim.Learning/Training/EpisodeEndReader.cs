@@ -11,6 +11,7 @@ internal sealed class EpisodeEndReader
     readonly bool[]? _done;
     readonly float[]? _return;
     readonly float[]? _length;
+    readonly bool[]? _success;
 
     /// <summary>Finds the episode statistics columns of <paramref name="env"/>; without them no episode is ever reported.</summary>
     public EpisodeEndReader(IVectorEnv env)
@@ -23,12 +24,13 @@ internal sealed class EpisodeEndReader
             _return = returns;
             _length = lengths;
         }
+        if (env.Infos.TryGetFlag(Sim.Core.IGoalEnv.SuccessFlag, out var success)) _success = success;
     }
 
     /// <summary>Number of envs whose columns are read (0 without episode statistics).</summary>
     public int NumEnvs => _done?.Length ?? 0;
 
-    /// <summary>The episode env <paramref name="env"/> finished on the last step, stamped with <paramref name="globalStep"/>, if any.</summary>
+    /// <summary>The episode env <paramref name="env"/> finished on the last step (with its last step's success flag where the env has one), stamped with <paramref name="globalStep"/>, if any.</summary>
     public bool TryRead(int env, long globalStep, out EpisodeEnd episode)
     {
         if (_done is null || !_done[env])
@@ -36,7 +38,7 @@ internal sealed class EpisodeEndReader
             episode = default;
             return false;
         }
-        episode = new EpisodeEnd(env, _return![env], (int)_length![env], globalStep);
+        episode = new EpisodeEnd(env, _return![env], (int)_length![env], globalStep, _success?[env]);
         return true;
     }
 }
