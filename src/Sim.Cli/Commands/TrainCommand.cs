@@ -46,7 +46,7 @@ public static class TrainCommand
         var resume = new Option<DirectoryInfo?>("--resume") { Description = "Run folder to continue from its latest checkpoint (its config.json wins over other options)" };
         var checkpointEvery = new Option<double>("--checkpoint-every") { Description = "Env steps between checkpoints", DefaultValueFactory = _ => 50_000 };
         var hparams = new Option<string>("--hparams") { Description = "PPO hyperparameters: " + string.Join(", ", PpoPresets.Names) + " (zoo: the RL Baselines3 Zoo's tuned settings, for " + string.Join(", ", PpoPresets.ZooEnvs) + ")", DefaultValueFactory = _ => PpoPresets.CleanRl };
-        var reward = new Option<string>("--reward") { Description = "Reward the policy trains on: env (the env's own) or preference (learned from labels: PEBBLE with --algo sac, Christiano et al. with --algo ppo)", DefaultValueFactory = _ => "env" };
+        var reward = new Option<string>("--reward") { Description = "Reward the policy trains on: env (the env's own), preference (learned from labels: PEBBLE with --algo sac, Christiano et al. with --algo ppo) or potential (the env's plus γΦ(s′) − Φ(s), Φ = −distance to the goal, on goal envs)", DefaultValueFactory = _ => "env" };
         var teacher = new Option<string>("--teacher") { Description = "Who answers for --reward preference: a scripted teacher (" + string.Join(", ", PreferenceTeachers.Names) + ") or human (people on the labeling page this run serves)", DefaultValueFactory = _ => PreferenceTeachers.Oracle };
         var labelWait = new Option<int?>("--label-wait") { Description = "--teacher human: pause training while more than N asked pairs are unanswered (default: keep training on the current reward model)" };
         var minGold = new Option<double?>("--min-gold-accuracy") { Description = "--teacher human: leave out labelers whose gold-pair accuracy is below this share (after " + GoldAccuracyFilter.MinimumGoldAnswers + " gold answers)" };
@@ -178,7 +178,7 @@ public static class TrainCommand
     {
         if (RunRegistry.Default.FindRewardSource(reward) is null)
             throw new ArgumentException($"--reward '{reward}': expected one of {string.Join(", ", RunRegistry.Default.RewardSourceNames)}");
-        if (reward == EnvRewardSource.SourceName) return settings;
+        if (reward != PreferenceRewardSource.SourceName) return settings with { Reward = reward };
         if (!Enum.TryParse<QuerySelection>(sampler, ignoreCase: true, out var selection) || !Enum.IsDefined(selection))
             throw new ArgumentException($"--sampler '{sampler}': expected uniform, disagreement or entropy");
         if (roundEvery is double every && !(every >= 1)) throw new ArgumentException($"--round-every = {every}: expected at least 1 env step");

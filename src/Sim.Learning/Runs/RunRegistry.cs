@@ -18,7 +18,7 @@ public sealed class RunRegistry
     /// <summary>The built-in registrations (<see cref="CreateDefault"/>), which the <c>sim</c> command uses.</summary>
     public static RunRegistry Default { get; } = CreateDefault();
 
-    /// <summary>A new registry holding PPO and SAC, and the env's own reward and preference learning.</summary>
+    /// <summary>A new registry holding PPO and SAC, and the env's own reward, preference learning and potential shaping.</summary>
     public static RunRegistry CreateDefault()
     {
         var registry = new RunRegistry();
@@ -26,6 +26,7 @@ public sealed class RunRegistry
         registry.Register(new SacRunAlgorithm());
         registry.Register(new EnvRewardSource());
         registry.Register(new PreferenceRewardSource());
+        registry.Register(new PotentialRewardSource());
         return registry;
     }
 
@@ -96,7 +97,10 @@ public sealed class RunRegistry
         try
         {
             learner = reward.CreateLearner(new RewardLearnerContext(run, env, settings, algorithm.FirstRewardUpdateStep(run), algorithm.PretrainsUnsupervised));
-            env = algorithm.WrapEnv(env, run, learner is null ? null : learner.WrapEnv);
+            // A source with nothing to learn may still have a fixed stage (potential shaping), the one evaluation rebuilds.
+            var stage = learner is null ? reward.LoadForEvaluation(run) : null;
+            if (stage?.Owner is not null) throw new InvalidOperationException($"reward source '{reward.Name}' has no learner but its stage owns state: training cannot keep it alive");
+            env = algorithm.WrapEnv(env, run, learner is null ? stage?.Wrap : learner.WrapEnv);
             var (trainer, policy) = algorithm.CreateTrainer(env, run, learner);
             string summary = $"{settings.NumEnvs} envs · seed {settings.Seed} · {settings.Device}" + (learner is null ? "" : $" · {learner.Describe()}");
             return new TrainingRun(env, trainer, policy, summary);

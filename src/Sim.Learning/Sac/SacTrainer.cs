@@ -153,17 +153,7 @@ public sealed partial class SacTrainer : ITrainer
     }
 
     /// <summary>The goal env at the bottom of <paramref name="env"/>'s chain, for hindsight replay; an error naming the env otherwise.</summary>
-    public static IGoalEnv GoalEnvOf(IVectorEnv env)
-    {
-        ArgumentNullException.ThrowIfNull(env);
-        IVectorEnv current = env;
-        while (current is not IGoalEnv && current is VectorEnvWrapper wrapper) current = wrapper.Inner;
-        if (current is not IGoalEnv goal)
-            throw new ArgumentException($"{current.GetType().Name} is no goal env (IGoalEnv): hindsight replay needs achieved and desired goals, as ArmReach-v1 and ArmPush-v1 have", nameof(env));
-        if (goal.SingleDictObservationSpace.FlatSize != env.SingleObservationSpace.FlatSize)
-            throw new ArgumentException($"the env chain changes the goal env's observation size ({goal.SingleDictObservationSpace.FlatSize} to {env.SingleObservationSpace.FlatSize}): hindsight replay needs its rows as they are", nameof(env));
-        return goal;
-    }
+    public static IGoalEnv GoalEnvOf(IVectorEnv env) => GoalEnvLookup.Beneath(env, "hindsight replay");
 
     /// <summary>The hindsight relabelling of <see cref="Replay"/>'s batches, when <see cref="SacConfig.Her"/> is set.</summary>
     public HindsightReplay? Hindsight => _hindsight;
