@@ -12,6 +12,7 @@ using Sim.Rewards.Robot.Dynamics;
 using Sim.Learning.Runs;
 using Sim.Learning.Sac;
 using Sim.Learning.Training;
+using Sim.Learning.Replay;
 using Sim.Cli.Labeling;
 using Sim.Labeling;
 using Sim.Torch;
@@ -47,7 +48,7 @@ public static class TrainCommand
         var resume = new Option<DirectoryInfo?>("--resume") { Description = "Run folder to continue from its latest checkpoint (its config.json wins over other options)" };
         var checkpointEvery = new Option<double>("--checkpoint-every") { Description = "Env steps between checkpoints", DefaultValueFactory = _ => 50_000 };
         var hparams = new Option<string>("--hparams") { Description = "PPO hyperparameters: " + string.Join(", ", PpoPresets.Names) + " (zoo: the RL Baselines3 Zoo's tuned settings, for " + string.Join(", ", PpoPresets.ZooEnvs) + ")", DefaultValueFactory = _ => PpoPresets.CleanRl };
-        var reward = new Option<string>("--reward") { Description = "Reward the policy trains on: env (the env's own), preference (learned from labels: PEBBLE with --algo sac, Christiano et al. with --algo ppo) or oni (the env's plus an intrinsic reward from an LLM's judgements of event captions; --algo ppo)", DefaultValueFactory = _ => "env" };
+        var reward = new Option<string>("--reward") { Description = "Reward the policy trains on: env (the env's own), preference (learned from labels: PEBBLE with --algo sac, Christiano et al. with --algo ppo), oni (the env's plus an intrinsic reward from an LLM's judgements of event captions; --algo ppo) or potential (the env's plus γΦ(s′) − Φ(s), Φ = −distance to the goal, on goal envs)", DefaultValueFactory = _ => "env" };
         var teacher = new Option<string>("--teacher") { Description = "Who answers for --reward preference: a scripted teacher (" + string.Join(", ", PreferenceTeachers.Names) + "), human (people on the labeling page this run serves) or llm (an LLM judging the segments' event captions; --llm-url, --llm-model)", DefaultValueFactory = _ => PreferenceTeachers.Oracle };
         var labelWait = new Option<int?>("--label-wait") { Description = "--teacher human: pause training while more than N asked pairs are unanswered (default: keep training on the current reward model)" };
         var minGold = new Option<double?>("--min-gold-accuracy") { Description = "--teacher human: leave out labelers whose gold-pair accuracy is below this share (after " + GoldAccuracyFilter.MinimumGoldAnswers + " gold answers)" };
@@ -82,12 +83,16 @@ public static class TrainCommand
         var llmUrl = new Option<string?>("--llm-url") { Description = "With --reward oni or --teacher llm: base URL of an OpenAI-compatible chat-completions server, e.g. http://127.0.0.1:8000/v1 (vLLM) or http://127.0.0.1:8080/v1 (llama.cpp)" };
         var llmModel = new Option<string?>("--llm-model") { Description = "With --reward oni or --teacher llm: the model name the server serves" };
         var llmKeyEnv = new Option<string>("--llm-key-env") { Description = "With --reward oni or --teacher llm: the environment variable holding the API key (the key itself is never written anywhere)", DefaultValueFactory = _ => LlmOptions.DefaultApiKeyVariable };
+        var delayedReward = new Option<bool>("--delayed-reward") { Description = "Delay the env's reward to the end of each episode: 0 on every step, the whole return on the last (delayed MuJoCo; recorded in config.json)" };
+        var her = new Option<bool>("--her") { Description = "SAC on a goal env (ArmReach-v1, ArmPush-v1): hindsight experience replay, relabelling k/(k+1) of every batch with achieved goals" };
+        var herStrategy = new Option<string?>("--her-strategy") { Description = "With --her: which achieved goal replaces the desired one: future (a later step of the episode; the default), final or episode" };
+        var herK = new Option<int?>("--her-k") { Description = "With --her: relabelled goals per real one (default 4)" };
         var watch = new Option<bool>("--watch") { Description = "Open a viewer on a copy of one env with the policy as it trains (weights synced every 2 s)" };
         var command = new Command("train", "Train an agent; writes runs/<env>__<algo>__<seed>__<time>/ with config, metrics.csv, TensorBoard events, checkpoints and curve.png")
         {
             env, envArgs, algo, numEnvs, steps, seed, device, threads, torchThreads, runs, resume, checkpointEvery, hparams, set,
             reward, teacher, labels, sampler, segmentLength, labelsPerRound, roundEvery, unsupervised, captureVideo, watch, reed, reedSet,
-            labelWait, minGold, labelPort, labelClipSize, oniModel, llmUrl, llmModel, llmKeyEnv,
+            labelWait, minGold, labelPort, labelClipSize, oniModel, llmUrl, llmModel, llmKeyEnv, delayedReward, her, herStrategy, herK,
         };
         command.SetAction(parse =>
         {
@@ -95,6 +100,8 @@ public static class TrainCommand
             var overrides = parse.GetValue(set) ?? [];
             if (resumeDir != null && (parse.GetValue(reedSet) ?? []).Length > 0)
                 throw new ArgumentException($"--reed-set with --resume: a resumed run keeps the REED settings in its config.json");
+            if (resumeDir != null && (parse.GetValue(her) || parse.GetValue(delayedReward)))
+                throw new ArgumentException($"{(parse.GetValue(her) ? "--her" : "--delayed-reward")} with --resume: a resumed run keeps its settings in its config.json");
             if (resumeDir != null && overrides.Length > 0)
                 throw new ArgumentException($"--set {string.Join(" --set ", overrides)} with --resume: a resumed run keeps the hyperparameters in its config.json");
             var envArguments = Core.Registry.EnvArguments.Parse(parse.GetValue(envArgs) ?? []);
@@ -118,7 +125,8 @@ public static class TrainCommand
             var reedOverrides = parse.GetValue(reedSet) ?? [];
             if (parse.GetResult(reed) is not null) settings = WithReed(settings, parse.GetValue(reed), reedOverrides);
             else if (reedOverrides.Length > 0) throw new ArgumentException($"--reed-set {string.Join(" --reed-set ", reedOverrides)} without --reed: the overrides are REED's; add --reed");
-            settings = settings with { CaptureVideo = parse.GetValue(captureVideo) };
+            settings = settings with { CaptureVideo = parse.GetValue(captureVideo), DelayedReward = parse.GetValue(delayedReward) };
+            settings = WithHindsight(settings, parse.GetValue(her), parse.GetValue(herStrategy), parse.GetValue(herK));
             OutputPath.RequireWritableFolder("--runs", parse.GetValue(runs)!);
             var run = RunDirectory.Create(parse.GetValue(runs)!.FullName, RunNameEnvPart(settings.Env), settings.Algorithm, section.Settings.Seed, DateTimeOffset.UtcNow);
             run.SaveConfig(settings);
@@ -178,8 +186,7 @@ public static class TrainCommand
     {
         if (RunRegistry.Default.FindRewardSource(reward) is null)
             throw new ArgumentException($"--reward '{reward}': expected one of {string.Join(", ", RunRegistry.Default.RewardSourceNames)}");
-        if (reward == EnvRewardSource.SourceName) return settings;
-        if (reward == OniRewardSource.SourceName) return settings with { Reward = reward };
+        if (reward != PreferenceRewardSource.SourceName) return settings with { Reward = reward };
         if (!Enum.TryParse<QuerySelection>(sampler, ignoreCase: true, out var selection) || !Enum.IsDefined(selection))
             throw new ArgumentException($"--sampler '{sampler}': expected uniform, disagreement or entropy");
         if (roundEvery is double every && !(every >= 1)) throw new ArgumentException($"--round-every = {every}: expected at least 1 env step");
@@ -244,6 +251,36 @@ public static class TrainCommand
         var options = new LlmOptions { BaseUrl = url, Model = model, ApiKeyVariable = keyVariable };
         if (options.FindProblem() is { } problem) throw new ArgumentException($"{user}: {problem}");
         return options;
+    }
+
+    static RunConfig WithHindsight(RunConfig settings, bool her, string? strategy, int? k)
+    {
+        if (!her)
+        {
+            if (strategy is not null || k is not null)
+                throw new ArgumentException($"{(strategy is not null ? "--her-strategy" : "--her-k")} without --her: the option is hindsight replay's; add --her");
+            return settings;
+        }
+        if (settings.Sac is not { } sac)
+            throw new ArgumentException($"--her with --algo {settings.Algorithm}: hindsight replay relabels an off-policy replay buffer; use --algo sac");
+        var chosen = HindsightStrategy.Future;
+        if (strategy is not null && (!Enum.TryParse(strategy, ignoreCase: true, out chosen) || !Enum.IsDefined(chosen) || int.TryParse(strategy, out _)))
+            throw new ArgumentException($"--her-strategy '{strategy}': expected future, final or episode");
+        if (k is < 1) throw new ArgumentException($"--her-k = {k}: expected at least 1 relabelled goal per real one");
+        using (var probe = Envs.Envs.Registry.Create(settings.Env, 1, VectorEnvOptions.Default, settings.EnvArgs))
+        {
+            try
+            {
+                SacTrainer.GoalEnvOf(probe);
+            }
+            catch (ArgumentException e)
+            {
+                throw new ArgumentException($"--her on {settings.Env}: {e.Message.Split(" (Parameter")[0]}", e);
+            }
+        }
+        sac = sac with { Her = chosen, HerK = k ?? sac.HerK };
+        sac.Validate();
+        return settings with { Sac = sac };
     }
 
     static RunConfig WithReed(RunConfig settings, string? variant, IReadOnlyList<string> overrides)

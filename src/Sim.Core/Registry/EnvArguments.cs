@@ -88,6 +88,14 @@ public sealed class EnvArguments
     /// <summary>Text as given, e.g. a body name or index (Ant's <c>main_body</c>); null when the key is not given.</summary>
     public string? Text(string key) => TryGet(key, out string text) ? text : null;
 
+    /// <summary>An enum member named by its name, case-insensitively (e.g. <c>reward_type=dense</c>).</summary>
+    public TEnum Choice<TEnum>(string key, TEnum defaultValue) where TEnum : struct, Enum
+    {
+        if (!TryGet(key, out string text)) return defaultValue;
+        if (Enum.TryParse(text, ignoreCase: true, out TEnum value) && Enum.IsDefined(value) && !int.TryParse(text, out _)) return value;
+        throw Bad(key, text, "one of " + string.Join(", ", Enum.GetNames<TEnum>().Select(n => n.ToLowerInvariant())));
+    }
+
     /// <summary>A path to an existing file.</summary>
     public string? File(string key)
     {

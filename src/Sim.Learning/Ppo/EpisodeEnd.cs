@@ -5,4 +5,9 @@ namespace Sim.Learning.Ppo;
 /// <param name="Return">Undiscounted return, as recorded by the env's episode statistics wrapper.</param>
 /// <param name="Length">Env steps in the episode.</param>
 /// <param name="GlobalStep">Env steps taken by the trainer (summed over envs) when the episode ended.</param>
-public readonly record struct EpisodeEnd(int Env, double Return, int Length, long GlobalStep);
+/// <param name="Success">Whether the episode's last observation satisfies its goal (<see cref="Sim.Core.IGoalEnv.IsSuccess"/>), or null on an env without goals.</param>
+public readonly record struct EpisodeEnd(int Env, double Return, int Length, long GlobalStep, bool? Success = null)
+{
+    /// <summary>Tag under which trainers log <see cref="Success"/> per episode, 1 or 0.</summary>
+    public const string SuccessTag = "charts/success";
+}

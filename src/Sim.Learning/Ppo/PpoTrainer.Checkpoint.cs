@@ -30,6 +30,7 @@ public sealed partial class PpoTrainer
             // CleanRL logs every finished episode at the step it ended.
             metrics.Log(PpoIterationMetrics.EpisodicReturnTag, e.Return, e.GlobalStep);
             metrics.Log(PpoIterationMetrics.EpisodicLengthTag, e.Length, e.GlobalStep);
+            if (e.Success is bool success) metrics.Log(EpisodeEnd.SuccessTag, success ? 1 : 0, e.GlobalStep);
         }
         EpisodeCompleted += LogEpisode;
         PpoIterationMetrics m;

@@ -56,6 +56,7 @@ public sealed class ReplayBatch
     internal Span<float> HostNextObservations => _nextObservations.Host;
     internal Span<float> HostTerminated => _terminated.Host;
 
+    /// <summary>Copies the host rows to the device tensors.</summary>
     internal void Upload()
     {
         _observations.Upload();

@@ -191,6 +191,14 @@ public sealed partial class ReplayBuffer : IDisposable
     /// <returns>A batch owned by this buffer and overwritten by the next call; a different batch size reallocates it.</returns>
     public ReplayBatch Sample(int batchSize, ref SimRandom rng)
     {
+        var batch = SampleOnHost(batchSize, ref rng);
+        batch.Upload();
+        return batch;
+    }
+
+    /// <summary><see cref="Sample"/> without the upload, so that the host rows can be rewritten first (hindsight goals).</summary>
+    internal ReplayBatch SampleOnHost(int batchSize, ref SimRandom rng)
+    {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, $"batchSize = {batchSize}: expected at least 1");
         if (Count == 0) throw new InvalidOperationException("the replay buffer is empty: add transitions before sampling");
@@ -218,7 +226,6 @@ public sealed partial class ReplayBuffer : IDisposable
             _nextObservations.AsSpan(row * o, o).CopyTo(nextObservations.Slice(b * o, o));
             terminated[b] = _terminated[row] ? 1f : 0f;
         }
-        batch.Upload();
         return batch;
     }
 

@@ -46,6 +46,10 @@ public sealed record RunConfig
     /// <summary>ONI's settings (caption reward model, combination, LLM endpoint), when <see cref="Reward"/> is <c>oni</c>.</summary>
     public Oni.OniOptions? Oni { get; init; }
 
+    /// <summary>Whether the env's reward is delayed to the end of each episode (<see cref="Sim.Core.Wrappers.EpisodicReward"/>,
+    /// <c>--delayed-reward</c>), right above the registry's env in every chain the run builds; false in files written before the option existed.</summary>
+    public bool DelayedReward { get; init; }
+
     /// <summary>Whether videos of env 0's episodes 0, 1, 8, 27, … are rendered into the run's <c>videos</c> folder
     /// (<c>--capture-video</c>); false in config files written before the option existed.</summary>
     public bool CaptureVideo { get; init; }

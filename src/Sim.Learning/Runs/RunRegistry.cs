@@ -18,7 +18,7 @@ public sealed class RunRegistry
     /// <summary>The built-in registrations (<see cref="CreateDefault"/>), which the <c>sim</c> command uses.</summary>
     public static RunRegistry Default { get; } = CreateDefault();
 
-    /// <summary>A new registry holding PPO and SAC, and the env's own reward and preference learning.</summary>
+    /// <summary>A new registry holding PPO and SAC, and the env's own reward, preference learning and potential shaping.</summary>
     public static RunRegistry CreateDefault()
     {
         var registry = new RunRegistry();
@@ -27,6 +27,7 @@ public sealed class RunRegistry
         registry.Register(new EnvRewardSource());
         registry.Register(new PreferenceRewardSource());
         registry.Register(new Oni.OniRewardSource());
+        registry.Register(new PotentialRewardSource());
         return registry;
     }
 
@@ -72,6 +73,13 @@ public sealed class RunRegistry
             $"'{run.Directory.ConfigPath}' names reward '{run.Config.Reward}': expected one of {string.Join(", ", RewardSourceNames)}");
     }
 
+    // The registry's env as the run sees it: with its reward delayed to the episode's end when the run says so.
+    static IVectorEnv CreateEnv(RunDefinition run, EnvRegistry envs, int numEnvs, VectorEnvOptions options)
+    {
+        var env = envs.Create(run.Config.Env, numEnvs, options, run.Config.EnvArgs);
+        return run.Config.DelayedReward ? new Sim.Core.Wrappers.EpisodicReward(env) : env;
+    }
+
     /// <summary>Builds the env chain and trainer <paramref name="run"/> trains with, from <paramref name="envs"/>; the
     /// trainer resets the envs (env i with the run's seed + i), nothing before it.</summary>
     /// <param name="run">The run and its config.</param>
@@ -84,13 +92,16 @@ public sealed class RunRegistry
         var algorithm = AlgorithmOf(run);
         var reward = RewardSourceOf(run);
         var settings = algorithm.Settings(run);
-        IVectorEnv env = envs.Create(run.Config.Env, settings.NumEnvs, algorithm.EnvOptions(run.Config.EnvThreads), run.Config.EnvArgs);
+        IVectorEnv env = CreateEnv(run, envs, settings.NumEnvs, algorithm.EnvOptions(run.Config.EnvThreads));
         if (aroundEnv is not null) env = aroundEnv(env);
         IRewardLearner? learner = null;
         try
         {
             learner = reward.CreateLearner(new RewardLearnerContext(run, env, settings, algorithm.FirstRewardUpdateStep(run), algorithm.PretrainsUnsupervised));
-            env = algorithm.WrapEnv(env, run, learner is null ? null : learner.WrapEnv);
+            // A source with nothing to learn may still have a fixed stage (potential shaping), the one evaluation rebuilds.
+            var stage = learner is null ? reward.LoadForEvaluation(run) : null;
+            if (stage?.Owner is not null) throw new InvalidOperationException($"reward source '{reward.Name}' has no learner but its stage owns state: training cannot keep it alive");
+            env = algorithm.WrapEnv(env, run, learner is null ? stage?.Wrap : learner.WrapEnv);
             var (trainer, policy) = algorithm.CreateTrainer(env, run, learner);
             string summary = $"{settings.NumEnvs} envs · seed {settings.Seed} · {settings.Device}" + (learner is null ? "" : $" · {learner.Describe()}");
             return new TrainingRun(env, trainer, policy, summary);
@@ -118,7 +129,7 @@ public sealed class RunRegistry
         IVectorEnv env;
         try
         {
-            env = envs.Create(run.Config.Env, settings.NumEnvs, algorithm.EnvOptions(envThreads ?? run.Config.EnvThreads), run.Config.EnvArgs);
+            env = CreateEnv(run, envs, settings.NumEnvs, algorithm.EnvOptions(envThreads ?? run.Config.EnvThreads));
         }
         catch
         {
@@ -146,7 +157,7 @@ public sealed class RunRegistry
         ArgumentNullException.ThrowIfNull(envs);
         var algorithm = AlgorithmOf(run);
         var settings = algorithm.Settings(run);
-        var env = envs.Create(run.Config.Env, 1, algorithm.EnvOptions(1), run.Config.EnvArgs);
+        var env = CreateEnv(run, envs, 1, algorithm.EnvOptions(1));
         try
         {
             env = algorithm.WrapEnv(env, run, rewardStage: null);

@@ -1,3 +1,5 @@
+using Sim.Learning.Replay;
+
 namespace Sim.Learning.Sac;
 
 /// <summary>Hyperparameters of a SAC run; the defaults are CleanRL's <c>sac_continuous_action</c>.</summary>
@@ -72,6 +74,13 @@ public sealed record SacConfig
     /// <summary>Gradient updates between metric reports; losses are read from the device only then.</summary>
     public int MetricsInterval { get; init; } = 100;
 
+    /// <summary>Hindsight experience replay (Andrychowicz et al. 2017) on a goal env: how relabelled goals are chosen,
+    /// or null (files written before the option existed, and runs without <c>--her</c>) for none.</summary>
+    public HindsightStrategy? Her { get; init; }
+
+    /// <summary>Relabelled goals per real one with <see cref="Her"/>: k/(k+1) of every batch is relabelled (SB3's 4).</summary>
+    public int HerK { get; init; } = 4;
+
     /// <summary>Throws an <see cref="ArgumentOutOfRangeException"/> naming the first field that is out of range and what was expected.</summary>
     public void Validate()
     {
@@ -97,6 +106,9 @@ public sealed record SacConfig
         if (TargetEntropy is double entropy)
             Require(double.IsFinite(entropy), nameof(TargetEntropy), entropy, "expected null (−|A|) or a finite value");
         Require(MetricsInterval >= 1, nameof(MetricsInterval), MetricsInterval, "expected at least 1 update between reports");
+        Require(HerK >= 1, nameof(HerK), HerK, "expected at least 1 relabelled goal per real one");
+        if (Her is HindsightStrategy strategy)
+            Require(Enum.IsDefined(strategy), nameof(Her), strategy, "expected future, final or episode");
     }
 
     static void Require(bool ok, string field, object value, string expected)

@@ -23,6 +23,7 @@ public sealed partial class SacTrainer
     private const string TrainerPart = "trainer";
     private const string ReplayPart = "replay";
     private const string EnvPart = "env";
+    private const string HindsightPart = "hindsight";
 
     private long _chunkSteps = DefaultChunkSteps;
 
@@ -59,6 +60,7 @@ public sealed partial class SacTrainer
         {
             metrics.Log(SacMetrics.EpisodicReturnTag, e.Return, e.GlobalStep);
             metrics.Log(SacMetrics.EpisodicLengthTag, e.Length, e.GlobalStep);
+            if (e.Success is bool success) metrics.Log(EpisodeEnd.SuccessTag, success ? 1 : 0, e.GlobalStep);
         }
         void LogReport(SacMetrics m)
         {
@@ -98,6 +100,7 @@ public sealed partial class SacTrainer
         if (_alphaOptimizer is not null) contents.AddOptimizer(AlphaOptimizerPart, _alphaOptimizer);
         contents.AddStream(TrainerPart, WriteTrainerState);
         contents.AddStream(ReplayPart, _replay.Save);
+        if (_hindsight is not null) contents.AddStream(HindsightPart, _hindsight.Save);
         contents.AddStream(EnvPart, stream => EnvState.Save(_env, stream));
     }
 
@@ -126,6 +129,15 @@ public sealed partial class SacTrainer
                 throw new InvalidDataException($"checkpoint '{checkpoint.Path}' part \"{ReplayPart}\": {e.Message}", e);
             }
         }
+        if (_hindsight is not null)
+        {
+            if (!checkpoint.Contains(HindsightPart))
+                throw new InvalidDataException($"checkpoint '{checkpoint.Path}' has no part \"{HindsightPart}\": it was saved without hindsight replay, but this run uses it");
+            using var stream = checkpoint.OpenRead(HindsightPart);
+            _hindsight.Load(stream, $"checkpoint '{checkpoint.Path}' part \"{HindsightPart}\"");
+        }
+        else if (checkpoint.Contains(HindsightPart))
+            throw new InvalidDataException($"checkpoint '{checkpoint.Path}' was saved with hindsight replay, but this run has none");
         using (var stream = checkpoint.OpenRead(EnvPart)) EnvState.Load(_env, stream);
         // α is derived from log α, which the agent part just replaced.
         if (Config.Autotune)

@@ -39,6 +39,7 @@ public sealed partial class SacTrainer : ITrainer
     private readonly Box _actionSpace;
     private readonly SacAgent _agent;
     private readonly ReplayBuffer _replay;
+    private readonly HindsightReplay? _hindsight;
     private readonly bool _ownsReplay;
     private readonly Adam _actorOptimizer;
     private Adam _criticOptimizer;
@@ -74,7 +75,9 @@ public sealed partial class SacTrainer : ITrainer
     /// <param name="config">The run's hyperparameters.</param>
     /// <param name="replay">An existing buffer to keep filling (e.g. one loaded from disk), or null for a new one of
     /// <see cref="SacConfig.BufferSize"/>. A given buffer stays the caller's to dispose; its device must be the config's.</param>
-    public SacTrainer(IVectorEnv env, SacConfig config, ReplayBuffer? replay = null)
+    /// <param name="hindsightReward">With <see cref="SacConfig.Her"/>: the reward of relabelled transitions, when it is
+    /// not the goal env's own (a shaped reward that includes it); null for the env's <see cref="IGoalEnv.ComputeRewards"/>.</param>
+    public SacTrainer(IVectorEnv env, SacConfig config, ReplayBuffer? replay = null, TransitionRewardFunction? hindsightReward = null)
     {
         ArgumentNullException.ThrowIfNull(env);
         ArgumentNullException.ThrowIfNull(config);
@@ -111,6 +114,15 @@ public sealed partial class SacTrainer : ITrainer
             _replay = replay;
         }
 
+        if (config.Her is HindsightStrategy strategy)
+        {
+            var goalEnv = GoalEnvOf(env);
+            if (replay is not null && replay.TotalAdded > 0)
+                throw new ArgumentException($"hindsight replay must see every transition, but the given buffer already holds {replay.TotalAdded}", nameof(replay));
+            _hindsight = new HindsightReplay(_replay, numEnvs, goalEnv.SingleDictObservationSpace, goalEnv.GoalSize, strategy, config.HerK,
+                hindsightReward ?? HindsightReplay.GoalReward(goalEnv));
+        }
+
         _initGenerator = new Generator(config.Seed, CPU);
         _generator = new Generator(SeedDerivation.Derive(config.Seed, "policy-noise"), Device);
         _rng = new SimRandom(SeedDerivation.Derive(config.Seed, "host-sampling"));
@@ -139,6 +151,12 @@ public sealed partial class SacTrainer : ITrainer
         _env.Reset(config.Seed);
         _env.Observations.CopyTo(_observations);
     }
+
+    /// <summary>The goal env at the bottom of <paramref name="env"/>'s chain, for hindsight replay; an error naming the env otherwise.</summary>
+    public static IGoalEnv GoalEnvOf(IVectorEnv env) => GoalEnvLookup.Beneath(env, "hindsight replay");
+
+    /// <summary>The hindsight relabelling of <see cref="Replay"/>'s batches, when <see cref="SacConfig.Her"/> is set.</summary>
+    public HindsightReplay? Hindsight => _hindsight;
 
     /// <summary>The run's hyperparameters.</summary>
     public SacConfig Config { get; }
@@ -215,6 +233,7 @@ public sealed partial class SacTrainer : ITrainer
         _env.Step(_hostActions);
         Phases.AddEnv(start, _env.NumEnvs);
         _replay.AddStep(_observations, _hostActions, _env);
+        _hindsight?.RecordStep(_env.Terminated, _env.Truncated);
         _env.Observations.CopyTo(_observations);
         GlobalStep += _env.NumEnvs;
         _stepsThisRun += _env.NumEnvs;
@@ -265,7 +284,7 @@ public sealed partial class SacTrainer : ITrainer
     private void Update()
     {
         using var scope = NewDisposeScope();
-        var batch = _replay.Sample(Config.BatchSize, ref _rng);
+        var batch = _hindsight is null ? _replay.Sample(Config.BatchSize, ref _rng) : _hindsight.Sample(Config.BatchSize, ref _rng);
         var observations = batch.Observations;
         var rewards = BatchRewards is { } batchRewards ? batchRewards(batch) : batch.Rewards;
 

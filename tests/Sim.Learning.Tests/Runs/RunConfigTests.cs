@@ -123,6 +123,8 @@ public class RunConfigTests
         var rewritten = JsonNode.Parse(JsonSerializer.Serialize(run.Config, RunConfigFile.Options))!.AsObject();
         Assert.False(rewritten["CaptureVideo"]!.GetValue<bool>());
         rewritten.Remove("CaptureVideo");
+        Assert.False(rewritten["DelayedReward"]!.GetValue<bool>());
+        rewritten.Remove("DelayedReward");
         Assert.Null(rewritten["EnvArgs"]);
         rewritten.Remove("EnvArgs");
         Assert.Null(rewritten["Oni"]);

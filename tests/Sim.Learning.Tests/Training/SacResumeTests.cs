@@ -32,9 +32,9 @@ public sealed class SacResumeTests
         TorchThreads = 1,
     };
 
-    static SacTrainer Build(SacConfig config, out IVectorEnv env)
+    static SacTrainer Build(SacConfig config, out IVectorEnv env, string envId = EnvId)
     {
-        env = SacEnvironment.Wrap(Envs.Envs.Make(EnvId, config.NumEnvs, config.Seed, SacEnvironment.Options(threads: 1)));
+        env = SacEnvironment.Wrap(Envs.Envs.Make(envId, config.NumEnvs, config.Seed, SacEnvironment.Options(threads: 1)));
         return new SacTrainer(env, config) { ChunkSteps = 100 };
     }
 
@@ -56,16 +56,23 @@ public sealed class SacResumeTests
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public void A_resumed_run_ends_bitwise_equal_to_an_uninterrupted_one(bool autotune)
+    public void A_resumed_run_ends_bitwise_equal_to_an_uninterrupted_one(bool autotune) => ResumesBitwise(Config(autotune), EnvId, episodesLogged: 6);
+
+    [Fact]
+    public void A_resumed_hindsight_run_ends_bitwise_equal_to_an_uninterrupted_one() =>
+        // 50-step episodes of 2 envs: 48 end by step 1200, and the relabelling draws cross the interruption.
+        ResumesBitwise(Config(autotune: true) with { Her = Sim.Learning.Replay.HindsightStrategy.Future }, "ArmReach-v1", episodesLogged: 24);
+
+    static void ResumesBitwise(SacConfig config, string envId, int episodesLogged)
     {
+        bool autotune = config.Autotune;
         using var scratch = new TempDirectory();
-        var config = Config(autotune);
 
         int[][] expected;
         float[] expectedRewards;
         Dictionary<string, string> expectedRows;
         {
-            using var trainer = Build(config, out var env);
+            using var trainer = Build(config, out var env, envId);
             using var _ = env;
             var run = RunDirectory.Create(scratch.Path, EnvId, "sac", config.Seed, DateTimeOffset.FromUnixTimeSeconds(1000));
             new TrainingLoop(trainer, run, checkpointEvery: 300).Run();
@@ -75,13 +82,13 @@ public sealed class SacResumeTests
             expectedRows = ComparedTags.ToDictionary(t => t, t => MetricRows(run, t));
         }
         // Episodes of 200 steps in 2 envs end in pairs at steps 400, 800 and 1200: before and after the interruption.
-        Assert.Equal(6, expectedRows[SacMetrics.EpisodicReturnTag].Split('\n').Length);
+        Assert.Equal(episodesLogged, expectedRows[SacMetrics.EpisodicReturnTag].Split('\n').Length);
         Assert.All(ComparedTags.Where(t => autotune || t != SacMetrics.AlphaLossTag), t => Assert.NotEmpty(expectedRows[t]));
 
         var interrupted = RunDirectory.Create(scratch.Path, EnvId, "sac", config.Seed, DateTimeOffset.FromUnixTimeSeconds(2000));
         using (var cancel = new CancellationTokenSource())
         {
-            using var trainer = Build(config, out var env);
+            using var trainer = Build(config, out var env, envId);
             using var _ = env;
             var loop = new TrainingLoop(trainer, interrupted, checkpointEvery: 300);
             loop.Progress += p => { if (p.GlobalStep >= StopAt) cancel.Cancel(); };
@@ -91,7 +98,7 @@ public sealed class SacResumeTests
             Assert.True(trainer.Replay.IsFull);
         }
         {
-            using var trainer = Build(config, out var env);
+            using var trainer = Build(config, out var env, envId);
             using var _ = env;
             var loop = new TrainingLoop(trainer, RunDirectory.Open(interrupted.Path), checkpointEvery: 300);
             Assert.Equal(StopAt, loop.Resume());

@@ -33,7 +33,14 @@ public sealed class ArmPush : GoalArmEnv
 
     /// <summary>Registry entry: 100-step episodes with the sparse reward, no reward threshold (as Fetch).</summary>
     public static EnvSpec Spec { get; } = new("ArmPush-v1", (numEnvs, options) => new ArmPush(numEnvs, options),
-        MaxEpisodeSteps: 100);
+        MaxEpisodeSteps: 100) { ArgumentFactory = FromArguments };
+
+    /// <summary>Builds the envs from Fetch's keyword arguments <c>reward_type</c> (sparse or dense) and <c>distance_threshold</c>.</summary>
+    public static ArmPush FromArguments(int numEnvs, VectorEnvOptions options, EnvArguments a)
+    {
+        var (kind, threshold) = ReadRewardArguments(a);
+        return new ArmPush(numEnvs, options, kind, threshold);
+    }
 
     readonly int _puckQpos, _puckDof;
     readonly double[] _gripperToPuckBefore;

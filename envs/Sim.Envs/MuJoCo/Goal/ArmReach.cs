@@ -23,7 +23,14 @@ public sealed class ArmReach : GoalArmEnv
 
     /// <summary>Registry entry: 50-step episodes with the sparse reward, no reward threshold (as Fetch).</summary>
     public static EnvSpec Spec { get; } = new("ArmReach-v1", (numEnvs, options) => new ArmReach(numEnvs, options),
-        MaxEpisodeSteps: 50);
+        MaxEpisodeSteps: 50) { ArgumentFactory = FromArguments };
+
+    /// <summary>Builds the envs from Fetch's keyword arguments <c>reward_type</c> (sparse or dense) and <c>distance_threshold</c>.</summary>
+    public static ArmReach FromArguments(int numEnvs, VectorEnvOptions options, EnvArguments a)
+    {
+        var (kind, threshold) = ReadRewardArguments(a);
+        return new ArmReach(numEnvs, options, kind, threshold);
+    }
 
     /// <summary>Creates <paramref name="numEnvs"/> reaching arms; call <see cref="VectorEnv.Reset"/> before stepping.</summary>
     /// <param name="numEnvs">Number of envs.</param>

@@ -1,6 +1,7 @@
 using Sim.Core;
 using Sim.Foundation;
 using Sim.Core.Spaces;
+using Sim.Core.Registry;
 using Sim.MuJoCo;
 
 namespace Sim.Envs.MuJoCo.Goal;
@@ -73,6 +74,18 @@ public abstract class GoalArmEnv : MuJoCoVectorEnv, IGoalEnv
         (IGoalEnv.ObservationKey, Box.Unbounded(observationSize)),
         (IGoalEnv.AchievedGoalKey, Box.Unbounded(GoalDims)),
         (IGoalEnv.DesiredGoalKey, Box.Unbounded(GoalDims)));
+
+    /// <summary>Reads Fetch's <c>reward_type</c> (sparse or dense) and <c>distance_threshold</c>, the only arguments the goal arms take.</summary>
+    protected static (GoalRewardKind Kind, double DistanceThreshold) ReadRewardArguments(EnvArguments a)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        var kind = a.Choice("reward_type", GoalRewardKind.Sparse);
+        double threshold = a.Double("distance_threshold", DefaultDistanceThreshold);
+        a.ThrowIfUnused();
+        if (!(threshold > 0 && double.IsFinite(threshold)))
+            throw new ArgumentException($"env argument distance_threshold = '{threshold}': expected a positive, finite distance in metres");
+        return (kind, threshold);
+    }
 
     /// <summary>The reward rule of this env (kind and distance threshold).</summary>
     public GoalReward Reward { get; }

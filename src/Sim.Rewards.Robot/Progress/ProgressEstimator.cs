@@ -1,0 +1,59 @@
+using Sim.Rewards.Ensembles;
+using Sim.Rewards.Objectives;
+using static TorchSharp.torch;
+
+namespace Sim.Rewards.Robot.Progress;
+
+/// <summary>The progress estimator of stepwise progress attribution (SPA-RL): a step network whose outputs c_t over an
+/// episode's (obs, action) steps are trained to add up to the episode's outcome (a success bit or a delayed return).</summary>
+/// <remarks>
+/// It is the reward core's own machinery: a <see cref="RewardEnsemble"/> of <see cref="StepRewardEncoder"/> members
+/// trained on the <see cref="SequenceSumObjective"/>, MSE(Σ_t c_t, R), over whole episodes packed by a
+/// <see cref="SegmentCollator"/>. Each call of <see cref="Train"/> is one round over the episodes given, so the caller
+/// can keep training as episodes arrive.
+/// </remarks>
+public sealed class ProgressEstimator : IDisposable
+{
+    readonly SegmentCollator _collator;
+    readonly RewardEnsemble _ensemble;
+
+    /// <summary>An untrained estimator over steps shaped by <paramref name="encoder"/>, trained as <paramref name="training"/> says
+    /// (its accuracy-based early stop never fires: the objective has no accuracy).</summary>
+    public ProgressEstimator(StepEncoderConfig encoder, EnsembleConfig training, Device? device = null)
+    {
+        ArgumentNullException.ThrowIfNull(encoder);
+        ArgumentNullException.ThrowIfNull(training);
+        encoder.Validate();
+        training.Validate();
+        _collator = new SegmentCollator(encoder.ObservationSize, encoder.ActionSize);
+        _ensemble = new RewardEnsemble(training, generator => new StepRewardEncoder(encoder, generator), device);
+    }
+
+    /// <summary>The members and their optimizers.</summary>
+    public RewardEnsemble Ensemble => _ensemble;
+
+    /// <summary>One training round on <paramref name="episodes"/> whose outcomes are <paramref name="outcomes"/>; the report's
+    /// loss is the mean squared error of the contribution sums.</summary>
+    /// <exception cref="ArgumentException">The counts differ, there are no episodes, or an outcome is not finite.</exception>
+    public RewardTrainingReport Train(IReadOnlyList<Segment> episodes, IReadOnlyList<float> outcomes)
+    {
+        ArgumentNullException.ThrowIfNull(episodes);
+        ArgumentNullException.ThrowIfNull(outcomes);
+        using var data = ItemTargetDataset.Create(_collator, episodes, outcomes, _ensemble.Device);
+        var objective = new SequenceSumObjective(data);
+        return _ensemble.Train(objective);
+    }
+
+    /// <summary>The contribution c_t of every step of <paramref name="episode"/>, the mean over members.</summary>
+    public float[] Contributions(Segment episode)
+    {
+        ArgumentNullException.ThrowIfNull(episode);
+        using var scope = NewDisposeScope();
+        var batch = _collator.Collate([episode], _ensemble.Device);
+        var outputs = _ensemble.Outputs(batch);
+        return outputs.mean([0L]).reshape(-1).cpu().data<float>().ToArray();
+    }
+
+    /// <summary>Releases the members and their optimizers.</summary>
+    public void Dispose() => _ensemble.Dispose();
+}
