@@ -16,6 +16,7 @@ var root = new RootCommand("sim: vectorized MuJoCo environments and robot learni
     Sim.Cli.Viewing.ReplayCommand.Create(),
     Sim.Cli.Commands.Align.AlignCommand.Create(),
     Sim.Cli.Labeling.LabelCommand.Create(),
+    Sim.Cli.Labeling.LabelsCommand.Create(),
     bench,
 };
 var parsed = root.Parse(args);

@@ -46,10 +46,7 @@ public sealed partial class LabelingDatabase
 
             long? pairId = null;
             if (preferGold) pairId = FirstOpen("p.id IN (SELECT pair_id FROM labeling_gold)", me, nowMs, policy, transaction);
-            pairId ??= FirstOpen("""
-                p.id NOT IN (SELECT pair_id FROM labeling_gold)
-                AND (SELECT count(*) FROM labels l WHERE l.pair_id = p.id AND l.labeler LIKE 'human:%') < $k
-                """, me, nowMs, policy, transaction);
+            pairId ??= FirstOpen(NeedsAnswersSql + " AND p.id >= $floor", me, nowMs, policy, transaction, OpenFloor(policy, now, transaction));
             if (pairId is not long id)
             {
                 transaction.Commit();
@@ -70,13 +67,48 @@ public sealed partial class LabelingDatabase
         }
     }
 
-    long? FirstOpen(string filter, string me, long nowMs, LeasePolicy policy, Microsoft.Data.Sqlite.SqliteTransaction transaction)
+    long? FirstOpen(string filter, string me, long nowMs, LeasePolicy policy, Microsoft.Data.Sqlite.SqliteTransaction transaction, long floor = 0)
     {
         using var command = Command($"SELECT p.id FROM pairs p WHERE {filter} AND {OpenToLabelerSql} ORDER BY p.id LIMIT 1", transaction);
         command.Parameters.AddWithValue("$me", me);
         command.Parameters.AddWithValue("$now", nowMs);
         command.Parameters.AddWithValue("$k", policy.LabelersPerPair);
+        command.Parameters.AddWithValue("$floor", floor);
         return command.ExecuteScalar() as long?;
+    }
+
+    // A pair needs answers when it is not gold and fewer than k people have answered it.
+    const string NeedsAnswersSql = """
+        p.id NOT IN (SELECT pair_id FROM labeling_gold)
+        AND (SELECT count(*) FROM labels l WHERE l.pair_id = p.id AND l.labeler LIKE 'human:%') < $k
+        """;
+
+    // Every pair below the floor is answered k times or gold. Pairs are handed out oldest first, so without it each lease
+    // would walk past every answered pair (the next-pair time grew with the labels given); with it a lease walks past the
+    // pairs answered since the last one. Only an undo makes an answered pair need answers again: this process's lowers the
+    // floor at once, and one in another process on the same file is seen when the floor is rebuilt from 0 now and then.
+    long _floor;
+    int _floorK;
+    long _floorBuiltAtMs;
+    static readonly TimeSpan FloorRebuildEvery = TimeSpan.FromSeconds(30);
+
+    long OpenFloor(LeasePolicy policy, DateTimeOffset now, Microsoft.Data.Sqlite.SqliteTransaction transaction)
+    {
+        long nowMs = now.ToUnixTimeMilliseconds();
+        if (_floorK != policy.LabelersPerPair || nowMs - _floorBuiltAtMs > FloorRebuildEvery.TotalMilliseconds || nowMs < _floorBuiltAtMs)
+        {
+            _floor = 0;
+            _floorK = policy.LabelersPerPair;
+            _floorBuiltAtMs = nowMs;
+        }
+        using var command = Command($"""
+            SELECT coalesce((SELECT p.id FROM pairs p WHERE p.id >= $floor AND {NeedsAnswersSql} ORDER BY p.id LIMIT 1),
+                            (SELECT coalesce(max(id), 0) + 1 FROM pairs))
+            """, transaction);
+        command.Parameters.AddWithValue("$floor", _floor);
+        command.Parameters.AddWithValue("$k", policy.LabelersPerPair);
+        _floor = (long)command.ExecuteScalar()!;
+        return _floor;
     }
 
     LeasedPair ReadLease(long leaseId, Microsoft.Data.Sqlite.SqliteTransaction? transaction)
@@ -100,7 +132,7 @@ public sealed partial class LabelingDatabase
     /// <summary>Stores <paramref name="labelerName"/>'s <paramref name="choice"/> on lease <paramref name="leaseId"/> of pair
     /// <paramref name="pairId"/>, in canonical order; the label is committed durably before this returns Recorded. A
     /// repeat of a stored answer is acknowledged again (double submits are idempotent per labeler and pair).</summary>
-    public SubmitOutcome Submit(string labelerName, long leaseId, long pairId, ShownChoice choice, DateTimeOffset now)
+    public async Task<SubmitOutcome> SubmitAsync(string labelerName, long leaseId, long pairId, ShownChoice choice, DateTimeOffset now)
     {
         string me = LabelerName.ToLabelerId(labelerName);
         long pair;
@@ -133,16 +165,11 @@ public sealed partial class LabelingDatabase
             if ((long)taken.ExecuteScalar()! > 0)
                 return new SubmitOutcome(SubmitStatus.Conflict, null, $"lease {leaseId} on pair {pair} ran out and the pair was given to another labeler");
         }
-        long labelId;
-        try
-        {
-            labelId = Store.RecordLabel(pair, label, me, now);
-        }
-        catch (LabelRejectedException e) when (e.Reason == LabelRejection.DuplicateLabel)
-        {
-            // A double submit that raced this one stored first.
-            return Repeat(StoredLabel(me, pair)!.Value, label, pair, leaseId, now);
-        }
+        var recorded = await _commits.RecordAsync(new LabelAnswer(pair, label, me, now)).ConfigureAwait(false);
+        // A double submit that raced this one stored first.
+        if (recorded.Rejection is { Reason: LabelRejection.DuplicateLabel }) return Repeat(StoredLabel(me, pair)!.Value, label, pair, leaseId, now);
+        if (recorded.Rejection is { } rejection) throw rejection;
+        long labelId = recorded.LabelId!.Value;
         MarkAnswered(leaseId, label, labelId, now);
         return new SubmitOutcome(SubmitStatus.Recorded, labelId, "stored");
     }
@@ -198,9 +225,10 @@ public sealed partial class LabelingDatabase
             if (newest.ExecuteScalar() is not long found) return null;
             pairId = found;
         }
-        Store.RetractLabel(pairId, me, now);
         lock (_gate)
         {
+            Store.RetractLabel(pairId, me, now);
+            _floor = Math.Min(_floor, pairId);
             using var reopen = Command("""
                 UPDATE labeling_leases SET answered_at_ms = NULL, label = NULL, label_id = NULL, shown_at_ms = $now, expires_at_ms = $expires
                 WHERE id = (SELECT max(id) FROM labeling_leases WHERE labeler = $me AND pair_id = $pair)

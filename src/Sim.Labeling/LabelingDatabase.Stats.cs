@@ -1,3 +1,4 @@
+using Microsoft.Data.Sqlite;
 using Sim.Rewards.Preferences;
 
 namespace Sim.Labeling;
@@ -6,13 +7,15 @@ namespace Sim.Labeling;
 public sealed partial class LabelingDatabase
 {
     /// <summary>Answers given, pairs still needing answers, and the budget (<paramref name="budget"/>, or every non-gold
-    /// pair times k when null).</summary>
+    /// pair times k when null), counted now.</summary>
     public LabelingProgress Progress(LeasePolicy policy, long? budget)
     {
-        lock (_gate)
+        lock (_progressGate)
         {
             ThrowIfDisposed();
-            using var command = Command("""
+            _progressReader ??= OpenReader();
+            using var command = _progressReader.CreateCommand();
+            command.CommandText = """
                 SELECT
                   (SELECT count(*) FROM labels WHERE labeler LIKE 'human:%'),
                   (SELECT count(*) FROM pairs p WHERE p.id NOT IN (SELECT pair_id FROM labeling_gold)
@@ -23,13 +26,64 @@ public sealed partial class LabelingDatabase
                      AND EXISTS (SELECT 1 FROM labeling_clips c WHERE c.item_id = p.right_item)),
                   (SELECT count(*) FROM pairs p WHERE p.id NOT IN (SELECT pair_id FROM labeling_gold)),
                   (SELECT count(*) FROM labeling_labelers)
-                """);
+                """;
             command.Parameters.AddWithValue("$k", policy.LabelersPerPair);
             using var reader = command.ExecuteReader();
             reader.Read();
             return new LabelingProgress(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2),
                 budget ?? reader.GetInt64(3) * policy.LabelersPerPair, reader.GetInt32(4));
         }
+    }
+
+    /// <summary>How long <see cref="RecentProgress"/> may show counts before it asks for new ones.</summary>
+    public static readonly TimeSpan ProgressRefreshEvery = TimeSpan.FromSeconds(1);
+
+    /// <summary><see cref="Progress"/> as counted at most about <see cref="ProgressRefreshEvery"/> ago, for every next-pair
+    /// request: the counts walk every pair, so they are refreshed in the background, one count at a time, and a request
+    /// never waits for one (but the first).</summary>
+    public LabelingProgress RecentProgress(LeasePolicy policy, long? budget)
+    {
+        var cached = _recentProgress;
+        long now = Environment.TickCount64;
+        if (cached is null || cached.K != policy.LabelersPerPair || cached.Budget != budget)
+        {
+            var counted = Progress(policy, budget);
+            _recentProgress = new ProgressSnapshot(counted, now, policy.LabelersPerPair, budget);
+            return counted;
+        }
+        if (now - cached.At > ProgressRefreshEvery.TotalMilliseconds && Interlocked.CompareExchange(ref _progressRefreshing, 1, 0) == 0)
+            _ = Task.Run(() =>
+            {
+                try
+                {
+                    _recentProgress = new ProgressSnapshot(Progress(policy, budget), Environment.TickCount64, policy.LabelersPerPair, budget);
+                }
+                catch (ObjectDisposedException)
+                {
+                    // The site closed while counting.
+                }
+                finally
+                {
+                    Volatile.Write(ref _progressRefreshing, 0);
+                }
+            });
+        return cached.Progress;
+    }
+
+    sealed record ProgressSnapshot(LabelingProgress Progress, long At, int K, long? Budget);
+
+    readonly object _progressGate = new();
+    SqliteConnection? _progressReader;
+    volatile ProgressSnapshot? _recentProgress;
+    int _progressRefreshing;
+
+    // Counting on its own read-only connection keeps the write lock free: in WAL mode readers and the writer do not wait on each other.
+    SqliteConnection OpenReader()
+    {
+        var builder = new SqliteConnectionStringBuilder { DataSource = FilePath, Mode = SqliteOpenMode.ReadOnly, Pooling = false, DefaultTimeout = 30 };
+        var connection = new SqliteConnection(builder.ToString());
+        connection.Open();
+        return connection;
     }
 
     /// <summary>How many answers <paramref name="labelerName"/> has given.</summary>

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
 using Sim.Rewards.Labels;
 using Sim.Rewards.Preferences;
@@ -8,22 +9,30 @@ namespace Sim.Labeling;
 /// <summary>The labeling site's view of a label store: labelers, leases, gold pairs and clips in the store's own SQLite
 /// file, next to the <see cref="LabelStore{TItem}"/> that every answer is recorded through.</summary>
 /// <remarks>
-/// <para>Answers go through <see cref="LabelStore{TItem}.RecordLabel"/>, which commits with <c>synchronous=FULL</c> before
-/// a request is acknowledged, so a training run in another process sees them at its next look. Leases and the clip
-/// catalog are written on this class's own connection with <c>synchronous=NORMAL</c>: in WAL mode that survives a killed
-/// process, and what a power cut could take (a lease, a clip row) is re-derived on the next request.</para>
-/// <para>Calls are serialised on one lock, so the 50-labeler load test never makes SQLite wait on its own busy handler.</para>
+/// <para>Answers go through <see cref="LabelStore{TItem}.RecordLabels"/>, group-committed by a <see cref="LabelCommitQueue"/>
+/// with <c>synchronous=FULL</c> before a request is acknowledged, so an acknowledged label survives a killed process and a
+/// power cut, and a training run in another process sees it at its next look. Leases and the clip catalog are written on
+/// this class's own connection with <c>synchronous=NORMAL</c>: in WAL mode that survives a killed process, and what a
+/// power cut could take (a lease, a clip row) is re-derived on the next request.</para>
+/// <para>Every write of this process, on either connection, is serialised on one lock: two connections of one process
+/// writing at once would make SQLite refuse one of them as busy, and the driver then sleeps 150 ms before retrying, which
+/// was most of the site's latency under load. Progress counts are read on a third, read-only connection, outside that lock.</para>
 /// </remarks>
 public sealed partial class LabelingDatabase : IDisposable
 {
     readonly SqliteConnection _connection;
     readonly object _gate = new();
+    readonly LabelCommitQueue _commits;
+    // Token hash (hex) to labeler name: a labeler is never removed nor their token changed, so a found token stays valid
+    // and later requests skip the lookup and the lock.
+    readonly ConcurrentDictionary<string, string> _labelerByTokenHash = new();
     bool _disposed;
 
     LabelingDatabase(LabelStore<Segment> store, SqliteConnection connection)
     {
         Store = store;
         _connection = connection;
+        _commits = new LabelCommitQueue(store, _gate);
     }
 
     /// <summary>The label store answers are recorded in.</summary>
@@ -86,12 +95,17 @@ public sealed partial class LabelingDatabase : IDisposable
     public string? FindLabeler(string? token)
     {
         if (!LabelerToken.IsWellFormed(token)) return null;
+        byte[] hash = LabelerToken.Hash(token!);
+        string key = Convert.ToHexString(hash);
+        if (_labelerByTokenHash.TryGetValue(key, out string? known)) return known;
         lock (_gate)
         {
             ThrowIfDisposed();
             using var command = Command("SELECT name FROM labeling_labelers WHERE token_sha256 = $hash");
-            command.Parameters.AddWithValue("$hash", LabelerToken.Hash(token!));
-            return command.ExecuteScalar() as string;
+            command.Parameters.AddWithValue("$hash", hash);
+            if (command.ExecuteScalar() is not string name) return null;
+            _labelerByTokenHash[key] = name;
+            return name;
         }
     }
 
@@ -237,12 +251,17 @@ public sealed partial class LabelingDatabase : IDisposable
     public void Dispose()
     {
         lock (_gate)
+            if (_disposed) return;
+        // Outside the lock: the writer takes it to commit what is still queued.
+        _commits.Dispose();
+        lock (_gate)
         {
             if (_disposed) return;
             _disposed = true;
             _connection.Dispose();
             Store.Dispose();
         }
+        lock (_progressGate) _progressReader?.Dispose();
     }
 
     SqliteCommand Command(string sql, SqliteTransaction? transaction = null)

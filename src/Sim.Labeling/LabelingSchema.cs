@@ -29,6 +29,8 @@ public static class LabelingSchema
         );
         CREATE INDEX IF NOT EXISTS labeling_leases_by_pair ON labeling_leases(pair_id);
         CREATE INDEX IF NOT EXISTS labeling_leases_by_labeler ON labeling_leases(labeler, id);
+        -- A labeler's open leases, without walking every lease they ever held (most are answered).
+        CREATE INDEX IF NOT EXISTS labeling_leases_open ON labeling_leases(labeler, shown_at_ms) WHERE answered_at_ms IS NULL;
         CREATE TABLE IF NOT EXISTS labeling_gold (
             pair_id INTEGER PRIMARY KEY,
             answer  INTEGER NOT NULL CHECK (answer BETWEEN 0 AND 2),  -- PreferenceLabel: Left, Right or Equal

@@ -112,7 +112,7 @@ public sealed class LabelingSite : IAsyncDisposable
         _app.MapPost("/api/labels", (Delegate)Submit);
         _app.MapPost("/api/undo", (Delegate)Undo);
         _app.MapGet("/api/stats", () => Results.Json(StatsDocument()));
-        _app.MapGet("/stats", () => Results.Content(StatsPage.Render(_database.Stats(), _database.PairAgreement(), Progress()), "text/html; charset=utf-8"));
+        _app.MapGet("/stats", () => Results.Content(StatsPage.Render(_database.Stats(), _database.PairAgreement(), _database.Progress(_options.Lease, _options.Budget)), "text/html; charset=utf-8"));
         _app.MapGet("/clips/{id}", (string id) => ClipFile(id, video: true));
         _app.MapGet("/posters/{id}", (string id) => ClipFile(id, video: false));
         if (_options.TestHooks) _app.MapGet("/test-hooks/oracle/{lease:long}", (Delegate)OracleHook);
@@ -203,7 +203,8 @@ public sealed class LabelingSite : IAsyncDisposable
         });
     }
 
-    LabelingProgress Progress() => _database.Progress(_options.Lease, _options.Budget);
+    // The page's progress line may be a second old; /stats counts afresh.
+    LabelingProgress Progress() => _database.RecentProgress(_options.Lease, _options.Budget);
 
     (double? Agreement, int Count) ModelAgreement(string labeler)
     {
@@ -225,7 +226,7 @@ public sealed class LabelingSite : IAsyncDisposable
             return Results.BadRequest(new { error = $"choice '{body.Choice}' for pair {body.Pair}: expected left, right, equal or skip" });
         if (body.Pair <= 0 || body.Lease <= 0)
             return Results.BadRequest(new { error = $"pair {body.Pair}, lease {body.Lease}: expected positive ids" });
-        var outcome = _database.Submit(Labeler(context), body.Lease.Value, body.Pair.Value, choice, DateTimeOffset.UtcNow);
+        var outcome = await _database.SubmitAsync(Labeler(context), body.Lease.Value, body.Pair.Value, choice, DateTimeOffset.UtcNow).ConfigureAwait(false);
         object reply = new { status = outcome.Status.ToString(), label = outcome.LabelId, message = outcome.Message };
         return outcome.Status switch
         {
@@ -295,7 +296,7 @@ public sealed class LabelingSite : IAsyncDisposable
     object StatsDocument()
     {
         var (agreement, pairs) = _database.PairAgreement();
-        return new { progress = Progress(), labelers = _database.Stats().Select(s => new { s.Name, s.Labels, s.GoldAnswered, s.GoldCorrect, s.GoldAccuracy, s.Agreement, s.AgreementComparisons, s.LabelsPerHour, s.MedianSecondsPerLabel }), pairAgreement = agreement, pairsWithSeveralAnswers = pairs };
+        return new { progress = _database.Progress(_options.Lease, _options.Budget), labelers = _database.Stats().Select(s => new { s.Name, s.Labels, s.GoldAnswered, s.GoldCorrect, s.GoldAccuracy, s.Agreement, s.AgreementComparisons, s.LabelsPerHour, s.MedianSecondsPerLabel }), pairAgreement = agreement, pairsWithSeveralAnswers = pairs };
     }
 
     static IResult PageFile(string path)

@@ -17,7 +17,7 @@ public enum SubmitStatus
     Conflict,
 }
 
-/// <summary>The result of <see cref="LabelingDatabase.Submit"/>.</summary>
+/// <summary>The result of <see cref="LabelingDatabase.SubmitAsync"/>.</summary>
 /// <param name="Status">What happened.</param>
 /// <param name="LabelId">The stored label's id, for Recorded and AlreadyRecorded.</param>
 /// <param name="Message">Why, for the other statuses.</param>

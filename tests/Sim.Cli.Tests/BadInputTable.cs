@@ -94,6 +94,14 @@ public sealed class BadInputTable(BadInputWorkspace workspace) : IClassFixture<B
         { "clips --labels empty file", ["clips", "--labels", "empty.db"], ["empty.db", "is empty", "labels.db of a preference run"] },
         { "clips --labels missing", ["clips", "--labels", "missing.db"], ["missing.db", "no such file"] },
         { "clips --width odd", ["clips", "hopper.msgpack", "--width", "63"], ["63", "even"] },
+        // labels export and import
+        { "labels import malformed line", ["labels", "import", "--in", "malformed.jsonl", "--labels", "new.db"], ["malformed.jsonl' line 2 is not JSON", "one JSON object per line"] },
+        { "labels import wrong version", ["labels", "import", "--in", "version9.jsonl", "--labels", "new.db"], ["version9.jsonl' line 1", "version 9", "reads version 1"] },
+        { "labels import unknown labeler", ["labels", "import", "--in", "unknown-labeler.jsonl", "--labels", "new.db"], ["unknown-labeler.jsonl' line 3", "'human:zed'", "expected a declared labeler id"] },
+        { "labels import unknown segment", ["labels", "import", "--in", "unknown-segment.jsonl", "--labels", "new.db"], ["unknown-segment.jsonl' line 2", "left segment 4", "expected a declared segment id"] },
+        { "labels import missing file", ["labels", "import", "--in", "nothing.jsonl", "--labels", "new.db"], ["nothing.jsonl", "does not exist"] },
+        { "labels export missing store", ["labels", "export", "--labels", "missing.db", "--out", "x.jsonl"], ["missing.db", "no such file"] },
+        { "labels export --out is a folder", ["labels", "export", "--labels", "empty.db", "--out", "a-folder"], ["a-folder", "is a folder: expected a file path"] },
         // bench
         { "bench envs --seconds 1e300", ["bench", "envs", "--seconds", "1e300"], ["--seconds = 1E+300", "at most 86400 s"] },
         { "bench envs --seconds 0", ["bench", "envs", "--seconds", "0"], ["--seconds = 0", "positive duration"] },

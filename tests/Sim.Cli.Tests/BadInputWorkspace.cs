@@ -34,6 +34,12 @@ public sealed class BadInputWorkspace : IDisposable
         File.WriteAllText(Path.Combine(WorkingDirectory, "a-file"), "a file, not a folder\n");
         File.WriteAllText(Path.Combine(WorkingDirectory, "statue.xml"), "<mujoco><worldbody><body><joint type=\"slide\"/><geom size=\"0.1\"/></body></worldbody></mujoco>");
         File.WriteAllText(Path.Combine(WorkingDirectory, "broken.xml"), "<mujoco><worldbody><body><geom type=\"nosuchtype\"/></body></worldbody></mujoco>");
+        File.WriteAllText(Path.Combine(WorkingDirectory, "malformed.jsonl"), "{\"type\":\"sim-labels\",\"version\":1}\n{\"type\":\"labeler\",\"id\":\"human:a\"\n");
+        File.WriteAllText(Path.Combine(WorkingDirectory, "version9.jsonl"), "{\"type\":\"sim-labels\",\"version\":9}\n");
+        File.WriteAllText(Path.Combine(WorkingDirectory, "unknown-labeler.jsonl"),
+            "{\"type\":\"sim-labels\",\"version\":1}\n{\"type\":\"labeler\",\"id\":\"human:a\"}\n{\"type\":\"label\",\"pair\":1,\"labeler\":\"human:zed\",\"label\":\"left\",\"at_ms\":0}\n");
+        File.WriteAllText(Path.Combine(WorkingDirectory, "unknown-segment.jsonl"),
+            "{\"type\":\"sim-labels\",\"version\":1}\n{\"type\":\"pair\",\"id\":1,\"left\":4,\"right\":5,\"round\":0,\"sampler\":\"uniform\",\"created_at_ms\":0}\n");
         Directory.CreateDirectory(Path.Combine(WorkingDirectory, "a-folder"));
         Directory.CreateDirectory(Path.Combine(WorkingDirectory, "notes"));
         File.WriteAllText(Path.Combine(WorkingDirectory, "notes", "readme.txt"), "not a run\n");

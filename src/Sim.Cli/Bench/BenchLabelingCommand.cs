@@ -22,19 +22,21 @@ public static class BenchLabelingCommand
     {
         var labelers = new Option<int>("--labelers") { Description = "Concurrent labelers", DefaultValueFactory = _ => 50 };
         var seconds = new Option<double>("--seconds") { Description = "How long they label", DefaultValueFactory = _ => 60 };
-        var command = new Command("labeling", "Load-test the labeling site on loopback: latency of next pair and submit, labels/s, labels lost") { labelers, seconds };
-        command.SetAction(parse => Run(parse.GetValue(labelers), parse.GetValue(seconds)));
+        var answerEvery = new Option<double>("--answer-every") { Description = "Seconds from one answer of a labeler to their next (0: as fast as the site lets them)", DefaultValueFactory = _ => 0 };
+        var command = new Command("labeling", "Load-test the labeling site on loopback: latency of next pair and submit, labels/s, labels lost") { labelers, seconds, answerEvery };
+        command.SetAction(parse => Run(parse.GetValue(labelers), parse.GetValue(seconds), parse.GetValue(answerEvery)));
         return command;
     }
 
-    static int Run(int labelers, double seconds)
+    static int Run(int labelers, double seconds, double answerEvery)
     {
         if (labelers < 1) throw new ArgumentException($"--labelers = {labelers}: expected at least 1");
         if (!(seconds > 0 && seconds <= 3600)) throw new ArgumentException($"--seconds = {seconds}: expected 0 < seconds <= 3600");
+        if (!(answerEvery >= 0 && answerEvery <= seconds)) throw new ArgumentException($"--answer-every = {answerEvery}: expected 0 (as fast as possible) up to --seconds ({seconds})");
         string folder = Directory.CreateTempSubdirectory("sim-bench-labeling-").FullName;
         try
         {
-            return Measure(folder, labelers, seconds);
+            return Measure(folder, labelers, seconds, answerEvery);
         }
         finally
         {
@@ -42,12 +44,12 @@ public static class BenchLabelingCommand
         }
     }
 
-    static int Measure(string folder, int labelerCount, double seconds)
+    static int Measure(string folder, int labelerCount, double seconds, double answerEvery)
     {
         string path = Path.Combine(folder, "labels.db");
-        // More pairs than the site takes in a run on this machine (about 10 answers/s), of tiny segments with ready clip rows: the load is the site and
-        // SQLite, not rendering (which docs/benchmarks.md measures apart).
-        int pairs = 5000;
+        // More pairs than the site takes in a run on this machine (under 1,000 answers/s), of tiny segments with ready clip
+        // rows: the load is the site and SQLite, not rendering (which docs/benchmarks.md measures apart).
+        int pairs = (int)Math.Clamp(1000 * seconds, 1000, 200_000);
         using (var store = SegmentCodec.OpenStore(path))
         {
             var items = Enumerable.Range(0, pairs).Select(i => new ItemPair<Segment>(Tiny(i, 0), Tiny(i, 1))).ToList();
@@ -70,11 +72,14 @@ public static class BenchLabelingCommand
         long errors = 0;
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = labelerCount * 2 }) { BaseAddress = new Uri(site.Url) };
         var deadline = Stopwatch.StartNew();
-        async Task Label(string token)
+        async Task Label(string token, int index)
         {
+            // Paced labelers start spread over one interval, as people who did not sit down at the same instant.
+            if (answerEvery > 0) await Task.Delay(TimeSpan.FromSeconds(answerEvery * index / labelerCount));
             while (deadline.Elapsed.TotalSeconds < seconds)
             {
                 long start = Stopwatch.GetTimestamp();
+                long cycleStart = start;
                 using var ask = new HttpRequestMessage(HttpMethod.Get, "/api/next");
                 ask.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
                 using var shown = await http.SendAsync(ask);
@@ -92,9 +97,11 @@ public static class BenchLabelingCommand
                 submit.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
                 if (stored.IsSuccessStatusCode) acknowledged.Add(reply.GetProperty("label").GetInt64());
                 else Interlocked.Increment(ref errors);
+                var rest = TimeSpan.FromSeconds(answerEvery) - Stopwatch.GetElapsedTime(cycleStart);
+                if (rest > TimeSpan.Zero) await Task.Delay(rest);
             }
         }
-        Task.WaitAll(tokens.Select(t => Task.Run(() => Label(t))).ToArray());
+        Task.WaitAll(tokens.Select((t, i) => Task.Run(() => Label(t, i))).ToArray());
         double elapsed = deadline.Elapsed.TotalSeconds;
         site.DisposeAsync().AsTask().GetAwaiter().GetResult();
         var stored = database.Store.GetLabeledPairs(includeSkipped: true).Count;
@@ -105,7 +112,8 @@ public static class BenchLabelingCommand
             double At(double q) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)(q * sorted.Length))];
             return string.Create(CultureInfo.InvariantCulture, $"p50 {At(0.50):0.0} ms, p99 {At(0.99):0.0} ms ({sorted.Length} requests)");
         }
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{labelerCount} labelers, {elapsed:0.0} s on loopback, {Environment.ProcessorCount} cores"));
+        string pace = answerEvery > 0 ? string.Create(CultureInfo.InvariantCulture, $"one answer every {answerEvery:0.###} s each") : "as fast as the site lets them";
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{labelerCount} labelers ({pace}), {elapsed:0.0} s on loopback, {Environment.ProcessorCount} cores"));
         Console.WriteLine($"next pair: {Percentiles(next)}");
         Console.WriteLine($"submit:    {Percentiles(submit)}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

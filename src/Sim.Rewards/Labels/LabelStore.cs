@@ -156,45 +156,68 @@ public sealed class LabelStore<TItem> : ILabelSink, IDisposable where TItem : cl
     /// <exception cref="LabelRejectedException">The pair does not exist, or this labeler has already labelled it.</exception>
     public long RecordLabel(long pairId, PreferenceLabel label, string labelerId, DateTimeOffset? labeledAt = null)
     {
-        if (!Enum.IsDefined(label))
-            throw new ArgumentOutOfRangeException(nameof(label), (int)label,
-                $"label {(int)label} for pair {pairId} is not a preference label: expected Left (0), Right (1), Equal (2) or Skip (3)");
-        if (string.IsNullOrWhiteSpace(labelerId))
-            throw new ArgumentException($"labeler id '{labelerId}' is empty: expected an id such as teacher:oracle or human:alice", nameof(labelerId));
-        long at = (labeledAt ?? DateTimeOffset.UtcNow).ToUnixTimeMilliseconds();
-
+        var answer = new LabelAnswer(pairId, label, labelerId, labeledAt ?? DateTimeOffset.UtcNow);
+        answer.Validate();
         lock (_gate)
         {
             ThrowIfNotWritable();
             using var transaction = _connection.BeginTransaction();
-            using (var exists = Command(transaction, "SELECT count(*) FROM pairs WHERE id = $id"))
-            {
-                exists.Parameters.AddWithValue("$id", pairId);
-                if ((long)exists.ExecuteScalar()! == 0)
-                    throw new LabelRejectedException(LabelRejection.UnknownPair, pairId, labelerId,
-                        $"label from '{labelerId}' refused: pair {pairId} does not exist in '{FilePath}' (expected the id of a stored pair)");
-            }
-            using (var previous = Command(transaction, "SELECT label FROM labels WHERE pair_id = $id AND labeler = $labeler"))
-            {
-                previous.Parameters.AddWithValue("$id", pairId);
-                previous.Parameters.AddWithValue("$labeler", labelerId);
-                if (previous.ExecuteScalar() is long old)
-                    throw new LabelRejectedException(LabelRejection.DuplicateLabel, pairId, labelerId,
-                        $"label {label} from '{labelerId}' refused: that labeler already labelled pair {pairId} as {(PreferenceLabel)old} (one label per labeler and pair)");
-            }
-            long id;
-            using (var insert = Command(transaction,
-                "INSERT INTO labels (id, pair_id, label, labeler, labeled_at_ms) VALUES ((" + NewestLabelIdSql + ") + 1, $pair, $label, $labeler, $at) RETURNING id"))
-            {
-                insert.Parameters.AddWithValue("$pair", pairId);
-                insert.Parameters.AddWithValue("$label", (int)label);
-                insert.Parameters.AddWithValue("$labeler", labelerId);
-                insert.Parameters.AddWithValue("$at", at);
-                id = (long)insert.ExecuteScalar()!;
-            }
+            long id = InsertLabel(transaction, answer);
             transaction.Commit();
             return id;
         }
+    }
+
+    /// <summary>Records several answers in one transaction, so that one fsync makes them all durable (a group commit: the
+    /// labeling site gathers the answers that arrive while the previous commit is being written). Each answer is checked as
+    /// <see cref="RecordLabel"/> checks it, in order; a refused one writes nothing and the others are still recorded.
+    /// Returns, in the same order, each answer's label id or the reason it was refused.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An answer's label is not a defined <see cref="PreferenceLabel"/> (nothing is written).</exception>
+    public IReadOnlyList<LabelRecordResult> RecordLabels(IReadOnlyList<LabelAnswer> answers)
+    {
+        ArgumentNullException.ThrowIfNull(answers);
+        foreach (var answer in answers) answer.Validate();
+        var results = new LabelRecordResult[answers.Count];
+        lock (_gate)
+        {
+            ThrowIfNotWritable();
+            using var transaction = _connection.BeginTransaction();
+            for (int i = 0; i < answers.Count; i++)
+            {
+                try { results[i] = new LabelRecordResult(InsertLabel(transaction, answers[i]), null); }
+                catch (LabelRejectedException e) { results[i] = new LabelRecordResult(null, e); }
+            }
+            transaction.Commit();
+        }
+        return results;
+    }
+
+    // Checks and inserts one answer inside transaction; a refusal throws before anything is written.
+    long InsertLabel(SqliteTransaction transaction, LabelAnswer answer)
+    {
+        var (pairId, label, labelerId, labeledAt) = answer;
+        using (var exists = Command(transaction, "SELECT count(*) FROM pairs WHERE id = $id"))
+        {
+            exists.Parameters.AddWithValue("$id", pairId);
+            if ((long)exists.ExecuteScalar()! == 0)
+                throw new LabelRejectedException(LabelRejection.UnknownPair, pairId, labelerId,
+                    $"label from '{labelerId}' refused: pair {pairId} does not exist in '{FilePath}' (expected the id of a stored pair)");
+        }
+        using (var previous = Command(transaction, "SELECT label FROM labels WHERE pair_id = $id AND labeler = $labeler"))
+        {
+            previous.Parameters.AddWithValue("$id", pairId);
+            previous.Parameters.AddWithValue("$labeler", labelerId);
+            if (previous.ExecuteScalar() is long old)
+                throw new LabelRejectedException(LabelRejection.DuplicateLabel, pairId, labelerId,
+                    $"label {label} from '{labelerId}' refused: that labeler already labelled pair {pairId} as {(PreferenceLabel)old} (one label per labeler and pair)");
+        }
+        using var insert = Command(transaction,
+            "INSERT INTO labels (id, pair_id, label, labeler, labeled_at_ms) VALUES ((" + NewestLabelIdSql + ") + 1, $pair, $label, $labeler, $at) RETURNING id");
+        insert.Parameters.AddWithValue("$pair", pairId);
+        insert.Parameters.AddWithValue("$label", (int)label);
+        insert.Parameters.AddWithValue("$labeler", labelerId);
+        insert.Parameters.AddWithValue("$at", labeledAt.ToUnixTimeMilliseconds());
+        return (long)insert.ExecuteScalar()!;
     }
 
     /// <summary>Takes back <paramref name="labelerId"/>'s answer to pair <paramref name="pairId"/> (a person's undo): the
