@@ -58,6 +58,8 @@ public sealed class AlignCommandTests(AlignWorkspace workspace) : IClassFixture<
         { "unknown aggregation", ["align", "reward", "--data", "prefs.jsonl", "--runs", "new-runs", "--aggregation", "median"], ["--aggregation 'median'", "mean, worst-case or uncertainty"] },
         { "top-p out of range", ["align", "sample", "--model", "MODEL", "--prompt", "x", "--top-p", "0"], ["--top-p", "TopP = 0", "(0, 1]"] },
         { "model file missing", ["align", "sample", "--model", "nowhere/model.bin", "--prompt", "x"], ["nowhere", "tokenizer.json"] },
+        { "odd GPM embedding width", ["align", "gpm", "--out", "gpm-study", "--dimensions", "3"], ["--dimensions = 3", "even embedding width ≥ 2"] },
+        { "centring coefficient below zero", ["align", "reward", "--data", "prefs.jsonl", "--runs", "new-runs", "--center-rewards-coefficient", "-1"], ["--center-rewards-coefficient = -1", "finite coefficient ≥ 0"] },
     };
 
     [Theory]

@@ -24,9 +24,12 @@ public static class CyclicPreferenceStudy
     /// <summary>One model's result: held-out accuracy (strict) and mean predicted probability of the preferred side.</summary>
     public sealed record Outcome(string Model, double HeldOutAccuracy, double HeldOutLoss, double MeanPreferredProbability);
 
-    /// <summary>Runs the study with <paramref name="pairs"/> training pairs and as many held-out ones, reporting to <paramref name="log"/>.</summary>
-    public static IReadOnlyList<Outcome> Run(ulong seed, int pairs, int epochs, Action<string> log)
+    /// <summary>Runs the study with <paramref name="pairs"/> training pairs and as many held-out ones, GPM embedding to
+    /// <paramref name="dimensions"/> values (even), reporting to <paramref name="log"/>.</summary>
+    public static IReadOnlyList<Outcome> Run(ulong seed, int pairs, int epochs, Action<string> log, int dimensions = 2)
     {
+        if (dimensions < 2 || dimensions % 2 != 0)
+            throw new ArgumentOutOfRangeException(nameof(dimensions), dimensions, $"dimensions = {dimensions}: expected an even embedding width ≥ 2");
         ArgumentOutOfRangeException.ThrowIfLessThan(pairs, 3);
         ArgumentNullException.ThrowIfNull(log);
         var random = new SimRandom(SeedDerivation.Derive(seed, "cyclic-preferences"));
@@ -50,7 +53,6 @@ public static class CyclicPreferenceStudy
             bt.PredictPreferences(left, right, probabilities);
             outcomes.Add(new Outcome("Bradley–Terry", report.HeldOutAccuracy ?? double.NaN, report.HeldOutLoss ?? double.NaN, PreferredProbability(probabilities, heldOutLabels)));
         }
-        const int dimensions = 2;
         log($"GPM ({dimensions}-d embeddings) on {pairs} cyclic pairs");
         using (var gpm = new GeneralPreferenceModel<TokenizedCompletion>(ensemble, collator, g => new TextEmbeddingEncoder(shape, dimensions, g),
             GeneralPreferenceLoss.DefaultTemperature(dimensions)))
