@@ -49,11 +49,8 @@ public sealed class ReacherSparse : ReacherBase
     /// <summary>Distance under which the fingertip counts as on the target, m.</summary>
     public double SuccessRadius { get; }
 
-    protected override void ResetEnv(int env)
-    {
-        base.ResetEnv(env);
-        _isSuccess[env] = false;
-    }
+    // ResetEnv leaves is_success alone, as it leaves the caption: under same-step autoreset it runs inside the step that
+    // ended the episode, whose flag must still be there when the step returns. BeforeSimulation clears it for the next step.
 
     protected override void BeforeSimulation(int env, MjData data)
     {

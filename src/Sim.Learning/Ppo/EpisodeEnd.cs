@@ -5,7 +5,7 @@ namespace Sim.Learning.Ppo;
 /// <param name="Return">Undiscounted return, as recorded by the env's episode statistics wrapper.</param>
 /// <param name="Length">Env steps in the episode.</param>
 /// <param name="GlobalStep">Env steps taken by the trainer (summed over envs) when the episode ended.</param>
-/// <param name="Success">Whether the episode's last observation satisfies its goal (<see cref="Sim.Core.IGoalEnv.IsSuccess"/>), or null on an env without goals.</param>
+/// <param name="Success">Whether the episode's last step was a success (the env's <c>is_success</c> flag), or null when the env has no such flag.</param>
 public readonly record struct EpisodeEnd(int Env, double Return, int Length, long GlobalStep, bool? Success = null)
 {
     /// <summary>Tag under which trainers log <see cref="Success"/> per episode, 1 or 0.</summary>

@@ -11,11 +11,7 @@ internal sealed class EpisodeEndReader
     readonly bool[]? _done;
     readonly float[]? _return;
     readonly float[]? _length;
-    // Success is judged from the goal env's own final observation: its is_success flag is already cleared by the
-    // same-step autoreset when the episode's end is read.
-    readonly IGoalEnv? _goal;
-    readonly IVectorEnv _bottom;
-    readonly int _rowSize, _achievedOffset, _desiredOffset, _goalSize;
+    readonly bool[]? _success;
 
     /// <summary>Finds the episode statistics columns of <paramref name="env"/>; without them no episode is ever reported.</summary>
     public EpisodeEndReader(IVectorEnv env)
@@ -28,20 +24,13 @@ internal sealed class EpisodeEndReader
             _return = returns;
             _length = lengths;
         }
-        _goal = GoalEnvLookup.Find(env, out _bottom);
-        if (_goal is not null)
-        {
-            var space = _goal.SingleDictObservationSpace;
-            _rowSize = space.FlatSize;
-            (_achievedOffset, _goalSize) = space.Range(IGoalEnv.AchievedGoalKey);
-            _desiredOffset = space.Range(IGoalEnv.DesiredGoalKey).Offset;
-        }
+        if (env.Infos.TryGetFlag(Sim.Core.IGoalEnv.SuccessFlag, out var success)) _success = success;
     }
 
     /// <summary>Number of envs whose columns are read (0 without episode statistics).</summary>
     public int NumEnvs => _done?.Length ?? 0;
 
-    /// <summary>The episode env <paramref name="env"/> finished on the last step (with whether its last step reached the goal, on a goal env), stamped with <paramref name="globalStep"/>, if any.</summary>
+    /// <summary>The episode env <paramref name="env"/> finished on the last step (with its last step's is_success flag where the env has one), stamped with <paramref name="globalStep"/>, if any.</summary>
     public bool TryRead(int env, long globalStep, out EpisodeEnd episode)
     {
         if (_done is null || !_done[env])
@@ -49,14 +38,7 @@ internal sealed class EpisodeEndReader
             episode = default;
             return false;
         }
-        episode = new EpisodeEnd(env, _return![env], (int)_length![env], globalStep, Success(env));
+        episode = new EpisodeEnd(env, _return![env], (int)_length![env], globalStep, _success?[env]);
         return true;
-    }
-
-    bool? Success(int env)
-    {
-        if (_goal is null) return null;
-        var row = _bottom.FinalObservations.Slice(env * _rowSize, _rowSize);
-        return _goal.IsSuccess(row.Slice(_achievedOffset, _goalSize), row.Slice(_desiredOffset, _goalSize));
     }
 }

@@ -128,6 +128,25 @@ public class ArmReachTests
     }
 
     [Fact]
+    public void A_success_on_the_step_that_ends_the_episode_survives_the_same_step_reset()
+    {
+        using var env = new ArmReach(1, new VectorEnvOptions { AutoresetMode = AutoresetMode.SameStep });
+        env.Reset(seed: 2);
+        double[] q = [0.3, 0.9, -0.4];
+        var (x, y) = Fingertip(q);
+        var s = new double[env.PhysicsStateSize];
+        q.CopyTo(s.AsSpan(1));
+        s[1 + 3] = x + 0.03;
+        s[1 + 4] = y;
+        env.SetPhysicsState(0, s);
+        env.Step(new float[3]);
+        env.Truncate(0); // what a time limit does on the episode's last allowed step
+
+        Assert.True(env.EpisodeStarted[0], "the env was reset within the step");
+        Assert.True(env.Infos.Flag("is_success")[0], "the ended step's is_success flag was wiped by the reset");
+    }
+
+    [Fact]
     public void Fingertip_on_the_target_is_a_success_with_reward_0()
     {
         using var env = new ArmReach(1);

@@ -171,11 +171,8 @@ public abstract class GoalArmEnv : MuJoCoVectorEnv, IGoalEnv
     {
     }
 
-    protected override void ResetEnv(int env)
-    {
-        base.ResetEnv(env);
-        _isSuccess[env] = false;
-    }
+    // ResetEnv leaves is_success alone, as it leaves the caption: under same-step autoreset it runs inside the step that
+    // ended the episode, whose flag must still be there when the step returns. BeforeSimulation clears it for the next step.
 
     // A step that diverges never reaches ComputeReward, so it must not inherit the previous step's flag.
     // The distance before the step is read from the physics, not the observation row, so that a state set from outside
