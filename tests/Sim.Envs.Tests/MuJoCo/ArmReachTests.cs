@@ -132,14 +132,7 @@ public class ArmReachTests
     {
         using var env = new ArmReach(1, new VectorEnvOptions { AutoresetMode = AutoresetMode.SameStep });
         env.Reset(seed: 2);
-        double[] q = [0.3, 0.9, -0.4];
-        var (x, y) = Fingertip(q);
-        var s = new double[env.PhysicsStateSize];
-        q.CopyTo(s.AsSpan(1));
-        s[1 + 3] = x + 0.03;
-        s[1 + 4] = y;
-        env.SetPhysicsState(0, s);
-        env.Step(new float[3]);
+        StepWithTargetBeside(env, 0.03);
         env.Truncate(0); // what a time limit does on the episode's last allowed step
 
         Assert.True(env.EpisodeStarted[0], "the env was reset within the step");
@@ -151,23 +144,27 @@ public class ArmReachTests
     {
         using var env = new ArmReach(1);
         env.Reset(seed: 2);
-        double[] q = [0.3, 0.9, -0.4];
-        var (x, y) = Fingertip(q);
-        var s = new double[env.PhysicsStateSize];
-        q.CopyTo(s.AsSpan(1));
-        s[1 + 3] = x + 0.03;
-        s[1 + 4] = y;
-        env.SetPhysicsState(0, s);
-        env.Step(new float[3]);
+        StepWithTargetBeside(env, 0.03);
         Assert.Equal(0f, env.Rewards[0]);
         Assert.True(env.Infos.Flag("is_success")[0]);
         Assert.False(env.Terminated[0]);
 
-        s[1 + 3] = x + 0.07;
-        env.SetPhysicsState(0, s);
-        env.Step(new float[3]);
+        StepWithTargetBeside(env, 0.07);
         Assert.Equal(-1f, env.Rewards[0]);
         Assert.False(env.Infos.Flag("is_success")[0]);
+    }
+
+    // Puts the arm at a fixed pose with the target `offset` metres along x from its fingertip, and steps once at rest.
+    static void StepWithTargetBeside(ArmReach env, double offset)
+    {
+        double[] q = [0.3, 0.9, -0.4];
+        var (x, y) = Fingertip(q);
+        var s = new double[env.PhysicsStateSize];
+        q.CopyTo(s.AsSpan(1));
+        s[1 + 3] = x + offset;
+        s[1 + 4] = y;
+        env.SetPhysicsState(0, s);
+        env.Step(new float[3]);
     }
 
     [Fact]
