@@ -43,15 +43,17 @@ public static class Envs
         ArgumentNullException.ThrowIfNull(path);
         if (task is not null && arguments is { Count: > 0 })
             throw new ArgumentException("keyword arguments configure the default task only: set a custom task's fields instead");
+        var (physics, camera) = EnvRegistry.SplitCamera(arguments, path);
         if (task is null)
         {
-            var parsed = new EnvArguments(arguments ?? new Dictionary<string, string>(), path);
+            var parsed = new EnvArguments(physics, path);
             task = MjcfTask.ForwardVelocity(parsed);
             parsed.ThrowIfUnused();
         }
         IVectorEnv env = MjcfEnv.Load(path, numEnvs, task, options);
         try
         {
+            if (camera is not null) EnvRegistry.UseDefaultCamera(env, camera, path);
             if (maxEpisodeSteps is int limit) env = new TimeLimit(env, limit);
             env.Reset(seed);
             return env;

@@ -29,6 +29,10 @@ public sealed class BadInputTable(BadInputWorkspace workspace) : IClassFixture<B
         { "train --env-arg bad value", ["train", "--env", "Hopper-v5", "--env-arg", "frame_skip=0"], ["frame_skip = '0'", "at least 1"] },
         { "train --env-arg not key=value", ["train", "--env", "Hopper-v5", "--env-arg", "frame_skip"], ["'frame_skip'", "key=value"] },
         { "train --env-arg on an env without arguments", ["train", "--env", "CartPole-v1", "--env-arg", "length=2"], ["CartPole-v1 takes no env arguments"] },
+        { "train --env-arg default_camera_config not an object", ["train", "--env", "Hopper-v5", "--env-arg", "default_camera_config=4"],
+            ["default_camera_config = '4'", "an object"] },
+        { "train --env-arg default_camera_config body outside the model", ["train", "--env", "Hopper-v5", "--env-arg", "default_camera_config={\"trackbodyid\": 9}"],
+            ["trackbodyid = 9", "bodies 0..4"] },
         { "train --reward unknown", ["train", "--reward", "human"], ["--reward 'human'", "expected one of env, preference, oni"] },
         { "train --reward oni without url", ["train", "--env", "ReacherSparse-v1", "--reward", "oni", "--llm-model", "m"], ["--reward oni without --llm-url", "expected the base URL"] },
         { "train --reward oni on sac", ["train", "--env", "ReacherSparse-v1", "--algo", "sac", "--reward", "oni", "--llm-url", "http://127.0.0.1:9/v1", "--llm-model", "m"], ["--reward oni with --algo sac", "use --algo ppo"] },
@@ -110,6 +114,7 @@ public sealed class BadInputTable(BadInputWorkspace workspace) : IClassFixture<B
         // bench
         { "bench envs --seconds 1e300", ["bench", "envs", "--seconds", "1e300"], ["--seconds = 1E+300", "at most 86400 s"] },
         { "bench envs --seconds 0", ["bench", "envs", "--seconds", "0"], ["--seconds = 0", "positive duration"] },
+        { "bench envs --ratio-rounds 0", ["bench", "envs", "--ratio-rounds", "0"], ["--ratio-rounds = 0", "at least 1"] },
         { "bench envs --envs unknown", ["bench", "envs", "--envs", "NoSuchEnv-v0"], ["'NoSuchEnv-v0'", "CartPole-v1"] },
         { "bench envs --extra malformed", ["bench", "envs", "--envs", "CartPole-v1", "--extra", "CartPole-v1:x"], ["--extra 'CartPole-v1:x'", "envId:numEnvs:threads"] },
         { "bench envs --num-envs 0", ["bench", "envs", "--envs", "CartPole-v1", "--num-envs", "0"], ["--num-envs 0", "at least 1"] },

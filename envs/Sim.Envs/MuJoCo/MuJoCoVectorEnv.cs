@@ -1,4 +1,5 @@
 using Sim.Core;
+using Sim.Core.Registry;
 using Sim.Foundation;
 using Sim.Core.Spaces;
 using Sim.MuJoCo;
@@ -15,7 +16,7 @@ namespace Sim.Envs.MuJoCo;
 /// MuJoCo clamps the control itself) is handled the same way; when even the last valid state's reward is not finite
 /// under that action, the reward and its terms are 0 rather than an infinity.
 /// </remarks>
-public abstract partial class MuJoCoVectorEnv : VectorEnv, IPhysicsState
+public abstract partial class MuJoCoVectorEnv : VectorEnv, IPhysicsState, IDefaultCameraEnv
 {
     readonly bool[] _diverged;
     readonly double[] _preStepStates;
@@ -43,6 +44,17 @@ public abstract partial class MuJoCoVectorEnv : VectorEnv, IPhysicsState
 
     /// <summary>The compiled model, shared read-only by all envs.</summary>
     public MjModel Model { get; }
+
+    /// <inheritdoc/>
+    public DefaultCameraConfig? DefaultCamera { get; private set; }
+
+    /// <inheritdoc/>
+    public void UseDefaultCamera(DefaultCameraConfig config, string envId)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        config.CheckAgainstModel(Model.nbody, Model.ncam, envId);
+        DefaultCamera = config;
+    }
 
     /// <summary>Physics state of each env.</summary>
     protected MjData[] Datas { get; }

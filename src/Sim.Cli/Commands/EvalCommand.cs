@@ -46,7 +46,7 @@ public static class EvalCommand
         var raw = ((VectorEnvWrapper)env).Find<RecordEpisodeStatistics>()!;
         ulong seed = seedOption ?? SeedDerivation.Derive(policy.TrainingSeed, "evaluation");
         env.Reset(seed);
-        var recorder = record != null ? new TrajectoryRecorder(raw, settings.Env) : null;
+        var recorder = record != null ? new TrajectoryRecorder(raw, settings.Env, envArgs: settings.EnvArgs) : null;
         recorder?.RecordReset(seed);
         var returns = new List<double>();
         var done = raw.Infos.Flag(RecordEpisodeStatistics.DoneKey);

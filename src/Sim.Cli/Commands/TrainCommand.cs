@@ -342,7 +342,8 @@ public static class TrainCommand
         {
             try
             {
-                return new EpisodeVideoRecorder(env, run.Config.Env, Path.Combine(run.Directory.Path, VideosFolderName), VideoSettings);
+                return new EpisodeVideoRecorder(env, run.Config.Env, Path.Combine(run.Directory.Path, VideosFolderName), VideoSettings,
+                    envArgs: run.Config.EnvArgs);
             }
             catch
             {

@@ -83,7 +83,7 @@ public sealed class TrainWatch : IDisposable
         {
             TorchPolicySource? policy = null;
             var simulation = LiveSimulation.Create(run.Config.Env, 1, seed,
-                actions: _ => policy = CheckpointPolicy.Untrained(run, () => Volatile.Read(ref _latest)));
+                actions: _ => policy = CheckpointPolicy.Untrained(run, () => Volatile.Read(ref _latest)), envArgs: run.Config.EnvArgs);
             using var window = ViewerApp.OpenLive(simulation, Directory.GetCurrentDirectory(), beforeStep: () => policy!.Refresh(), width: 640, height: 480);
             window.Run(_stop.Token, maxFramesPerSecond: FramesPerSecond);
         }

@@ -31,9 +31,11 @@ public static class ViewCommand
         using (var probe = Envs.Envs.Registry.Spec(envId).Factory(1, Core.VectorEnvOptions.Default))
             Sim.Cli.Commands.EnvMemoryBudget.Require($"--num-envs = {numEnvs}", envId, probe, numEnvs);
         var located = checkpoint is null ? default : CheckpointPolicy.Locate(checkpoint);
+        // A checkpoint's env is rebuilt with its run's keyword arguments (model file, frame skip, render camera).
         var simulation = LiveSimulation.Create(envId, numEnvs, seed,
             actions: checkpoint is null ? null : _ => CheckpointPolicy.Load(located.Run, located.Checkpoint, envId),
-            learned: rewardModel is null ? null : e => RewardModelSource.Load(rewardModel.FullName, e.SingleObservationSpace.FlatSize, e.SingleActionSpace.FlatSize));
+            learned: rewardModel is null ? null : e => RewardModelSource.Load(rewardModel.FullName, e.SingleObservationSpace.FlatSize, e.SingleActionSpace.FlatSize),
+            envArgs: checkpoint is null ? null : located.Run.LoadConfig<Sim.Learning.Runs.RunConfig>().EnvArgs);
         using var window = ViewerApp.OpenLive(simulation, output.FullName);
         window.Run();
         return 0;

@@ -82,12 +82,52 @@ public sealed class EnvRegistry
     {
         var spec = Spec(id);
         options ??= VectorEnvOptions.Default;
+        var (physics, camera) = SplitCamera(arguments, id);
         IVectorEnv env;
-        if (arguments is null || arguments.Count == 0) env = spec.Factory(numEnvs, options);
+        if (physics.Count == 0 && (camera is null || spec.ArgumentFactory is not null)) env = spec.Factory(numEnvs, options);
         else if (spec.ArgumentFactory is null)
             throw new ArgumentException(
-                $"{id} takes no env arguments (given: {string.Join(", ", arguments.Keys)}); the Gymnasium v5 tasks and MJCF files do");
-        else env = spec.ArgumentFactory(numEnvs, options, new EnvArguments(arguments, id));
+                $"{id} takes no env arguments (given: {string.Join(", ", arguments!.Keys)}); the Gymnasium v5 tasks and MJCF files do");
+        else env = spec.ArgumentFactory(numEnvs, options, new EnvArguments(physics, id));
+        if (camera is not null)
+        {
+            try
+            {
+                UseDefaultCamera(env, camera, id);
+            }
+            catch
+            {
+                env.Dispose();
+                throw;
+            }
+        }
         return spec.MaxEpisodeSteps is int limit ? new TimeLimit(env, limit) : env;
+    }
+
+    /// <summary>Takes Gymnasium's <c>default_camera_config</c> out of <paramref name="arguments"/>: it sets how the env is
+    /// rendered, which the env's own factory does not deal with.</summary>
+    public static (IReadOnlyDictionary<string, string> Physics, DefaultCameraConfig? Camera) SplitCamera(
+        IReadOnlyDictionary<string, string>? arguments, string id)
+    {
+        if (arguments is null) return (new Dictionary<string, string>(), null);
+        if (!arguments.TryGetValue(DefaultCameraConfig.ArgumentName, out var text)) return (arguments, null);
+        var camera = DefaultCameraConfig.Parse(text, id);
+        return (arguments.Where(kv => kv.Key != DefaultCameraConfig.ArgumentName).ToDictionary(kv => kv.Key, kv => kv.Value), camera);
+    }
+
+    /// <summary>Gives <paramref name="camera"/> to the env in <paramref name="env"/>'s wrapper chain that renders through a
+    /// MuJoCo camera.</summary>
+    /// <exception cref="ArgumentException">No env in the chain is rendered through a MuJoCo camera, or an id is not in its model.</exception>
+    public static void UseDefaultCamera(IVectorEnv env, DefaultCameraConfig camera, string id)
+    {
+        for (IVectorEnv? current = env; current != null; current = (current as VectorEnvWrapper)?.Inner)
+        {
+            if (current is IDefaultCameraEnv target)
+            {
+                target.UseDefaultCamera(camera, id);
+                return;
+            }
+        }
+        throw new ArgumentException($"env argument {DefaultCameraConfig.ArgumentName} for {id}: the env is not rendered through a MuJoCo camera");
     }
 }

@@ -45,7 +45,7 @@ internal sealed class EpisodeBuffer
 
     /// <summary>Copies what was recorded into an exact-size <see cref="Trajectory"/>.</summary>
     public Trajectory ToTrajectory(string envId, int envIndex, ulong? seed, int observationSize, int actionSize,
-        string[] rewardTermNames, int physicsStateSize, StepCaptions? captions)
+        string[] rewardTermNames, int physicsStateSize, StepCaptions? captions, IReadOnlyDictionary<string, string> envArgs)
     {
         int steps = Steps;
         var captionTexts = captions is null ? [] : new string[steps];
@@ -53,6 +53,7 @@ internal sealed class EpisodeBuffer
         return new Trajectory
         {
             EnvId = envId,
+            EnvArgs = envArgs,
             EnvIndex = envIndex,
             Seed = seed,
             EpisodeIndex = EpisodeIndex,

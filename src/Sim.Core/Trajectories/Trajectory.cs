@@ -20,6 +20,10 @@ public sealed class Trajectory
     /// <summary>Registry id of the env that produced the trajectory, e.g. <c>HalfCheetah-v5</c>.</summary>
     public required string EnvId { get; init; }
 
+    /// <summary>The env's keyword arguments (Gymnasium's names, key to text as given), which rebuild the same env together with
+    /// <see cref="EnvId"/>: a model file, a frame skip or a render camera; empty for the env's defaults.</summary>
+    public IReadOnlyDictionary<string, string> EnvArgs { get; init; } = new SortedDictionary<string, string>(StringComparer.Ordinal);
+
     /// <summary>Index of the sub-env in its vector env.</summary>
     public int EnvIndex { get; init; }
 

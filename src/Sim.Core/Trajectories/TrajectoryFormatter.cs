@@ -36,12 +36,14 @@ internal sealed class TrajectoryFormatter : IMessagePackFormatter<Trajectory>
     const string PhysicsStatesKey = "physics_states";
     const string HasFinalPhysicsStateKey = "has_final_physics_state";
     const string CaptionsKey = "captions";
+    const string EnvArgsKey = "env_args";
     const int FieldCount = 18;
 
     public void Serialize(ref MessagePackWriter writer, Trajectory value, MessagePackSerializerOptions options)
     {
         // Captions are written only when there are some, so files of envs without captions stay byte for byte as before.
-        writer.WriteMapHeader(FieldCount + (value.Captions.Length > 0 ? 1 : 0));
+        // Env arguments likewise: files of envs built with their defaults stay as before.
+        writer.WriteMapHeader(FieldCount + (value.Captions.Length > 0 ? 1 : 0) + (value.EnvArgs.Count > 0 ? 1 : 0));
         writer.Write(EnvIdKey); writer.Write(value.EnvId);
         writer.Write(EnvIndexKey); writer.Write(value.EnvIndex);
         writer.Write(SeedKey);
@@ -64,10 +66,22 @@ internal sealed class TrajectoryFormatter : IMessagePackFormatter<Trajectory>
         writer.Write(TruncatedKey); WriteBooleans(ref writer, value.Truncated);
         writer.Write(PhysicsStatesKey); WriteDoubles(ref writer, value.PhysicsStates);
         writer.Write(HasFinalPhysicsStateKey); writer.Write(value.HasFinalPhysicsState);
-        if (value.Captions.Length == 0) return;
-        writer.Write(CaptionsKey);
-        writer.WriteArrayHeader(value.Captions.Length);
-        foreach (string caption in value.Captions) writer.Write(caption);
+        if (value.Captions.Length > 0)
+        {
+            writer.Write(CaptionsKey);
+            writer.WriteArrayHeader(value.Captions.Length);
+            foreach (string caption in value.Captions) writer.Write(caption);
+        }
+        if (value.EnvArgs.Count > 0)
+        {
+            writer.Write(EnvArgsKey);
+            writer.WriteMapHeader(value.EnvArgs.Count);
+            foreach (var (key, text) in value.EnvArgs.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            {
+                writer.Write(key);
+                writer.Write(text);
+            }
+        }
     }
 
     public Trajectory Deserialize(ref MessagePackReader reader, MessagePackSerializerOptions options)
@@ -85,6 +99,7 @@ internal sealed class TrajectoryFormatter : IMessagePackFormatter<Trajectory>
         double[] physicsStates = [];
         bool hasFinalPhysicsState = false;
         string[] captions = [];
+        var envArgs = new SortedDictionary<string, string>(StringComparer.Ordinal);
         for (int i = 0; i < count; i++)
         {
             Expect(ref reader, MessagePackType.String, $"key {i} of the trajectory map", "a field name");
@@ -109,6 +124,7 @@ internal sealed class TrajectoryFormatter : IMessagePackFormatter<Trajectory>
                 case TruncatedKey: truncated = ReadBooleans(ref reader, key); break;
                 case PhysicsStatesKey: physicsStates = ReadDoubles(ref reader, key); break;
                 case CaptionsKey: captions = ReadStrings(ref reader, key); break;
+                case EnvArgsKey: envArgs = ReadStringMap(ref reader, key); break;
                 case HasFinalPhysicsStateKey:
                     Expect(ref reader, MessagePackType.Boolean, key, "a boolean");
                     hasFinalPhysicsState = reader.ReadBoolean();
@@ -137,6 +153,7 @@ internal sealed class TrajectoryFormatter : IMessagePackFormatter<Trajectory>
             PhysicsStates = physicsStates,
             HasFinalPhysicsState = hasFinalPhysicsState,
             Captions = captions,
+            EnvArgs = envArgs,
         };
     }
 
@@ -195,6 +212,22 @@ internal sealed class TrajectoryFormatter : IMessagePackFormatter<Trajectory>
         {
             Expect(ref reader, MessagePackType.String, $"field '{key}'[{i}]", "a string");
             result[i] = reader.ReadString()!;
+        }
+        return result;
+    }
+
+    static SortedDictionary<string, string> ReadStringMap(ref MessagePackReader reader, string key)
+    {
+        Expect(ref reader, MessagePackType.Map, $"field '{key}'", "a map of strings to strings");
+        int count = reader.ReadMapHeader();
+        var result = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        for (int i = 0; i < count; i++)
+        {
+            Expect(ref reader, MessagePackType.String, $"key {i} of field '{key}'", "a string");
+            string name = reader.ReadString()!;
+            Expect(ref reader, MessagePackType.String, $"field '{key}'['{name}']", "a string");
+            if (!result.TryAdd(name, reader.ReadString()!))
+                throw new InvalidDataException($"field '{key}' has the key '{name}' twice");
         }
         return result;
     }

@@ -36,13 +36,18 @@ public sealed class TrajectoryRecorder
     bool _hasReset;
 
     /// <summary>Records the sub-envs <paramref name="envIndices"/> (all when null) of <paramref name="env"/>, labelled
-    /// <paramref name="envId"/>; physics states are recorded when available unless <paramref name="recordPhysicsState"/> is false.</summary>
-    public TrajectoryRecorder(IVectorEnv env, string envId, IReadOnlyList<int>? envIndices = null, bool recordPhysicsState = true)
+    /// <paramref name="envId"/> and built with the keyword arguments <paramref name="envArgs"/> (none when null); physics
+    /// states are recorded when available unless <paramref name="recordPhysicsState"/> is false.</summary>
+    public TrajectoryRecorder(IVectorEnv env, string envId, IReadOnlyList<int>? envIndices = null, bool recordPhysicsState = true,
+        IReadOnlyDictionary<string, string>? envArgs = null)
     {
         ArgumentNullException.ThrowIfNull(env);
         ArgumentException.ThrowIfNullOrEmpty(envId);
         _env = env;
         EnvId = envId;
+        var args = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, text) in envArgs ?? new Dictionary<string, string>()) args[key] = text;
+        EnvArgs = args;
         _envs = envIndices?.ToArray() ?? Enumerable.Range(0, env.NumEnvs).ToArray();
         if (_envs.Length == 0) throw new ArgumentException("envIndices is empty: expected at least one env to record", nameof(envIndices));
         var seen = new HashSet<int>();
@@ -69,6 +74,9 @@ public sealed class TrajectoryRecorder
 
     /// <summary>The id stored in every trajectory.</summary>
     public string EnvId { get; }
+
+    /// <summary>The env's keyword arguments, stored in every trajectory so that replay rebuilds the same env.</summary>
+    public IReadOnlyDictionary<string, string> EnvArgs { get; }
 
     /// <summary>Indices of the recorded sub-envs.</summary>
     public IReadOnlyList<int> RecordedEnvs => _envs;
@@ -198,7 +206,7 @@ public sealed class TrajectoryRecorder
     {
         var buffer = _buffers[k];
         if (buffer.Steps > 0)
-            _completed.Add(buffer.ToTrajectory(EnvId, _envs[k], _seeds[k], _observationSize, _actionSize, _rewardTermNames, _physicsStateSize, _captions));
+            _completed.Add(buffer.ToTrajectory(EnvId, _envs[k], _seeds[k], _observationSize, _actionSize, _rewardTermNames, _physicsStateSize, _captions, EnvArgs));
         buffer.End();
     }
 

@@ -22,6 +22,8 @@ public static class ClipKey
         var hash = new XxHash128();
         AppendText(hash, Scheme);
         AppendText(hash, t.EnvId);
+        // Env arguments (a model file, a render camera) change the pixels; none keeps the keys of clips rendered before.
+        if (t.EnvArgs.Count > 0) AppendText(hash, ArgumentsText(t.EnvArgs));
         // Full quality adds nothing, so clips rendered before the setting existed keep their keys.
         string quality = s.Quality == RenderQuality.Full ? "" : $" quality={s.Quality}";
         AppendText(hash, $"{s.Width}x{s.Height}@{s.Fps} camera={s.Camera ?? ""} overlay={s.Overlay} format={s.Format}{quality}");
@@ -46,6 +48,10 @@ public static class ClipKey
         }
         return Convert.ToHexStringLower(hash.GetCurrentHash());
     }
+
+    /// <summary>The env arguments as one text, ordered by key: <c>key=value</c> items separated by newlines.</summary>
+    public static string ArgumentsText(IReadOnlyDictionary<string, string> envArgs) =>
+        string.Join("\n", envArgs.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}"));
 
     static void AppendText(XxHash128 hash, string text)
     {

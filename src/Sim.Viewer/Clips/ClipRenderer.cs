@@ -153,7 +153,7 @@ public sealed class ClipRenderer : IDisposable
         {
             var t = request.Trajectory;
             var s = request.Settings;
-            var (scene, renderer, decorate) = Stage(t.EnvId, s.Width, s.Height, s.Quality);
+            var (scene, renderer, decorate) = Stage(t.EnvId, t.EnvArgs, s.Width, s.Height, s.Quality);
             scene.CheckCompatible(t);
             scene.ConfigureCamera(renderer, CameraSpec.Parse(s.Camera), s.Width / (double)s.Height);
             int bytes = s.Width * s.Height * 3;
@@ -184,10 +184,11 @@ public sealed class ClipRenderer : IDisposable
             return located with { Rendered = true };
         }
 
-        // One scene and renderer per env id and quality, grown when a larger frame is asked for.
-        (TrajectoryScene, MjRenderer, Action<Native.MjvScene>) Stage(string envId, int width, int height, RenderQuality quality)
+        // One scene and renderer per env id, env arguments and quality, grown when a larger frame is asked for.
+        (TrajectoryScene, MjRenderer, Action<Native.MjvScene>) Stage(string envId, IReadOnlyDictionary<string, string> envArgs,
+            int width, int height, RenderQuality quality)
         {
-            string key = $"{envId}|{quality}";
+            string key = $"{envId}|{ClipKey.ArgumentsText(envArgs)}|{quality}";
             if (_stages.TryGetValue(key, out var stage))
             {
                 if (stage.Renderer.OffscreenWidth >= width && stage.Renderer.OffscreenHeight >= height) return stage;
@@ -198,7 +199,7 @@ public sealed class ClipRenderer : IDisposable
                 _stages[key] = stage;
                 return stage;
             }
-            var scene = TrajectoryScene.ForEnv(envId);
+            var scene = TrajectoryScene.ForEnv(envId, envArgs);
             try
             {
                 var renderer = new MjRenderer(scene.Model, context, ownsContext: false, width, height, quality: quality);

@@ -77,10 +77,10 @@ public sealed class LiveSimulation : IDisposable
     /// runs them; actions outside a Box action space are clipped to it.</summary>
     /// <exception cref="KeyNotFoundException">The env id is not registered; the message lists the known ids.</exception>
     public static LiveSimulation Create(string envId, int numEnvs, ulong seed, Func<IVectorEnv, IActionSource>? actions = null,
-        Func<IVectorEnv, ILearnedRewardSource?>? learned = null)
+        Func<IVectorEnv, ILearnedRewardSource?>? learned = null, IReadOnlyDictionary<string, string>? envArgs = null)
     {
         if (numEnvs < 1) throw new ArgumentOutOfRangeException(nameof(numEnvs), numEnvs, $"--num-envs = {numEnvs}: expected at least 1");
-        IVectorEnv env = Envs.Envs.Make(envId, numEnvs, seed, new VectorEnvOptions { AutoresetMode = AutoresetMode.SameStep });
+        IVectorEnv env = Envs.Envs.Make(envId, numEnvs, seed, new VectorEnvOptions { AutoresetMode = AutoresetMode.SameStep }, envArgs);
         IActionSource? source = null;
         try
         {
@@ -88,7 +88,7 @@ public sealed class LiveSimulation : IDisposable
             var actionSpace = env.SingleActionSpace;
             if (actionSpace is Box) env = new ClipAction(env);
             source = actions?.Invoke(env) ?? new RandomActionSource(actionSpace, seed);
-            return new LiveSimulation(envId, env, source, learned?.Invoke(env), seed);
+            return new LiveSimulation(envId, env, source, learned?.Invoke(env), seed) { EnvArgs = envArgs ?? new Dictionary<string, string>() };
         }
         catch
         {
@@ -106,6 +106,9 @@ public sealed class LiveSimulation : IDisposable
 
     /// <summary>The env id run.</summary>
     public string EnvId { get; }
+
+    /// <summary>The keyword arguments the envs were built with (none for the env's defaults).</summary>
+    public IReadOnlyDictionary<string, string> EnvArgs { get; init; } = new Dictionary<string, string>();
 
     /// <summary>The envs run.</summary>
     public IVectorEnv Env { get; }

@@ -18,7 +18,7 @@ public static class ViewerApp
         ArgumentNullException.ThrowIfNull(simulation);
         try
         {
-            return Open($"sim view · {simulation.EnvId}", simulation.EnvId, width, height, environment,
+            return Open($"sim view · {simulation.EnvId}", simulation.EnvId, simulation.EnvArgs, width, height, environment,
                 (stage, renderer) => new LiveViewController(simulation, stage, renderer, outputDirectory, beforeStep));
         }
         catch
@@ -48,11 +48,12 @@ public static class ViewerApp
         ArgumentNullException.ThrowIfNull(episodes);
         ReplayController.CheckEpisode(episode, episodes.Count);
         string envId = episodes[episode].EnvId;
-        return Open($"sim replay · {envId}", envId, width, height, environment,
+        return Open($"sim replay · {envId}", envId, episodes[episode].EnvArgs, width, height, environment,
             (stage, renderer) => new ReplayController(episodes, episode, stage, renderer, outputDirectory));
     }
 
-    static ViewerWindow Open(string title, string envId, int width, int height, Func<string, string?>? environment,
+    static ViewerWindow Open(string title, string envId, IReadOnlyDictionary<string, string> envArgs, int width, int height,
+        Func<string, string?>? environment,
         Func<TrajectoryScene, MjRenderer, ViewerController> controller)
     {
         var window = ViewerWindow.Open(title, width, height, environment);
@@ -60,7 +61,7 @@ public static class ViewerApp
         MjRenderer? renderer = null;
         try
         {
-            stage = TrajectoryScene.ForEnv(envId);
+            stage = TrajectoryScene.ForEnv(envId, envArgs);
             var (w, h) = window.Window.FramebufferSize;
             renderer = new MjRenderer(stage.Model, window.Window, ownsContext: false, Math.Max(w, 64), Math.Max(h, 64));
             window.Controller = controller(stage, renderer);

@@ -29,24 +29,30 @@ public sealed class EpisodeVideoRecorder : VectorEnvWrapper
     /// <summary>Films <paramref name="env"/>, labelled <paramref name="envId"/>, into <paramref name="folder"/> with
     /// <paramref name="settings"/>, on the episodes <paramref name="schedule"/> picks (default: <see cref="VideoSchedule.CappedCubic"/>).</summary>
     public EpisodeVideoRecorder(IVectorEnv env, string envId, string folder, ClipSettings? settings = null, Func<long, bool>? schedule = null,
-        GlBackend backend = GlBackend.Auto)
-        : this(env, envId, new EpisodeVideoWriter(folder, settings, backend: backend), schedule)
+        GlBackend backend = GlBackend.Auto, IReadOnlyDictionary<string, string>? envArgs = null)
+        : this(env, envId, new EpisodeVideoWriter(folder, settings, backend: backend), schedule, envArgs)
     {
     }
 
     /// <summary>Films <paramref name="env"/>, labelled <paramref name="envId"/>, through <paramref name="writer"/>, which
-    /// this wrapper disposes, on the episodes <paramref name="schedule"/> picks (default: <see cref="VideoSchedule.CappedCubic"/>).</summary>
-    public EpisodeVideoRecorder(IVectorEnv env, string envId, EpisodeVideoWriter writer, Func<long, bool>? schedule = null) : base(env)
+    /// this wrapper disposes, on the episodes <paramref name="schedule"/> picks (default: <see cref="VideoSchedule.CappedCubic"/>);
+    /// <paramref name="envArgs"/> are the keyword arguments the env was built with, which rendering rebuilds it with.</summary>
+    public EpisodeVideoRecorder(IVectorEnv env, string envId, EpisodeVideoWriter writer, Func<long, bool>? schedule = null,
+        IReadOnlyDictionary<string, string>? envArgs = null) : base(env)
     {
         ArgumentException.ThrowIfNullOrEmpty(envId);
         ArgumentNullException.ThrowIfNull(writer);
         EnvId = envId;
+        EnvArgs = envArgs ?? new Dictionary<string, string>();
         Writer = writer;
         _schedule = schedule ?? VideoSchedule.CappedCubic;
     }
 
     /// <summary>The env id the videos are named and rendered after.</summary>
     public string EnvId { get; }
+
+    /// <summary>The keyword arguments the env was built with.</summary>
+    public IReadOnlyDictionary<string, string> EnvArgs { get; }
 
     /// <summary>Where the videos go; its counters say how many were written and dropped.</summary>
     public EpisodeVideoWriter Writer { get; }
@@ -97,7 +103,7 @@ public sealed class EpisodeVideoRecorder : VectorEnvWrapper
             _recording = -1;
             return;
         }
-        _recorder ??= new TrajectoryRecorder(Inner, EnvId, [FilmedEnv]);
+        _recorder ??= new TrajectoryRecorder(Inner, EnvId, [FilmedEnv], envArgs: EnvArgs);
         _recorder.RecordReset(seed);
         // An episode left unfinished in the recorder (by a reset or a load) is not one to film.
         if (_recorder.Completed.Count > 0) _recorder.TakeCompleted();

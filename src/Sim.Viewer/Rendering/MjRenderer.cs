@@ -1,3 +1,4 @@
+using Sim.Core.Registry;
 using System.Text;
 using Sim.MuJoCo;
 using Sim.Viewer.Gl;
@@ -170,6 +171,28 @@ public sealed unsafe class MjRenderer : IDisposable
                 break;
         }
         GC.KeepAlive(Model);
+    }
+
+    /// <summary>Sets the fields of <see cref="Camera"/> that <paramref name="config"/> gives (Gymnasium's
+    /// <c>default_camera_config</c>), leaving the others as they are. A body to track given without a camera type makes a
+    /// tracking camera when it is a moving body (id 1 or more) and a free camera otherwise.</summary>
+    /// <exception cref="ArgumentException">A body or camera id is not in the model.</exception>
+    public void ApplyCameraConfig(DefaultCameraConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        config.CheckAgainstModel(Model.nbody, Model.ncam, "this model");
+        if (config.TrackBodyId is int body)
+        {
+            _camera.trackbodyid = body;
+            if (config.Type is null) _camera.type = body >= 1 ? 1 : 0;
+        }
+        if (config.Type is int type) _camera.type = type;
+        if (config.FixedCamId is int camera) _camera.fixedcamid = camera;
+        if (config.Lookat is { } point)
+            for (int i = 0; i < 3; i++) _camera.lookat[i] = point[i];
+        if (config.Distance is double distance) _camera.distance = distance;
+        if (config.Azimuth is double azimuth) _camera.azimuth = azimuth;
+        if (config.Elevation is double elevation) _camera.elevation = elevation;
     }
 
     /// <summary>Describes the valid camera names, for error messages.</summary>

@@ -1,4 +1,5 @@
 using Sim.Core;
+using Sim.Core.Registry;
 using Sim.Core.Trajectories;
 using Sim.Core.Wrappers;
 using Sim.Envs.MuJoCo;
@@ -35,9 +36,11 @@ public sealed class TrajectoryScene : IDisposable
         _state = new double[physics?.PhysicsStateSize ?? 0];
     }
 
-    /// <summary>Builds the stage for env <paramref name="envId"/>: one sub-env of it (MuJoCo), or an empty model and a drawer.</summary>
-    /// <exception cref="ArgumentException">The env id is not registered (the message lists the known ids) or cannot be drawn.</exception>
-    public static TrajectoryScene ForEnv(string envId)
+    /// <summary>Builds the stage for env <paramref name="envId"/> with the keyword arguments <paramref name="envArgs"/> (a
+    /// trajectory's <see cref="Trajectory.EnvArgs"/>; none when null): one sub-env of it (MuJoCo), or an empty model and a drawer.</summary>
+    /// <exception cref="ArgumentException">The env id is not registered (the message lists the known ids), an argument is
+    /// bad, or the env cannot be drawn.</exception>
+    public static TrajectoryScene ForEnv(string envId, IReadOnlyDictionary<string, string>? envArgs = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(envId);
         if (ClassicControlDrawer.For(envId) is { } drawer)
@@ -45,7 +48,7 @@ public sealed class TrajectoryScene : IDisposable
             var stage = ClassicControlDrawer.CreateStageModel();
             return new TrajectoryScene(envId, null, null, stage, new MjData(stage), drawer);
         }
-        var env = Envs.Envs.Make(envId, 1, seed: 0);
+        var env = Envs.Envs.Make(envId, 1, seed: 0, arguments: envArgs);
         var mujoco = Innermost(env) as MuJoCoVectorEnv;
         if (mujoco is null)
         {
@@ -167,6 +170,8 @@ public sealed class TrajectoryScene : IDisposable
         if (_drawer is null)
         {
             renderer.SetCamera(camera);
+            if (camera.Kind == CameraKind.Default && (_physics as IDefaultCameraEnv)?.DefaultCamera is { } config)
+                renderer.ApplyCameraConfig(config);
             return;
         }
         if (camera.Kind != CameraKind.Default)

@@ -100,6 +100,59 @@ public sealed class TrajectoryFileTests : IDisposable
     }
 
     [Fact]
+    public void Env_arguments_written_by_hand_as_a_map_of_strings_are_read()
+    {
+        var fields = RawTrajectoryFile.ValidFields();
+        // {"frame_skip": "2", "xml_file": "a.xml"} in msgpack: fixmap of 2, fixstr keys and values.
+        var map = new List<byte> { 0x82, 0xA0 | 10 };
+        map.AddRange(Encoding.ASCII.GetBytes("frame_skip"));
+        map.AddRange([0xA1, (byte)'2', 0xA0 | 8]);
+        map.AddRange(Encoding.ASCII.GetBytes("xml_file"));
+        map.Add(0xA0 | 5);
+        map.AddRange(Encoding.ASCII.GetBytes("a.xml"));
+        fields.Add(("env_args", map.ToArray()));
+        string path = PathOf("args.traj");
+        File.WriteAllBytes(path, RawTrajectoryFile.Build(RawTrajectoryFile.Payload(fields)));
+
+        var t = Assert.Single(TrajectoryFile.Read(path));
+        Assert.Equal(new Dictionary<string, string> { ["frame_skip"] = "2", ["xml_file"] = "a.xml" }, t.EnvArgs);
+    }
+
+    [Fact]
+    public void Env_arguments_that_are_not_a_map_of_strings_are_a_clear_error()
+    {
+        var fields = RawTrajectoryFile.ValidFields();
+        fields.Add(("env_args", new byte[] { 0x81, 0xA1, (byte)'k', 0x07 })); // {"k": 7}
+        string path = PathOf("bad-args.traj");
+        File.WriteAllBytes(path, RawTrajectoryFile.Build(RawTrajectoryFile.Payload(fields)));
+
+        var e = Assert.Throws<TrajectoryFileException>(() => TrajectoryFile.Read(path));
+        Assert.Contains("env_args", e.Message);
+        Assert.Contains("a string", e.Message);
+    }
+
+    [Fact]
+    public void Env_arguments_round_trip_and_a_trajectory_without_them_writes_no_such_field()
+    {
+        var plain = TrajectoryTestData.Make(4, steps: 3, observationSize: 2, actionSize: 1, terms: 0, physicsSize: 0, hasFinalPhysics: false);
+        var withArgs = new Trajectory
+        {
+            EnvId = plain.EnvId, ObservationSize = plain.ObservationSize, ActionSize = plain.ActionSize, Steps = plain.Steps,
+            Observations = plain.Observations, Actions = plain.Actions, Rewards = plain.Rewards,
+            Terminated = plain.Terminated, Truncated = plain.Truncated,
+            EnvArgs = new SortedDictionary<string, string> { ["default_camera_config"] = "{\"distance\": 4}", ["frame_skip"] = "2" },
+        };
+        string argsPath = PathOf("with-args.traj"), plainPath = PathOf("plain.traj");
+        TrajectoryFile.Write(argsPath, [withArgs], compress: false);
+        TrajectoryFile.Write(plainPath, [plain], compress: false);
+
+        Assert.Equal(withArgs.EnvArgs, Assert.Single(TrajectoryFile.Read(argsPath)).EnvArgs);
+        Assert.Empty(Assert.Single(TrajectoryFile.Read(plainPath)).EnvArgs);
+        Assert.Contains("env_args", Encoding.UTF8.GetString(File.ReadAllBytes(argsPath)));
+        Assert.DoesNotContain("env_args", Encoding.UTF8.GetString(File.ReadAllBytes(plainPath)));
+    }
+
+    [Fact]
     public void Unknown_fields_are_skipped_so_later_writers_can_add_optional_ones()
     {
         var fields = RawTrajectoryFile.ValidFields();

@@ -68,9 +68,16 @@ public class ClassicControlVectorTests
         var rng = new SimRandom(1);
         for (int i = 0; i < 64; i++) env.SingleActionSpace.Sample(ref rng, actions.AsSpan(i * actionSize, actionSize));
         for (int t = 0; t < 50; t++) env.Step(actions);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int t = 0; t < 300; t++) env.Step(actions);
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        // The runtime's one-off work (tiered JIT promotion, under load a while after warm-up) can allocate on this thread once;
+        // an allocation made by stepping itself shows in every window, so one clean window of three is required.
+        var allocated = new List<long>();
+        for (int window = 0; window < 3 && (allocated.Count == 0 || allocated[^1] != 0); window++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int t = 0; t < 300; t++) env.Step(actions);
+            allocated.Add(GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+        Assert.True(allocated[^1] == 0, $"bytes allocated by 300 steps, per window: {string.Join(", ", allocated)}");
     }
 
     [Theory]
