@@ -89,13 +89,14 @@ public sealed partial class LabelingDatabase
     /// <summary>How many answers <paramref name="labelerName"/> has given.</summary>
     public long CountLabels(string labelerName)
     {
-        lock (_gate)
+        ThrowIfDisposed();
+        return _readers.Read(connection =>
         {
-            ThrowIfDisposed();
-            using var command = Command("SELECT count(*) FROM labels WHERE labeler = $me");
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT count(*) FROM labels WHERE labeler = $me";
             command.Parameters.AddWithValue("$me", LabelerName.ToLabelerId(labelerName));
             return (long)command.ExecuteScalar()!;
-        }
+        });
     }
 
     /// <summary>Every labeler's gold accuracy, agreement with the others, pace and time per label.</summary>
