@@ -23,7 +23,7 @@ public sealed partial class RewardTrainTests
         File.WriteAllText(folder.File("synthetic.jsonl"), SyntheticExport(seed: 7));
         SimCli.Run(folder.Path, "labels", "import", "--in", "synthetic.jsonl", "--labels", "labels.db").AssertSucceeded();
 
-        var trained = SimCli.Run(folder.Path, "reward", "train", "--labels", "labels.db", "--out", "reward_model.bin", "--epochs", "100", "--seed", "3");
+        var trained = SimCli.Run(folder.Path, "reward", "train", "--labels", "labels.db", "--out", "reward_model.bin", "--epochs", "50", "--seed", "3");
         trained.AssertSucceeded();
         var match = HeldOutLine().Match(trained.Stdout);
         Assert.True(match.Success, trained.Describe());
@@ -50,6 +50,26 @@ public sealed partial class RewardTrainTests
         File.WriteAllText(folder.File("unanswered.jsonl"), string.Join('\n', export.Split('\n').Where(l => !l.StartsWith("{\"type\":\"label\"", StringComparison.Ordinal))));
         SimCli.Run(folder.Path, "labels", "import", "--in", "unanswered.jsonl", "--labels", "labels.db").AssertSucceeded();
         SimCli.Run(folder.Path, "reward", "train", "--labels", "labels.db", "--out", "reward_model.bin").AssertBadInput("labels.db", "holds no answer to train on");
+        Assert.False(File.Exists(folder.File("reward_model.bin")));
+    }
+
+    [Fact]
+    public void Bad_input_gets_one_line_naming_it_and_nothing_is_written()
+    {
+        using var folder = new TempDirectory();
+        File.WriteAllBytes(folder.File("corrupt.db"), [.. Enumerable.Range(0, 4096).Select(i => (byte)(i * 31 + 7))]);
+        File.WriteAllText(folder.File("synthetic.jsonl"), SyntheticExport(seed: 4));
+        SimCli.Run(folder.Path, "labels", "import", "--in", "synthetic.jsonl", "--labels", "labels.db").AssertSucceeded();
+        Directory.CreateDirectory(folder.File("a-folder"));
+
+        SimCli.Run(folder.Path, "reward", "train", "--labels", "missing.db").AssertBadInput("missing.db", "does not exist", "expected a label store");
+        SimCli.Run(folder.Path, "reward", "train", "--labels", "corrupt.db", "--out", "m.bin").AssertBadInput("corrupt.db");
+        SimCli.Run(folder.Path, "reward", "train", "--labels", "labels.db", "--out", "/sys/m.bin").AssertBadInput("--out '/sys/m.bin' cannot be written", "expected a writable location");
+        SimCli.Run(folder.Path, "reward", "train", "--labels", "labels.db", "--out", "a-folder").AssertBadInput("a-folder", "is a folder: expected a file path");
+        SimCli.Run(folder.Path, "reward", "train", "--labels", "labels.db", "--epochs", "0").AssertBadInput("--epochs = 0", "expected at least 1");
+        SimCli.Run(folder.Path, "reward", "train", "--labels", "labels.db", "--held-out", "1").AssertBadInput("--held-out = 1", "expected a share in [0, 1)");
+        SimCli.Run(folder.Path, "reward", "train", "--labels", "labels.db", "--min-gold-accuracy", "1.5").AssertBadInput("--min-gold-accuracy = 1.5", "expected an accuracy in [0, 1]");
+        Assert.False(File.Exists(folder.File("m.bin")));
         Assert.False(File.Exists(folder.File("reward_model.bin")));
     }
 

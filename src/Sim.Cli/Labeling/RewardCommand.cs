@@ -22,7 +22,8 @@ public static class RewardCommand
         var seed = new Option<ulong>("--seed") { Description = "Seed of the held-out split and the model", DefaultValueFactory = _ => 1 };
         var heldOut = new Option<double>("--held-out") { Description = "Share of the answered pairs held out to measure accuracy on (0: train on all)", DefaultValueFactory = _ => defaults.HeldOutFraction };
         var minGold = new Option<double?>("--min-gold-accuracy") { Description = "Leave out labelers whose accuracy on gold pairs is below this (once they answered 5)" };
-        var train = new Command("train", "Train a reward model from stored labels, offline") { labels, output, epochs, ensemble, seed, heldOut, minGold };
+        var torchThreads = new Option<int>("--torch-threads") { Description = "Threads torch may use", DefaultValueFactory = _ => 1 };
+        var train = new Command("train", "Train a reward model from stored labels, offline") { labels, output, epochs, ensemble, seed, heldOut, minGold, torchThreads };
         train.SetAction(parse =>
         {
             var store = parse.GetValue(labels)!;
@@ -35,12 +36,15 @@ public static class RewardCommand
                 HeldOutFraction = parse.GetValue(heldOut),
             };
             options.Validate();
+            int threads = parse.GetValue(torchThreads);
+            if (threads < 1) throw new ArgumentException($"--torch-threads = {threads}: expected at least 1");
             double? minimum = parse.GetValue(minGold);
             if (minimum is double m && !(m >= 0 && m <= 1)) throw new ArgumentException($"--min-gold-accuracy = {m}: expected an accuracy in [0, 1]");
             if (!store.Exists) throw new FileNotFoundException($"--labels '{store.FullName}' does not exist: expected a label store (labels.db)", store.FullName);
             OutputPath.RequireWritableFile("--out", outFile);
 
             var (answers, excluded) = ReadLabels(store.FullName, minimum);
+            TorchSharp.torch.set_num_threads(threads);
             if (excluded.Count > 0) Console.WriteLine($"left out {excluded.Count} labeler{(excluded.Count == 1 ? "" : "s")} below gold accuracy {minimum:0.##}: {string.Join(", ", excluded.Order())}");
             var result = OfflineRewardTrainer.Train(answers, options, outFile.FullName, store.FullName);
             var report = result.Report;
