@@ -17,6 +17,7 @@ var root = new RootCommand("sim: vectorized MuJoCo environments and robot learni
     Sim.Cli.Commands.Align.AlignCommand.Create(),
     Sim.Cli.Labeling.LabelCommand.Create(),
     Sim.Cli.Labeling.LabelsCommand.Create(),
+    Sim.Cli.Labeling.RewardCommand.Create(),
     bench,
 };
 var parsed = root.Parse(args);

@@ -22,55 +22,79 @@ sealed class LabelCommitQueue : IDisposable
 
     readonly LabelStore<Segment> _store;
     readonly object _writeGate;
-    readonly Channel<(LabelAnswer Answer, TaskCompletionSource<LabelRecordResult> Done)> _pending =
-        Channel.CreateUnbounded<(LabelAnswer, TaskCompletionSource<LabelRecordResult>)>(new UnboundedChannelOptions { SingleReader = true });
+    readonly Action<IReadOnlyList<AnsweredLease>> _markAnswered;
+    readonly Channel<(LabelAnswer Answer, long LeaseId, TaskCompletionSource<LabelRecordResult> Done)> _pending =
+        Channel.CreateUnbounded<(LabelAnswer, long, TaskCompletionSource<LabelRecordResult>)>(new UnboundedChannelOptions { SingleReader = true });
     readonly Thread _writer;
 
-    /// <summary>Starts the writer thread over <paramref name="store"/>; it commits while holding <paramref name="writeGate"/>.</summary>
-    public LabelCommitQueue(LabelStore<Segment> store, object writeGate)
+    /// <summary>Starts the writer thread over <paramref name="store"/>; it commits while holding <paramref name="writeGate"/>,
+    /// and, still holding it, hands the leases whose answers were stored to <paramref name="markAnswered"/>.</summary>
+    public LabelCommitQueue(LabelStore<Segment> store, object writeGate, Action<IReadOnlyList<AnsweredLease>> markAnswered)
     {
         _store = store;
         _writeGate = writeGate;
+        _markAnswered = markAnswered;
         _writer = new Thread(WriteLoop) { IsBackground = true, Name = "label commits" };
         _writer.Start();
     }
 
-    /// <summary>Queues <paramref name="answer"/>; the task ends once it is committed (or refused by the store).</summary>
-    public Task<LabelRecordResult> RecordAsync(LabelAnswer answer)
+    /// <summary>Queues <paramref name="answer"/>, given on lease <paramref name="leaseId"/>; the task ends once it is committed
+    /// (or refused by the store) and its lease is marked answered.</summary>
+    public Task<LabelRecordResult> RecordAsync(LabelAnswer answer, long leaseId)
     {
         answer.Validate();
         // Continuations run on the pool, never on the writer thread, which goes straight back to committing.
         var done = new TaskCompletionSource<LabelRecordResult>(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_pending.Writer.TryWrite((answer, done)))
+        if (!_pending.Writer.TryWrite((answer, leaseId, done)))
             done.SetException(new ObjectDisposedException(nameof(LabelCommitQueue), "the labeling site is shutting down: the answer was not stored"));
         return done.Task;
     }
 
     void WriteLoop()
     {
-        var batch = new List<(LabelAnswer Answer, TaskCompletionSource<LabelRecordResult> Done)>(MaxBatch);
+        var batch = new List<(LabelAnswer Answer, long LeaseId, TaskCompletionSource<LabelRecordResult> Done)>(MaxBatch);
         var answers = new List<LabelAnswer>(MaxBatch);
+        var answered = new List<AnsweredLease>(MaxBatch);
         var reader = _pending.Reader;
         while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
             batch.Clear();
             answers.Clear();
+            answered.Clear();
             while (batch.Count < MaxBatch && reader.TryRead(out var next))
             {
                 batch.Add(next);
                 answers.Add(next.Answer);
             }
-            try
+            IReadOnlyList<LabelRecordResult> results;
+            lock (_writeGate)
             {
-                IReadOnlyList<LabelRecordResult> results;
-                lock (_writeGate) results = _store.RecordLabels(answers);
-                for (int i = 0; i < batch.Count; i++) batch[i].Done.SetResult(results[i]);
+                try
+                {
+                    results = _store.RecordLabels(answers);
+                }
+                catch (Exception e)
+                {
+                    // Nothing of the batch was committed (one transaction): every waiting request reports the failure.
+                    foreach (var (_, _, done) in batch) done.TrySetException(e);
+                    continue;
+                }
+                for (int i = 0; i < batch.Count; i++)
+                    if (results[i].LabelId is long labelId)
+                        answered.Add(new AnsweredLease(batch[i].LeaseId, batch[i].Answer.Label, labelId, batch[i].Answer.LabeledAt));
+                // In the same hold of the gate, so a request never waits for a second commit to learn its lease is done.
+                // A lease left unmarked by a failure here is still never shown again (a pair its holder answered is
+                // skipped by the label itself); only that showing's time per label is missing from /stats.
+                try
+                {
+                    if (answered.Count > 0) _markAnswered(answered);
+                }
+                catch (Microsoft.Data.Sqlite.SqliteException)
+                {
+                    // Acknowledged anyway: the answers themselves are committed above.
+                }
             }
-            catch (Exception e)
-            {
-                // Nothing of the batch was committed (one transaction): every waiting request reports the failure.
-                foreach (var (_, done) in batch) done.TrySetException(e);
-            }
+            for (int i = 0; i < batch.Count; i++) batch[i].Done.SetResult(results[i]);
         }
     }
 

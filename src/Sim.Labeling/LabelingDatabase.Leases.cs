@@ -135,43 +135,41 @@ public sealed partial class LabelingDatabase
     public async Task<SubmitOutcome> SubmitAsync(string labelerName, long leaseId, long pairId, ShownChoice choice, DateTimeOffset now)
     {
         string me = LabelerName.ToLabelerId(labelerName);
-        long pair;
-        bool flipped;
-        lock (_gate)
+        ThrowIfDisposed();
+        var held = _readers.Read(connection =>
         {
-            ThrowIfDisposed();
-            using var command = Command("SELECT pair_id, labeler, flipped, expires_at_ms, answered_at_ms FROM labeling_leases WHERE id = $id");
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT pair_id, labeler, flipped FROM labeling_leases WHERE id = $id";
             command.Parameters.AddWithValue("$id", leaseId);
             using var reader = command.ExecuteReader();
-            if (!reader.Read()) return new SubmitOutcome(SubmitStatus.UnknownLease, null, $"lease {leaseId} does not exist: expected the lease id /api/next gave");
-            pair = reader.GetInt64(0);
-            string owner = reader.GetString(1);
-            flipped = reader.GetInt64(2) == 1;
-            if (owner != me) return new SubmitOutcome(SubmitStatus.NotYourLease, null, $"lease {leaseId} belongs to another labeler");
-            if (pair != pairId) return new SubmitOutcome(SubmitStatus.WrongPair, null, $"lease {leaseId} is for pair {pair}, not pair {pairId}");
-        }
+            return reader.Read() ? (reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2) == 1) : ((long, string, bool)?)null;
+        });
+        if (held is not { } lease) return new SubmitOutcome(SubmitStatus.UnknownLease, null, $"lease {leaseId} does not exist: expected the lease id /api/next gave");
+        var (pair, owner, flipped) = lease;
+        if (owner != me) return new SubmitOutcome(SubmitStatus.NotYourLease, null, $"lease {leaseId} belongs to another labeler");
+        if (pair != pairId) return new SubmitOutcome(SubmitStatus.WrongPair, null, $"lease {leaseId} is for pair {pair}, not pair {pairId}");
         var label = ShownChoices.ToCanonical(choice, flipped);
         var previous = StoredLabel(me, pair);
         if (previous is not null) return Repeat(previous.Value, label, pair, leaseId, now);
-        lock (_gate)
+        bool taken = _readers.Read(connection =>
         {
-            using var taken = Command("""
+            using var command = connection.CreateCommand();
+            command.CommandText = """
                 SELECT count(*) FROM labeling_leases WHERE pair_id = $pair AND labeler <> $me AND answered_at_ms IS NULL AND expires_at_ms > $now AND id > $lease
-                """);
-            taken.Parameters.AddWithValue("$pair", pair);
-            taken.Parameters.AddWithValue("$me", me);
-            taken.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
-            taken.Parameters.AddWithValue("$lease", leaseId);
-            if ((long)taken.ExecuteScalar()! > 0)
-                return new SubmitOutcome(SubmitStatus.Conflict, null, $"lease {leaseId} on pair {pair} ran out and the pair was given to another labeler");
-        }
-        var recorded = await _commits.RecordAsync(new LabelAnswer(pair, label, me, now)).ConfigureAwait(false);
+                """;
+            command.Parameters.AddWithValue("$pair", pair);
+            command.Parameters.AddWithValue("$me", me);
+            command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+            command.Parameters.AddWithValue("$lease", leaseId);
+            return (long)command.ExecuteScalar()! > 0;
+        });
+        if (taken) return new SubmitOutcome(SubmitStatus.Conflict, null, $"lease {leaseId} on pair {pair} ran out and the pair was given to another labeler");
+        // The commit marks the lease answered too, in the same hold of the write lock.
+        var recorded = await _commits.RecordAsync(new LabelAnswer(pair, label, me, now), leaseId).ConfigureAwait(false);
         // A double submit that raced this one stored first.
         if (recorded.Rejection is { Reason: LabelRejection.DuplicateLabel }) return Repeat(StoredLabel(me, pair)!.Value, label, pair, leaseId, now);
         if (recorded.Rejection is { } rejection) throw rejection;
-        long labelId = recorded.LabelId!.Value;
-        MarkAnswered(leaseId, label, labelId, now);
-        return new SubmitOutcome(SubmitStatus.Recorded, labelId, "stored");
+        return new SubmitOutcome(SubmitStatus.Recorded, recorded.LabelId!.Value, "stored");
     }
 
     SubmitOutcome Repeat((long Id, PreferenceLabel Label) previous, PreferenceLabel label, long pair, long leaseId, DateTimeOffset now)
@@ -185,28 +183,41 @@ public sealed partial class LabelingDatabase
 
     (long Id, PreferenceLabel Label)? StoredLabel(string labelerId, long pairId)
     {
-        lock (_gate)
+        ThrowIfDisposed();
+        return _readers.Read(connection =>
         {
-            ThrowIfDisposed();
-            using var command = Command("SELECT id, label FROM labels WHERE pair_id = $pair AND labeler = $me");
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT id, label FROM labels WHERE pair_id = $pair AND labeler = $me";
             command.Parameters.AddWithValue("$pair", pairId);
             command.Parameters.AddWithValue("$me", labelerId);
             using var reader = command.ExecuteReader();
-            return reader.Read() ? (reader.GetInt64(0), (PreferenceLabel)reader.GetInt32(1)) : null;
-        }
+            return reader.Read() ? (reader.GetInt64(0), (PreferenceLabel)reader.GetInt32(1)) : ((long, PreferenceLabel)?)null;
+        });
     }
 
-    void MarkAnswered(long leaseId, PreferenceLabel label, long labelId, DateTimeOffset now)
+    void MarkAnswered(long leaseId, PreferenceLabel label, long labelId, DateTimeOffset now) => MarkAnswered([new AnsweredLease(leaseId, label, labelId, now)]);
+
+    // One transaction on the site's connection (synchronous=NORMAL: no fsync of its own).
+    void MarkAnswered(IReadOnlyList<AnsweredLease> leases)
     {
         lock (_gate)
         {
             ThrowIfDisposed();
-            using var command = Command("UPDATE labeling_leases SET answered_at_ms = coalesce(answered_at_ms, $now), label = $label, label_id = $labelId WHERE id = $id");
-            command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
-            command.Parameters.AddWithValue("$label", (int)label);
-            command.Parameters.AddWithValue("$labelId", labelId);
-            command.Parameters.AddWithValue("$id", leaseId);
-            command.ExecuteNonQuery();
+            using var transaction = _connection.BeginTransaction();
+            using var command = Command("UPDATE labeling_leases SET answered_at_ms = coalesce(answered_at_ms, $now), label = $label, label_id = $labelId WHERE id = $id", transaction);
+            var now = command.Parameters.Add("$now", Microsoft.Data.Sqlite.SqliteType.Integer);
+            var label = command.Parameters.Add("$label", Microsoft.Data.Sqlite.SqliteType.Integer);
+            var labelId = command.Parameters.Add("$labelId", Microsoft.Data.Sqlite.SqliteType.Integer);
+            var id = command.Parameters.Add("$id", Microsoft.Data.Sqlite.SqliteType.Integer);
+            foreach (var lease in leases)
+            {
+                now.Value = lease.At.ToUnixTimeMilliseconds();
+                label.Value = (int)lease.Label;
+                labelId.Value = lease.LabelId;
+                id.Value = lease.LeaseId;
+                command.ExecuteNonQuery();
+            }
+            transaction.Commit();
         }
     }
 

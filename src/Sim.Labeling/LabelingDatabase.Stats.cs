@@ -38,9 +38,9 @@ public sealed partial class LabelingDatabase
     /// <summary>How long <see cref="RecentProgress"/> may show counts before it asks for new ones.</summary>
     public static readonly TimeSpan ProgressRefreshEvery = TimeSpan.FromSeconds(1);
 
-    /// <summary><see cref="Progress"/> as counted at most about <see cref="ProgressRefreshEvery"/> ago, for every next-pair
-    /// request: the counts walk every pair, so they are refreshed in the background, one count at a time, and a request
-    /// never waits for one (but the first).</summary>
+    /// <summary><see cref="Progress"/> as counted at most about <see cref="ProgressRefreshEvery"/> ago (or ten times as long
+    /// as the last count took, when that is longer), for every next-pair request: the counts walk every pair, so they are
+    /// refreshed in the background, one count at a time, and a request never waits for one (but the first).</summary>
     public LabelingProgress RecentProgress(LeasePolicy policy, long? budget)
     {
         var cached = _recentProgress;
@@ -51,12 +51,17 @@ public sealed partial class LabelingDatabase
             _recentProgress = new ProgressSnapshot(counted, now, policy.LabelersPerPair, budget);
             return counted;
         }
-        if (now - cached.At > ProgressRefreshEvery.TotalMilliseconds && Interlocked.CompareExchange(ref _progressRefreshing, 1, 0) == 0)
+        // A count that takes long (a store of many thousand pairs) is refreshed less often, so it never takes more than a
+        // tenth of the time of one core from the requests.
+        double refreshEvery = Math.Max(ProgressRefreshEvery.TotalMilliseconds, 10 * Volatile.Read(ref _lastCountMs));
+        if (now - cached.At > refreshEvery && Interlocked.CompareExchange(ref _progressRefreshing, 1, 0) == 0)
             _ = Task.Run(() =>
             {
                 try
                 {
+                    long started = Environment.TickCount64;
                     _recentProgress = new ProgressSnapshot(Progress(policy, budget), Environment.TickCount64, policy.LabelersPerPair, budget);
+                    Volatile.Write(ref _lastCountMs, Environment.TickCount64 - started);
                 }
                 catch (ObjectDisposedException)
                 {
@@ -76,6 +81,7 @@ public sealed partial class LabelingDatabase
     SqliteConnection? _progressReader;
     volatile ProgressSnapshot? _recentProgress;
     int _progressRefreshing;
+    long _lastCountMs;
 
     // Counting on its own read-only connection keeps the write lock free: in WAL mode readers and the writer do not wait on each other.
     SqliteConnection OpenReader()
@@ -89,13 +95,14 @@ public sealed partial class LabelingDatabase
     /// <summary>How many answers <paramref name="labelerName"/> has given.</summary>
     public long CountLabels(string labelerName)
     {
-        lock (_gate)
+        ThrowIfDisposed();
+        return _readers.Read(connection =>
         {
-            ThrowIfDisposed();
-            using var command = Command("SELECT count(*) FROM labels WHERE labeler = $me");
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT count(*) FROM labels WHERE labeler = $me";
             command.Parameters.AddWithValue("$me", LabelerName.ToLabelerId(labelerName));
             return (long)command.ExecuteScalar()!;
-        }
+        });
     }
 
     /// <summary>Every labeler's gold accuracy, agreement with the others, pace and time per label.</summary>

@@ -16,13 +16,15 @@ namespace Sim.Labeling;
 /// power cut could take (a lease, a clip row) is re-derived on the next request.</para>
 /// <para>Every write of this process, on either connection, is serialised on one lock: two connections of one process
 /// writing at once would make SQLite refuse one of them as busy, and the driver then sleeps 150 ms before retrying, which
-/// was most of the site's latency under load. Progress counts are read on a third, read-only connection, outside that lock.</para>
+/// was most of the site's latency under load. Lookups (a lease's holder, a labeler's earlier answer, their count) and
+/// progress counts are read on read-only connections, outside that lock, so they never wait for a commit's fsync.</para>
 /// </remarks>
 public sealed partial class LabelingDatabase : IDisposable
 {
     readonly SqliteConnection _connection;
     readonly object _gate = new();
     readonly LabelCommitQueue _commits;
+    readonly ReadConnectionPool _readers;
     // Token hash (hex) to labeler name: a labeler is never removed nor their token changed, so a found token stays valid
     // and later requests skip the lookup and the lock.
     readonly ConcurrentDictionary<string, string> _labelerByTokenHash = new();
@@ -32,7 +34,8 @@ public sealed partial class LabelingDatabase : IDisposable
     {
         Store = store;
         _connection = connection;
-        _commits = new LabelCommitQueue(store, _gate);
+        _commits = new LabelCommitQueue(store, _gate, MarkAnswered);
+        _readers = new ReadConnectionPool(store.FilePath);
     }
 
     /// <summary>The label store answers are recorded in.</summary>
@@ -175,6 +178,34 @@ public sealed partial class LabelingDatabase : IDisposable
         }
     }
 
+    // A stored segment never changes, so its captions are read once per pair.
+    readonly ConcurrentDictionary<long, (SegmentCaptions Left, SegmentCaptions Right)> _captionsByPair = new();
+
+    /// <summary>The event captions of pair <paramref name="pairId"/>'s segments, in canonical order (left item first), read
+    /// from the stored segments on a read-only connection; null when the pair does not exist.</summary>
+    public (SegmentCaptions Left, SegmentCaptions Right)? PairCaptions(long pairId)
+    {
+        if (_captionsByPair.TryGetValue(pairId, out var known)) return known;
+        ThrowIfDisposed();
+        var payloads = _readers.Read(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT l.payload, r.payload FROM pairs p JOIN items l ON l.id = p.left_item JOIN items r ON r.id = p.right_item WHERE p.id = $pair";
+            command.Parameters.AddWithValue("$pair", pairId);
+            using var reader = command.ExecuteReader();
+            return reader.Read() ? ((byte[])reader[0], (byte[])reader[1]) : ((byte[], byte[])?)null;
+        });
+        if (payloads is not { } found) return null;
+        static SegmentCaptions Of(byte[] payload)
+        {
+            var segment = SegmentCodec.Instance.Decode(payload);
+            return new SegmentCaptions(segment.Length, CaptionRun.Collapse(segment.Captions));
+        }
+        var captions = (Of(found.Item1), Of(found.Item2));
+        _captionsByPair[pairId] = captions;
+        return captions;
+    }
+
     // ---------------------------------------------------------------- gold pairs
 
     /// <summary>Marks pair <paramref name="pairId"/> as gold with the known <paramref name="answer"/>; returns false when it
@@ -262,6 +293,7 @@ public sealed partial class LabelingDatabase : IDisposable
             Store.Dispose();
         }
         lock (_progressGate) _progressReader?.Dispose();
+        _readers.Dispose();
     }
 
     SqliteCommand Command(string sql, SqliteTransaction? transaction = null)

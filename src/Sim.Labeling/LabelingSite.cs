@@ -188,12 +188,16 @@ public sealed class LabelingSite : IAsyncDisposable
         }
         var lease = _database.Lease(me, _options.Lease, preferGold, flip, DateTimeOffset.UtcNow);
         var (agreement, compared) = ModelAgreement(me);
+        // Captions go with the clip they describe, so they follow the sides as shown.
+        SegmentCaptions? leftCaptions = null, rightCaptions = null;
+        if (lease is not null && _database.PairCaptions(lease.PairId) is { } captions)
+            (leftCaptions, rightCaptions) = lease.Flipped ? (captions.Right, captions.Left) : (captions.Left, captions.Right);
         return Results.Json(new
         {
             pair = lease?.PairId,
             lease = lease?.LeaseId,
-            left = lease is null ? null : new { clip = $"/clips/{lease.LeftClip}", poster = $"/posters/{lease.LeftClip}" },
-            right = lease is null ? null : new { clip = $"/clips/{lease.RightClip}", poster = $"/posters/{lease.RightClip}" },
+            left = lease is null ? null : new { clip = $"/clips/{lease.LeftClip}", poster = $"/posters/{lease.LeftClip}", captions = leftCaptions },
+            right = lease is null ? null : new { clip = $"/clips/{lease.RightClip}", poster = $"/posters/{lease.RightClip}", captions = rightCaptions },
             expiresAt = lease?.ExpiresAt.ToUnixTimeMilliseconds(),
             labeler = me,
             progress = Progress(),

@@ -47,7 +47,7 @@ public sealed class Segment
     public double[] PhysicsStates { get; init; } = [];
 
     /// <summary>The event caption of each step (the empty string for a step without one), <c>H</c>; empty when the env
-    /// emits no captions. Kept in memory for teachers that read them (an LLM); the label store does not save them.</summary>
+    /// emits no captions. Read by teachers (an LLM) and shown under labeling clips; the label store keeps them.</summary>
     public string[] Captions { get; init; } = [];
 
     /// <summary>Copies rows <paramref name="start"/> … <paramref name="start"/> + <paramref name="length"/> − 1 of an

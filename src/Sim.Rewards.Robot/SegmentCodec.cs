@@ -8,7 +8,8 @@ namespace Sim.Rewards.Robot;
 /// <summary>Encodes a <see cref="Segment"/> as the MessagePack map a label store keeps as the item's payload, so robot
 /// segments go through the same store as every other item kind.</summary>
 /// <remarks>Numeric arrays are little-endian <c>bin</c> blobs (4 bytes per float, 8 per double), as in trajectory files.
-/// Unknown keys are skipped, so later versions may add optional fields.</remarks>
+/// Unknown keys are skipped, so later versions may add optional fields. Captions, one string per step, are such a field:
+/// written only for a segment that has them, so a segment of an env without captions encodes as before.</remarks>
 public sealed class SegmentCodec : IItemCodec<Segment>
 {
     /// <summary>The codec (it has no settings).</summary>
@@ -38,6 +39,7 @@ public sealed class SegmentCodec : IItemCodec<Segment>
     const string ActionsKey = "actions";
     const string TrueRewardsKey = "true_rewards";
     const string PhysicsStatesKey = "physics_states";
+    const string CaptionsKey = "captions";
     const int FieldCount = 12;
 
     static SegmentCodec()
@@ -61,6 +63,8 @@ public sealed class SegmentCodec : IItemCodec<Segment>
             return $"true rewards has {s.TrueRewards?.Length} values, expected length {s.Length}";
         if (s.PhysicsStates is null || s.PhysicsStates.Length != (long)s.Length * s.PhysicsStateSize)
             return $"physics states has {s.PhysicsStates?.Length} values, expected length {s.Length} × physics state size {s.PhysicsStateSize}";
+        if (s.Captions is null || (s.Captions.Length != 0 && s.Captions.Length != s.Length))
+            return $"captions has {s.Captions?.Length} entries, expected none or length {s.Length}";
         return null;
     }
 
@@ -69,7 +73,7 @@ public sealed class SegmentCodec : IItemCodec<Segment>
     {
         var buffer = new ArrayBufferWriter<byte>(256 + 4 * (s.Observations.Length + s.Actions.Length + s.TrueRewards.Length) + 8 * s.PhysicsStates.Length);
         var writer = new MessagePackWriter(buffer);
-        writer.WriteMapHeader(FieldCount);
+        writer.WriteMapHeader(s.Captions.Length > 0 ? FieldCount + 1 : FieldCount);
         writer.Write(EnvIdKey); writer.Write(s.EnvId);
         writer.Write(SourceKey); writer.Write(s.Source);
         writer.Write(EpisodeKey); writer.Write(s.Episode);
@@ -82,6 +86,12 @@ public sealed class SegmentCodec : IItemCodec<Segment>
         writer.Write(ActionsKey); writer.Write(MemoryMarshal.AsBytes(s.Actions.AsSpan()));
         writer.Write(TrueRewardsKey); writer.Write(MemoryMarshal.AsBytes(s.TrueRewards.AsSpan()));
         writer.Write(PhysicsStatesKey); writer.Write(MemoryMarshal.AsBytes(s.PhysicsStates.AsSpan()));
+        if (s.Captions.Length > 0)
+        {
+            writer.Write(CaptionsKey);
+            writer.WriteArrayHeader(s.Captions.Length);
+            foreach (string caption in s.Captions) writer.Write(caption);
+        }
         writer.Flush();
         return buffer.WrittenSpan.ToArray();
     }
@@ -96,6 +106,7 @@ public sealed class SegmentCodec : IItemCodec<Segment>
         int? length = null, observationSize = null, actionSize = null;
         float[]? observations = null, actions = null, rewards = null;
         double[] physicsStates = [];
+        string[] captions = [];
         try
         {
             if (reader.NextMessagePackType != MessagePackType.Map)
@@ -118,6 +129,7 @@ public sealed class SegmentCodec : IItemCodec<Segment>
                     case ActionsKey: actions = ReadArray<float>(ref reader, key); break;
                     case TrueRewardsKey: rewards = ReadArray<float>(ref reader, key); break;
                     case PhysicsStatesKey: physicsStates = ReadArray<double>(ref reader, key); break;
+                    case CaptionsKey: captions = ReadCaptions(ref reader); break;
                     default: reader.Skip(); break;
                 }
             }
@@ -147,6 +159,7 @@ public sealed class SegmentCodec : IItemCodec<Segment>
             Actions = actions ?? throw Missing(ActionsKey),
             TrueRewards = rewards ?? throw Missing(TrueRewardsKey),
             PhysicsStates = physicsStates,
+            Captions = captions,
         };
         string? problem = FindInconsistency(segment);
         if (problem != null) throw new InvalidDataException($"segment payload is inconsistent: {problem}");
@@ -164,6 +177,16 @@ public sealed class SegmentCodec : IItemCodec<Segment>
         var result = new T[bytes.Length / size];
         bytes.CopyTo(MemoryMarshal.AsBytes(result.AsSpan()));
         return result;
+    }
+
+    static string[] ReadCaptions(ref MessagePackReader reader)
+    {
+        if (reader.NextMessagePackType != MessagePackType.Array)
+            throw new InvalidDataException($"segment field '{CaptionsKey}' is a msgpack {reader.NextMessagePackType}, expected an array of strings");
+        var captions = new string[reader.ReadArrayHeader()];
+        for (int i = 0; i < captions.Length; i++)
+            captions[i] = reader.ReadString() ?? throw new InvalidDataException($"caption {i} of the segment is nil, expected a string (empty for a step without one)");
+        return captions;
     }
 
     static InvalidDataException Missing(string key) => new($"segment payload has no '{key}' field");

@@ -2,7 +2,8 @@ using Microsoft.Data.Sqlite;
 
 namespace Sim.Labeling.Tests;
 
-/// <summary>A temporary folder with a recorded HalfCheetah rollout, where a test serves a fresh label store built from it.</summary>
+/// <summary>A temporary folder with a recorded rollout (HalfCheetah unless named), where a test serves a fresh label store
+/// built from it.</summary>
 internal sealed class LabelingWorkspace : IDisposable
 {
     // Small clips render in a fraction of a second each, so a store is ready to label within seconds.
@@ -10,9 +11,9 @@ internal sealed class LabelingWorkspace : IDisposable
     readonly TempDirectory _folder = new();
     readonly List<LabelingServer> _servers = [];
 
-    public LabelingWorkspace()
+    public LabelingWorkspace(string env = "HalfCheetah-v1")
     {
-        SimCli.Run(_folder.Path, "demo", "--env", "HalfCheetah-v1", "--num-envs", "2", "--steps", "1200", "--seed", "5", "--out", "roll.msgpack").AssertSucceeded();
+        SimCli.Run(_folder.Path, "demo", "--env", env, "--num-envs", "2", "--steps", "1200", "--seed", "5", "--out", "roll.msgpack").AssertSucceeded();
     }
 
     public string Path => _folder.Path;

@@ -4,6 +4,8 @@
 const token = new URLSearchParams(location.search).get('token') || '';
 const left = document.getElementById('left');
 const right = document.getElementById('right');
+const leftEvents = document.getElementById('left-events');
+const rightEvents = document.getElementById('right-events');
 const statusLine = document.getElementById('status');
 let current = null;   // the leased pair being shown
 let busy = false;     // one request at a time, so a held key cannot double-answer
@@ -42,10 +44,43 @@ function keepInSync() {
     if (drift > halfFrame) right.currentTime = left.currentTime;
     if (right.paused) right.play();
   }
+  if (current) { markEvents(left, leftEvents); markEvents(right, rightEvents); }
   requestAnimationFrame(keepInSync);
 }
 
+// The events the env reported during each clip, under it; the one under way is highlighted as the clip plays (the clip
+// runs through the segment's steps from start to end).
+function showEvents(list, captions) {
+  list.replaceChildren();
+  list.hidden = captions == null;
+  if (captions == null) return;
+  if (captions.runs.length === 0) {
+    const none = document.createElement('li');
+    none.className = 'none';
+    none.textContent = 'no events';
+    list.append(none);
+  }
+  for (const run of captions.runs) {
+    const item = document.createElement('li');
+    item.textContent = run.text;
+    item.dataset.first = run.firstStep;
+    item.dataset.last = run.lastStep;
+    list.append(item);
+  }
+  list.dataset.steps = captions.steps;
+}
+
+function markEvents(video, list) {
+  const steps = Number(list.dataset.steps);
+  if (!(video.duration > 0) || !(steps > 0)) return;
+  const step = Math.min(steps - 1, Math.floor(video.currentTime / video.duration * steps));
+  for (const item of list.children)
+    item.classList.toggle('now', Number(item.dataset.first) <= step && step <= Number(item.dataset.last));
+}
+
 function loadClips(data) {
+  showEvents(leftEvents, data.left.captions);
+  showEvents(rightEvents, data.right.captions);
   const ready = Promise.all([left, right].map(v => new Promise(resolve => {
     v.addEventListener('canplaythrough', resolve, { once: true });
   })));

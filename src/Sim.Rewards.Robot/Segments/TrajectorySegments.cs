@@ -27,9 +27,11 @@ public static class TrajectorySegments
                 + $"episode {trajectory.EpisodeIndex}: expected a start in [0, {trajectory.Steps - length}]");
 
         // Physics rows are T or T + 1, so rows start .. start + H - 1 always exist when there are any.
-        return Segment.CopyRows(source, trajectory.EnvId, trajectory.EpisodeIndex, trajectory.FirstStep, start, length,
+        var segment = Segment.CopyRows(source, trajectory.EnvId, trajectory.EpisodeIndex, trajectory.FirstStep, start, length,
             trajectory.ObservationSize, trajectory.ActionSize, trajectory.PhysicsStateSize,
             trajectory.Observations, trajectory.Actions, trajectory.Rewards, trajectory.PhysicsStates);
+        // Captions are one per step, or none for an env that emits none.
+        return trajectory.Captions.Length == 0 ? segment : segment.WithCaptions(trajectory.Captions[start..(start + length)]);
     }
 
     /// <summary>Every segment of <paramref name="length"/> steps whose start is a multiple of <paramref name="stride"/>

@@ -69,6 +69,32 @@ public class LabelStoreTests
     }
 
     [Fact]
+    public void CaptionsAreKeptWithTheSegmentAndAnUncaptionedSegmentEncodesWithoutThem()
+    {
+        using var dir = new TempDirectory();
+        var captioned = TestSegments.Make(3, [1, 2, 3]).WithCaptions(["", "the hopper fell", "the hopper fell"]);
+        var plain = TestSegments.Make(4, [0, 0, 0]);
+        using (var store = SegmentCodec.OpenStore(dir.File("labels.db")))
+            store.AddPairs([new ItemPair<Segment>(captioned, plain)], new PairProvenance(0, "uniform"));
+        using (var store = SegmentCodec.OpenStoreReadOnly(dir.File("labels.db")))
+        {
+            var pair = Assert.Single(store.GetUnlabeledPairs());
+            Assert.Equal(new[] { "", "the hopper fell", "the hopper fell" }, pair.Left.Captions);
+            Assert.Empty(pair.Right.Captions);
+            TestSegments.AssertSame(captioned, pair.Left);
+        }
+        // The field is optional: a segment without captions has no "captions" key at all, as before the field existed.
+        Assert.DoesNotContain("captions", System.Text.Encoding.ASCII.GetString(SegmentCodec.Instance.Encode(plain)), StringComparison.Ordinal);
+        Assert.Contains("captions", System.Text.Encoding.ASCII.GetString(SegmentCodec.Instance.Encode(captioned)), StringComparison.Ordinal);
+        var mismatched = new Segment
+        {
+            Source = plain.Source, EnvId = plain.EnvId, Length = 3, ObservationSize = plain.ObservationSize, ActionSize = plain.ActionSize,
+            Observations = plain.Observations, Actions = plain.Actions, TrueRewards = plain.TrueRewards, Captions = ["one"],
+        };
+        Assert.Equal("captions has 1 entries, expected none or length 3", SegmentCodec.Instance.FindInconsistency(mismatched));
+    }
+
+    [Fact]
     public void BadLabelsAreRejectedWithoutWritingAnything()
     {
         using var dir = new TempDirectory();
