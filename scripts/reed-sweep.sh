@@ -38,6 +38,8 @@ ppo_cells HalfCheetah-v1 1; ppo_cells HalfCheetah-v1 2
 ppo_cells Walker2d-v1 1; ppo_cells Walker2d-v1 2
 ppo_cells HalfCheetah-v1 3; ppo_cells Walker2d-v1 3
 cells+=("HalfCheetah-v1|reedc|100|1" "HalfCheetah-v1|reedc|100|2")
+# REED with its encoders copied before the first reward update only (--reed-set copy_encoders=FirstUpdate).
+cells+=("HalfCheetah-v1|reedf|50|1" "HalfCheetah-v1|reedf|50|2" "HalfCheetah-v1|reedf|100|1" "HalfCheetah-v1|reedf|100|2")
 cells+=("Walker2d-v1|pebble|500|1" "Walker2d-v1|pebble-reed|500|1")
 
 name_of() { IFS='|' read -r env variant labels seed <<<"$1"; echo "${env}__${variant}__${labels}__s${seed}"; }
@@ -49,6 +51,7 @@ args_of() {
     true) echo "${common[@]} --algo ppo --steps $steps" ;;
     pref) echo "${common[@]} --algo ppo --steps $steps --reward preference --labels $labels --sampler disagreement" ;;
     reed) echo "${common[@]} --algo ppo --steps $steps --reward preference --labels $labels --sampler disagreement --reed simsiam" ;;
+    reedf) echo "${common[@]} --algo ppo --steps $steps --reward preference --labels $labels --sampler disagreement --reed simsiam --reed-set copy_encoders=FirstUpdate" ;;
     reedc) echo "${common[@]} --algo ppo --steps $steps --reward preference --labels $labels --sampler disagreement --reed contrastive" ;;
     pebble) echo "${common[@]} --algo sac --steps $pebble_steps --reward preference --labels $labels --sampler disagreement --unsupervised-steps 2000 --torch-threads 1" ;;
     pebble-reed) echo "${common[@]} --algo sac --steps $pebble_steps --reward preference --labels $labels --sampler disagreement --unsupervised-steps 2000 --torch-threads 1 --reed simsiam" ;;
