@@ -114,11 +114,12 @@ public sealed class PreferenceResumeTests
     // Rounds at steps 400, 800 and 1200: REED's schedule runs a phase before each, the first-update schedule before the
     // first only, also after a resume from the checkpoint at 800 (which comes after the first update).
     [Theory]
-    [InlineData(DynamicsEncoderCopy.EveryUpdate, 3)]
-    [InlineData(DynamicsEncoderCopy.FirstUpdate, 1)]
-    public void A_resumed_reed_ppo_run_ends_equal_to_an_uninterrupted_one_with_the_dynamics_network_its_optimizer_and_its_losses(DynamicsEncoderCopy copy, int phases)
+    [InlineData(DynamicsEncoderCopy.EveryUpdate, false, 3)]
+    [InlineData(DynamicsEncoderCopy.FirstUpdate, false, 1)]
+    [InlineData(DynamicsEncoderCopy.EveryUpdate, true, 3)]
+    public void A_resumed_reed_ppo_run_ends_equal_to_an_uninterrupted_one_with_the_dynamics_network_its_optimizer_and_its_losses(DynamicsEncoderCopy copy, bool standardize, int phases)
     {
-        var reed = SmallReed with { CopyEncoders = copy };
+        var reed = SmallReed with { CopyEncoders = copy, Encoder = SmallReed.Encoder with { StandardizeStates = standardize } };
         using var scratch = new TempDirectory();
         Snapshot expected;
         int[][] expectedDynamics;
@@ -311,7 +312,7 @@ public sealed class PreferenceResumeTests
         }
 
         public static int[][] Bits(torch.nn.Module module) =>
-            module.parameters().Select(p => MemoryMarshal.Cast<float, int>(p.detach().cpu().data<float>().ToArray()).ToArray()).ToArray();
+            module.parameters().Concat(module.buffers()).Select(p => MemoryMarshal.Cast<float, int>(p.detach().cpu().data<float>().ToArray()).ToArray()).ToArray();
 
         static string MetricRows(RunDirectory run, string tag) =>
             string.Join("\n", File.ReadLines(run.MetricsPath).Skip(1)
