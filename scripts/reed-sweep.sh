@@ -40,6 +40,8 @@ ppo_cells HalfCheetah-v1 3; ppo_cells Walker2d-v1 3
 cells+=("HalfCheetah-v1|reedc|100|1" "HalfCheetah-v1|reedc|100|2")
 # REED with its encoders copied before the first reward update only (--reed-set copy_encoders=FirstUpdate).
 cells+=("HalfCheetah-v1|reedf|50|1" "HalfCheetah-v1|reedf|50|2" "HalfCheetah-v1|reedf|100|1" "HalfCheetah-v1|reedf|100|2")
+# The same with states standardised before f_s (--reed-set standardize_states=true).
+cells+=("HalfCheetah-v1|reedfs|50|1" "HalfCheetah-v1|reedfs|50|2" "HalfCheetah-v1|reedfs|100|1" "HalfCheetah-v1|reedfs|100|2")
 cells+=("Walker2d-v1|pebble|500|1" "Walker2d-v1|pebble-reed|500|1")
 
 name_of() { IFS='|' read -r env variant labels seed <<<"$1"; echo "${env}__${variant}__${labels}__s${seed}"; }
@@ -52,6 +54,7 @@ args_of() {
     pref) echo "${common[@]} --algo ppo --steps $steps --reward preference --labels $labels --sampler disagreement" ;;
     reed) echo "${common[@]} --algo ppo --steps $steps --reward preference --labels $labels --sampler disagreement --reed simsiam" ;;
     reedf) echo "${common[@]} --algo ppo --steps $steps --reward preference --labels $labels --sampler disagreement --reed simsiam --reed-set copy_encoders=FirstUpdate" ;;
+    reedfs) echo "${common[@]} --algo ppo --steps $steps --reward preference --labels $labels --sampler disagreement --reed simsiam --reed-set copy_encoders=FirstUpdate --reed-set standardize_states=true" ;;
     reedc) echo "${common[@]} --algo ppo --steps $steps --reward preference --labels $labels --sampler disagreement --reed contrastive" ;;
     pebble) echo "${common[@]} --algo sac --steps $pebble_steps --reward preference --labels $labels --sampler disagreement --unsupervised-steps 2000 --torch-threads 1" ;;
     pebble-reed) echo "${common[@]} --algo sac --steps $pebble_steps --reward preference --labels $labels --sampler disagreement --unsupervised-steps 2000 --torch-threads 1 --reed simsiam" ;;
