@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The label-efficiency sweep of docs/benchmarks.md ("Dynamics-aware rewards (REED)"): PPO-PbRL at 150k env steps on
 # HalfCheetah-v1 and Walker2d-v1, oracle teacher, disagreement sampler, with and without --reed, beside the true reward;
-# then PEBBLE with and without REED on Walker2d. Cells run in the order below (most important first), at most --jobs at
+# then PEBBLE with and without REED on Walker2d; then REED on HalfCheetah with its encoders copied before the first
+# reward update only (reedf), and with that and states standardised before f_s (reedfs). Cells run in the order below (most important first), at most --jobs at
 # once, each under nice -n 10 in its own folder under the output folder; a cell is done once its run has finished.
 #
 #   scripts/reed-sweep.sh [--resume] [--jobs N] [--out DIR] [--only REGEX] [--list]
