@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The label-efficiency sweep of docs/benchmarks.md ("Dynamics-aware rewards (REED)"): PPO-PbRL at 150k env steps on
 # HalfCheetah-v1 and Walker2d-v1, oracle teacher, disagreement sampler, with and without --reed, beside the true reward;
-# then PEBBLE with and without REED on Walker2d. Cells run in the order below (most important first), at most --jobs at
+# then PEBBLE with and without REED on Walker2d; then REED on HalfCheetah with its encoders copied before the first
+# reward update only (reedf), and with that and states standardised before f_s (reedfs). Cells run in the order below (most important first), at most --jobs at
 # once, each under nice -n 10 in its own folder under the output folder; a cell is done once its run has finished.
 #
 #   scripts/reed-sweep.sh [--resume] [--jobs N] [--out DIR] [--only REGEX] [--list]
@@ -38,6 +39,10 @@ ppo_cells HalfCheetah-v1 1; ppo_cells HalfCheetah-v1 2
 ppo_cells Walker2d-v1 1; ppo_cells Walker2d-v1 2
 ppo_cells HalfCheetah-v1 3; ppo_cells Walker2d-v1 3
 cells+=("HalfCheetah-v1|reedc|100|1" "HalfCheetah-v1|reedc|100|2")
+# REED with its encoders copied before the first reward update only (--reed-set copy_encoders=FirstUpdate).
+cells+=("HalfCheetah-v1|reedf|50|1" "HalfCheetah-v1|reedf|50|2" "HalfCheetah-v1|reedf|100|1" "HalfCheetah-v1|reedf|100|2")
+# The same with states standardised before f_s (--reed-set standardize_states=true).
+cells+=("HalfCheetah-v1|reedfs|50|1" "HalfCheetah-v1|reedfs|50|2" "HalfCheetah-v1|reedfs|100|1" "HalfCheetah-v1|reedfs|100|2")
 cells+=("Walker2d-v1|pebble|500|1" "Walker2d-v1|pebble-reed|500|1")
 
 name_of() { IFS='|' read -r env variant labels seed <<<"$1"; echo "${env}__${variant}__${labels}__s${seed}"; }
@@ -49,6 +54,8 @@ args_of() {
     true) echo "${common[@]} --algo ppo --steps $steps" ;;
     pref) echo "${common[@]} --algo ppo --steps $steps --reward preference --labels $labels --sampler disagreement" ;;
     reed) echo "${common[@]} --algo ppo --steps $steps --reward preference --labels $labels --sampler disagreement --reed simsiam" ;;
+    reedf) echo "${common[@]} --algo ppo --steps $steps --reward preference --labels $labels --sampler disagreement --reed simsiam --reed-set copy_encoders=FirstUpdate" ;;
+    reedfs) echo "${common[@]} --algo ppo --steps $steps --reward preference --labels $labels --sampler disagreement --reed simsiam --reed-set copy_encoders=FirstUpdate --reed-set standardize_states=true" ;;
     reedc) echo "${common[@]} --algo ppo --steps $steps --reward preference --labels $labels --sampler disagreement --reed contrastive" ;;
     pebble) echo "${common[@]} --algo sac --steps $pebble_steps --reward preference --labels $labels --sampler disagreement --unsupervised-steps 2000 --torch-threads 1" ;;
     pebble-reed) echo "${common[@]} --algo sac --steps $pebble_steps --reward preference --labels $labels --sampler disagreement --unsupervised-steps 2000 --torch-threads 1 --reed simsiam" ;;

@@ -53,6 +53,7 @@ public sealed class BadInputTable(BadInputWorkspace workspace) : IClassFixture<B
         { "train --reed unknown variant", ["train", "--env", "Pendulum-v1", "--reward", "preference", "--reed", "byol"], ["--reed 'byol'", "expected simsiam or contrastive"] },
         { "train --reed-set unknown", ["train", "--env", "Pendulum-v1", "--reward", "preference", "--reed", "--reed-set", "depth=9"], ["--reed-set depth", "epochs", "state_embedding"] },
         { "train --reed-set out of range", ["train", "--env", "Pendulum-v1", "--reward", "preference", "--reed", "--reed-set", "epochs=0"], ["--reed-set", "Epochs = 0", "expected at least 1 epoch"] },
+        { "train --reed-set copy_encoders unknown", ["train", "--env", "Pendulum-v1", "--reward", "preference", "--reed", "--reed-set", "copy_encoders=sometimes"], ["--reed-set copy_encoders", "sometimes", "EveryUpdate, FirstUpdate"] },
         { "train --reed-set without --reed", ["train", "--env", "Pendulum-v1", "--reward", "preference", "--reed-set", "epochs=3"], ["--reed-set epochs=3 without --reed", "add --reed"] },
         { "train --segment-length longer than episodes", ["train", "--env", "Pendulum-v1", "--reward", "preference", "--segment-length", "5000"], ["--segment-length = 5000", "expected at most the 200 steps of a Pendulum-v1 episode"] },
         { "train --num-envs out of memory (sac)", ["train", "--algo", "sac", "--env", "Hopper-v1", "--num-envs", "10000000"], ["--num-envs = 10000000", "GB", "more than the"] },

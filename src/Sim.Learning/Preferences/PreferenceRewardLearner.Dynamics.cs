@@ -5,9 +5,9 @@ using Sim.Rewards.Robot.Dynamics;
 
 namespace Sim.Learning.Preferences;
 
-// REED (PreferenceLearningOptions.Reed): before each reward update the reward network's encoders learn next-state
-// consistency on every transition seen so far, and are copied into every ensemble member, which then learn the
-// preferences. The transitions are the episode history's (PPO), or the replay buffer's once an off-policy trainer offers
+// REED (PreferenceLearningOptions.Reed): before each reward update (or only the first, DynamicsEncoderCopy.FirstUpdate)
+// the reward network's encoders learn next-state consistency on every transition seen so far, and are copied into every
+// ensemble member, which then learn the preferences. The transitions are the episode history's (PPO), or the replay buffer's once an off-policy trainer offers
 // it (PEBBLE). The pretrainer's network, optimizer and random stream go into every checkpoint.
 public sealed partial class PreferenceRewardLearner
 {
@@ -33,6 +33,8 @@ public sealed partial class PreferenceRewardLearner
     void TrainDynamics(long envStep, IMetricSink metrics)
     {
         if (Dynamics is null) return;
+        // With the first-update schedule the members keep what the labels taught their encoders once they have been trained.
+        if (Dynamics.Options.CopyEncoders == DynamicsEncoderCopy.FirstUpdate && HasTrainedModel) return;
         var report = Dynamics.Train(DynamicsTransitions);
         if (report is null) return;
         Dynamics.CopyEncodersInto(Model.Ensemble.Members);

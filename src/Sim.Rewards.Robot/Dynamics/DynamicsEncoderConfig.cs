@@ -6,11 +6,14 @@ namespace Sim.Rewards.Robot.Dynamics;
 /// <param name="ActionEmbedding">Outputs of the action encoder f_a (Linear + LeakyReLU).</param>
 /// <param name="ProjectionSize">Outputs of the projector the predicted and the real next-state embeddings are compared in.</param>
 /// <param name="PredictorHidden">Hidden units of SimSiam's two-layer predictor on the projection.</param>
+/// <param name="StandardizeStates">Whether states are standardised before f_s with statistics fitted on each auxiliary
+/// phase's transitions (<see cref="StateStandardizer"/>); REED feeds them as they are.</param>
 public sealed record DynamicsEncoderConfig(
     int StateEmbedding = 20,
     int ActionEmbedding = 10,
     int ProjectionSize = 20,
-    int PredictorHidden = 64)
+    int PredictorHidden = 64,
+    bool StandardizeStates = false)
 {
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first field out of range.</summary>
     public void Validate()

@@ -76,6 +76,7 @@ public sealed class DynamicsPretrainer : IDisposable
         if (source.TransitionCount < MinimumTransitions) return null;
         long start = Stopwatch.GetTimestamp();
         using var data = TransitionTensors.From(source, Device);
+        Encoder.Standardizer?.Fit(data.States);
         var objective = new DynamicsConsistencyObjective(data, Options.Objective, Options.Temperature);
         int n = data.Count;
         var order = Enumerable.Range(0, n).ToArray();

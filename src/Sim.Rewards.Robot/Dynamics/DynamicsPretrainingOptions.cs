@@ -7,6 +7,9 @@ public sealed record DynamicsPretrainingOptions
     /// <summary>How predictions and targets are compared.</summary>
     public DynamicsObjectiveKind Objective { get; init; } = DynamicsObjectiveKind.SimSiam;
 
+    /// <summary>Before which reward updates the phase runs and the encoders are copied (REED: every update).</summary>
+    public DynamicsEncoderCopy CopyEncoders { get; init; } = DynamicsEncoderCopy.EveryUpdate;
+
     /// <summary>Most epochs per phase (REED: 20).</summary>
     public int Epochs { get; init; } = 20;
 
@@ -33,6 +36,7 @@ public sealed record DynamicsPretrainingOptions
     public void Validate()
     {
         if (!Enum.IsDefined(Objective)) throw new ArgumentOutOfRangeException(nameof(Objective), Objective, "expected SimSiam or Contrastive");
+        if (!Enum.IsDefined(CopyEncoders)) throw new ArgumentOutOfRangeException(nameof(CopyEncoders), CopyEncoders, "expected EveryUpdate or FirstUpdate");
         Require(Epochs >= 1, nameof(Epochs), Epochs, "expected at least 1 epoch");
         Require(BatchSize >= 2, nameof(BatchSize), BatchSize, "expected at least 2 transitions (InfoNCE needs negatives)");
         Require(LearningRate > 0 && double.IsFinite(LearningRate), nameof(LearningRate), LearningRate, "expected a finite rate > 0");

@@ -22,6 +22,7 @@ public sealed class DynamicsRewardEncoder : RewardEncoder, IStepRewardNetwork
     private readonly Linear _projector;
     private readonly Linear _predictorHidden;
     private readonly Linear _predictorOutput;
+    private readonly StateStandardizer? _standardizer;
     private readonly bool _tanhOutput;
     private readonly int _observationSize;
     private readonly int _actionSize;
@@ -58,6 +59,8 @@ public sealed class DynamicsRewardEncoder : RewardEncoder, IStepRewardNetwork
         _projector = SeededLinear.Create(parts.StateEmbedding, parts.ProjectionSize, generator);
         _predictorHidden = SeededLinear.Create(parts.ProjectionSize, parts.PredictorHidden, generator);
         _predictorOutput = SeededLinear.Create(parts.PredictorHidden, parts.ProjectionSize, generator);
+        // Last, and only when asked for, so that the weights drawn and the saved layout of REED's network stay as they were.
+        if (parts.StandardizeStates) _standardizer = new StateStandardizer(trunk.ObservationSize);
         RegisterComponents();
     }
 
@@ -67,8 +70,12 @@ public sealed class DynamicsRewardEncoder : RewardEncoder, IStepRewardNetwork
     /// <summary>Sizes of the state and action encoders and of the consistency heads.</summary>
     public DynamicsEncoderConfig Parts { get; }
 
-    /// <summary>The modules shared with the reward ensemble, in a fixed order: f_s, f_a, then the trunk.</summary>
-    public IReadOnlyList<nn.Module> Encoders => [_state, _action, _trunk];
+    /// <summary>The modules shared with the reward ensemble, in a fixed order: f_s, f_a, the trunk, then the state
+    /// standardisation when there is one.</summary>
+    public IReadOnlyList<nn.Module> Encoders => _standardizer is null ? [_state, _action, _trunk] : [_state, _action, _trunk, _standardizer];
+
+    /// <summary>The standardisation of states before f_s; null when states go in as they are.</summary>
+    public StateStandardizer? Standardizer => _standardizer;
 
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first field that this network cannot be built from.</summary>
     public static void Validate(StepEncoderConfig trunk, DynamicsEncoderConfig parts)
@@ -84,7 +91,12 @@ public sealed class DynamicsRewardEncoder : RewardEncoder, IStepRewardNetwork
     }
 
     /// <summary>f_s(s): <c>[…, obs]</c> → <c>[…, state embedding]</c>.</summary>
-    public Tensor EncodeStates(Tensor states) => _state.forward(states).leaky_relu(_leakySlope);
+    public Tensor EncodeStates(Tensor states)
+    {
+        if (_standardizer is null) return _state.forward(states).leaky_relu(_leakySlope);
+        using var scope = NewDisposeScope();
+        return _state.forward(_standardizer.forward(states)).leaky_relu(_leakySlope).MoveToOuterDisposeScope();
+    }
 
     /// <summary>z_sa, the trunk over [f_s(s) ‖ f_a(a)]: <c>[…, obs]</c>, <c>[…, act]</c> → <c>[…, hidden]</c>.</summary>
     public Tensor Embed(Tensor states, Tensor actions)
@@ -127,14 +139,15 @@ public sealed class DynamicsRewardEncoder : RewardEncoder, IStepRewardNetwork
         return _projector.forward(EncodeStates(nextStates));
     }
 
-    /// <summary>Copies f_s, f_a and the trunk of <paramref name="source"/> into this network; the reward and consistency heads stay as they are.</summary>
+    /// <summary>Copies f_s, f_a and the trunk of <paramref name="source"/> (and its state statistics, when standardising) into
+    /// this network; the reward and consistency heads stay as they are.</summary>
     /// <exception cref="ArgumentException">When the two networks' encoders differ in shape.</exception>
     public void CopyEncodersFrom(DynamicsRewardEncoder source)
     {
         ArgumentNullException.ThrowIfNull(source);
         if (ReferenceEquals(source, this)) return;
-        var from = source.Encoders.SelectMany(m => m.parameters()).ToArray();
-        var to = Encoders.SelectMany(m => m.parameters()).ToArray();
+        var from = source.Encoders.SelectMany(m => m.parameters().Concat(m.buffers())).ToArray();
+        var to = Encoders.SelectMany(m => m.parameters().Concat(m.buffers())).ToArray();
         if (from.Length != to.Length || from.Zip(to).Any(p => !p.First.shape.SequenceEqual(p.Second.shape)))
             throw new ArgumentException("the source's state, action or trunk layers differ in shape from this network's: expected encoders built from the same configs", nameof(source));
         using var noGrad = no_grad();

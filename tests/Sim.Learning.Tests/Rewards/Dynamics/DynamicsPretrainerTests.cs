@@ -34,7 +34,7 @@ public sealed class DynamicsPretrainerTests
     };
 
     static int[] Bits(torch.nn.Module module) =>
-        module.parameters().SelectMany(p => MemoryMarshal.Cast<float, int>(p.detach().cpu().data<float>().ToArray()).ToArray()).ToArray();
+        module.parameters().Concat(module.buffers()).SelectMany(p => MemoryMarshal.Cast<float, int>(p.detach().cpu().data<float>().ToArray()).ToArray()).ToArray();
 
     [Theory]
     [InlineData(DynamicsObjectiveKind.SimSiam)]
@@ -67,23 +67,29 @@ public sealed class DynamicsPretrainerTests
         }
     }
 
-    [Fact]
-    public void After_the_phase_every_members_encoders_equal_the_trained_ones_and_their_reward_heads_are_untouched()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void After_the_phase_every_members_encoders_equal_the_trained_ones_and_their_reward_heads_are_untouched(bool standardize)
     {
+        var parts = Parts with { StandardizeStates = standardize };
         using var model = new RobotRewardModel(new RobotRewardModelConfig
         {
             Encoder = Trunk,
-            Dynamics = Parts,
+            Dynamics = parts,
             Ensemble = new EnsembleConfig { Members = 3, Seed = 9 },
         });
-        using var pretrainer = new DynamicsPretrainer(Options(DynamicsObjectiveKind.SimSiam) with { Epochs = 2 }, Trunk, seed: 9);
+        using var pretrainer = new DynamicsPretrainer(Options(DynamicsObjectiveKind.SimSiam) with { Epochs = 2, Encoder = parts }, Trunk, seed: 9);
         var members = model.Ensemble.Members.Cast<DynamicsRewardEncoder>().ToArray();
         var headsBefore = members.Select(m => Bits(HeadsOf(m))).ToArray();
         var trainedBefore = pretrainer.Encoder.Encoders.Select(Bits).ToArray();
         Assert.All(members, m => Assert.NotEqual(trainedBefore[0], Bits(m.Encoders[0])));
 
-        pretrainer.Train(new LinearSystem(500, seed: 9));
+        var system = new LinearSystem(500, seed: 9);
+        pretrainer.Train(system);
         pretrainer.CopyEncodersInto(model.Ensemble.Members);
+        Assert.Equal(standardize ? 4 : 3, pretrainer.Encoder.Encoders.Count);
+        if (standardize) AssertStatisticsOf(system, pretrainer.Encoder.Standardizer!);
 
         var trained = pretrainer.Encoder.Encoders.Select(Bits).ToArray();
         Assert.NotEqual(trainedBefore[2], trained[2]); // the phase did train the trunk
@@ -91,6 +97,24 @@ public sealed class DynamicsPretrainerTests
         {
             for (int e = 0; e < trained.Length; e++) Assert.Equal(trained[e], Bits(members[m].Encoders[e]));
             Assert.Equal(headsBefore[m], Bits(HeadsOf(members[m])));
+        }
+    }
+
+    // The phase fitted the standardisation to its transitions' states: mean and population deviation per dimension,
+    // computed here in doubles from the system's rows.
+    static void AssertStatisticsOf(LinearSystem system, StateStandardizer standardizer)
+    {
+        int n = system.TransitionCount, obs = system.ObservationSize;
+        var states = new float[n * obs];
+        system.CopyTransitions(states, new float[n * system.ActionSize], new float[n * obs]);
+        for (int i = 0; i < obs; i++)
+        {
+            double mean = 0, squares = 0;
+            for (int t = 0; t < n; t++) mean += states[t * obs + i];
+            mean /= n;
+            for (int t = 0; t < n; t++) squares += (states[t * obs + i] - mean) * (states[t * obs + i] - mean);
+            Assert.Equal(mean, standardizer.Mean[i].item<float>(), 4);
+            Assert.Equal(Math.Sqrt(squares / n), standardizer.Std[i].item<float>(), 4);
         }
     }
 
