@@ -18,7 +18,12 @@ namespace Sim.Alignment.Studies;
 /// a run folder of their own.</remarks>
 public static class OveroptimizationStudy
 {
-    /// <summary>Runs the study, with the reward models' run folder under <paramref name="runsRoot"/>, reporting steps to <paramref name="log"/>.</summary>
+    /// <summary>The name of the single-model curve: the mean of the members' own curves.</summary>
+    public const string SingleModel = "single model (mean of members)";
+
+    /// <summary>Runs the study, with the reward models' run folder under <paramref name="runsRoot"/>, reporting steps to
+    /// <paramref name="log"/>. The curves come as: the single model (mean of the members' curves), the ensemble's
+    /// aggregations (mean, worst case, mean − λ·var), then each member's own.</summary>
     public static IReadOnlyList<ProxyCurve> Run(OveroptimizationOptions options, string runsRoot, Action<string> log)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -39,7 +44,9 @@ public static class OveroptimizationStudy
         trainer.Train(run);
         var model = trainer.Model;
 
-        var proxies = new List<(string Name, Aggregation Aggregation)> { ("single (member 1)", Aggregation.OfMember(0)) };
+        // Coste et al. compare the ensemble with a single model averaged over the members (any member is "a single
+        // model"), so one lucky or unlucky member does not decide the comparison.
+        var proxies = Enumerable.Range(0, options.Members).Select(m => ($"member {m + 1}", Aggregation.OfMember(m))).ToList();
         proxies.Add(("ensemble: mean", Aggregation.Mean));
         proxies.Add(("ensemble: worst case", Aggregation.WorstCase));
         proxies.Add(($"ensemble: mean - {options.UncertaintyWeight:0.##}·var", Aggregation.UncertaintyPenalized(options.UncertaintyWeight)));
@@ -53,7 +60,7 @@ public static class OveroptimizationStudy
             string prompt = SyntheticLanguage.SamplePrompt(ref random);
             prompts.Add(prompt);
             var drawn = new List<string>(options.SamplesPerPrompt);
-            for (int s = 0; s < options.SamplesPerPrompt; s++) drawn.Add(SyntheticLanguage.SampleCompletion(prompt, ref random));
+            for (int s = 0; s < options.SamplesPerPrompt; s++) drawn.Add(SyntheticLanguage.SampleCompletion(prompt, ref random, options.BaseMaxClauses));
             samples.Add(drawn);
         }
         var ns = BestOfNCurve.PowersOfTwo(options.MaxN);
@@ -72,7 +79,9 @@ public static class OveroptimizationStudy
             log($"{name}: held-out accuracy {accuracy:F3}");
         }
         foreach (var tensor in outputs) tensor.Dispose();
-        return curves;
+        var single = ProxyCurve.Mean(SingleModel, curves.Take(options.Members).ToList());
+        log($"{SingleModel}: held-out accuracy {single.HeldOutAccuracy:F3}");
+        return [single, .. curves.Skip(options.Members), .. curves.Take(options.Members)];
     }
 
     // Every member's item score, [K, N], as the model's Score computes before aggregating (encoders here score items).
