@@ -69,12 +69,16 @@ public static class OveroptimizationStudy
 
         // The members' outputs are computed once; each proxy only combines them differently.
         var outputs = items.Select(prompt => MemberOutputs(model, prompt)).ToList();
+        using var heldOutChosen = MemberOutputs(model, heldOut.Select(p => p.ChosenItem).ToList());
+        using var heldOutRejected = MemberOutputs(model, heldOut.Select(p => p.RejectedItem).ToList());
         var curves = new List<ProxyCurve>();
         foreach (var (name, aggregation) in proxies)
         {
             var scored = new List<ScoredSamples>(options.Prompts);
             for (int p = 0; p < options.Prompts; p++) scored.Add(new ScoredSamples(Combine(model, outputs[p], aggregation), gold[p]));
-            double accuracy = Accuracy(model, heldOut, aggregation);
+            var chosen = Combine(model, heldOutChosen, aggregation);
+            var rejected = Combine(model, heldOutRejected, aggregation);
+            double accuracy = (double)chosen.Where((c, i) => c > rejected[i]).Count() / chosen.Length;
             curves.Add(new ProxyCurve(name, accuracy, BestOfNCurve.Compute(scored, ns)));
             log($"{name}: held-out accuracy {accuracy:F3}");
         }
@@ -97,23 +101,13 @@ public static class OveroptimizationStudy
         return TorchSharp.torch.cat(chunks, 1).MoveToOuterDisposeScope();
     }
 
+    // The normalisation is affine, so the strict comparison of held-out pairs (RewardBench accuracy) is the same on
+    // combined scores as on the raw aggregate.
     private static double[] Combine(RewardModel<TokenizedCompletion> model, TorchSharp.torch.Tensor memberScores, Aggregation aggregation)
     {
         using var scope = TorchSharp.torch.NewDisposeScope();
         var combined = model.Normalizer.Apply(aggregation.Apply(memberScores));
         return combined.to_type(TorchSharp.torch.ScalarType.Float64).cpu().data<double>().ToArray();
-    }
-
-    /// <summary>RewardBench accuracy of <paramref name="model"/> under <paramref name="aggregation"/>: chosen strictly above rejected.</summary>
-    public static double Accuracy(RewardModel<TokenizedCompletion> model, IReadOnlyList<TokenizedPreference> pairs, Aggregation aggregation)
-    {
-        ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(pairs);
-        var chosen = new float[pairs.Count];
-        var rejected = new float[pairs.Count];
-        model.Score(pairs.Select(p => p.ChosenItem).ToList(), chosen, aggregation);
-        model.Score(pairs.Select(p => p.RejectedItem).ToList(), rejected, aggregation);
-        return (double)Enumerable.Range(0, pairs.Count).Count(i => chosen[i] > rejected[i]) / pairs.Count;
     }
 
     /// <summary>The pairs as token ids.</summary>
