@@ -17,7 +17,7 @@ public static class AlignBestOfNCommand
         var d = new OveroptimizationOptions();
         var output = new Option<DirectoryInfo>("--out") { Description = "Folder for overoptimization.png, overoptimization.json and runs/", Required = true };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the corpus, models and samples", DefaultValueFactory = _ => d.Seed };
-        var seeds = new Option<ulong[]>("--seeds") { Description = "Run once per seed and average the curves over them (instead of --seed)", AllowMultipleArgumentsPerToken = true };
+        var seeds = new Option<ulong[]>("--seeds") { Description = "Run once per seed and average the curves over them (instead of --seed)", AllowMultipleArgumentsPerToken = true, Arity = ArgumentArity.OneOrMore };
         var maxClauses = new Option<int>("--max-clauses") { Description = "Most clauses of a base sample best-of-n chooses from (the training pairs keep the language's own)", DefaultValueFactory = _ => d.BaseMaxClauses };
         var pairs = new Option<int>("--pairs") { Description = "Training pairs", DefaultValueFactory = _ => d.Pairs };
         var noise = new Option<double>("--noise") { Description = "Probability a training label is flipped", DefaultValueFactory = _ => d.LabelNoise };
@@ -38,11 +38,11 @@ public static class AlignBestOfNCommand
                 Epochs = parse.GetValue(epochs), Prompts = parse.GetValue(prompts), SamplesPerPrompt = parse.GetValue(samples), MaxN = parse.GetValue(maxN),
                 BaseMaxClauses = parse.GetValue(maxClauses),
             };
-            var seedList = parse.GetValue(seeds);
-            if (seedList is { Length: 0 }) throw new ArgumentException("--seeds has no values: expected one or more seeds");
-            if (seedList is not null && seedList.Distinct().Count() != seedList.Length)
+            // An absent --seeds parses as no seeds (the parser itself refuses --seeds without values).
+            var seedList = parse.GetValue(seeds) is { Length: > 0 } given ? given : [options.Seed];
+            if (seedList.Distinct().Count() != seedList.Length)
                 throw new ArgumentException($"--seeds = {string.Join(" ", seedList)}: expected each seed once");
-            return Run(parse.GetValue(output)!, options, seedList ?? [options.Seed]);
+            return Run(parse.GetValue(output)!, options, seedList);
         });
         return command;
     }
