@@ -59,6 +59,8 @@ public sealed class AlignCommandTests(AlignWorkspace workspace) : IClassFixture<
         { "top-p out of range", ["align", "sample", "--model", "MODEL", "--prompt", "x", "--top-p", "0"], ["--top-p", "TopP = 0", "(0, 1]"] },
         { "model file missing", ["align", "sample", "--model", "nowhere/model.bin", "--prompt", "x"], ["nowhere", "tokenizer.json"] },
         { "odd GPM embedding width", ["align", "gpm", "--out", "gpm-study", "--dimensions", "3"], ["--dimensions = 3", "even embedding width ≥ 2"] },
+        { "best-of-n seed given twice", ["align", "best-of-n", "--out", "bon-study", "--seeds", "1", "1"], ["--seeds = 1 1", "each seed once"] },
+        { "best-of-n base policy without clauses", ["align", "best-of-n", "--out", "bon-study", "--max-clauses", "0"], ["BaseMaxClauses = 0", "at least 1"] },
         { "centring coefficient below zero", ["align", "reward", "--data", "prefs.jsonl", "--runs", "new-runs", "--center-rewards-coefficient", "-1"], ["--center-rewards-coefficient = -1", "finite coefficient ≥ 0"] },
     };
 

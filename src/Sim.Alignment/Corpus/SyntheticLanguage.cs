@@ -23,14 +23,16 @@ public static class SyntheticLanguage
         return string.Format(System.Globalization.CultureInfo.InvariantCulture, template, Lexicon.Topics[random.NextInt(Lexicon.Topics.Count)]);
     }
 
-    /// <summary>A completion answering <paramref name="prompt"/>: clauses joined by "and" or "but", usually closed by a
-    /// full stop.</summary>
-    public static string SampleCompletion(string prompt, ref SimRandom random)
+    /// <summary>A completion answering <paramref name="prompt"/>: one to <paramref name="maxClauses"/> clauses (the
+    /// language's own <see cref="MaxClauses"/> unless a broader base policy asks for more) joined by "and" or "but",
+    /// usually closed by a full stop.</summary>
+    public static string SampleCompletion(string prompt, ref SimRandom random, int maxClauses = MaxClauses)
     {
         ArgumentNullException.ThrowIfNull(prompt);
+        if (maxClauses < 1) throw new ArgumentOutOfRangeException(nameof(maxClauses), maxClauses, $"maxClauses = {maxClauses}: expected at least 1");
         string topic = PromptTopic(prompt);
         var text = new StringBuilder();
-        int clauses = 1 + random.NextInt(MaxClauses);
+        int clauses = 1 + random.NextInt(maxClauses);
         for (int c = 0; c < clauses; c++)
         {
             if (c > 0) text.Append(random.NextDouble() < 0.7 ? " and " : " but ");

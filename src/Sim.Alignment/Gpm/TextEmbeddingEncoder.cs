@@ -33,6 +33,22 @@ public sealed class TextEmbeddingEncoder : RewardEncoder
         RegisterComponents();
     }
 
+    /// <summary>Sets the head's bias so that the embeddings of <paramref name="items"/> average to zero (a data-dependent
+    /// initialisation, run once before training).</summary>
+    /// <remarks>Why: at a random start the trunk's final states share a large common part (the same closing token at
+    /// nearly the same position), so every item embeds in nearly the same direction. On a cycle that collapsed start is
+    /// a local minimum of GPM's loss, not just a slow start: with all styles at one angle the pulls of A ≻ B and C ≻ A
+    /// on A cancel, and to second order the loss rises as the styles' angles move apart, so gradient descent stays
+    /// there. Removing the common part leaves the items' differences, which point every way, and from such a spread
+    /// start GPM reaches the cycle (as free embeddings from a random start do).</remarks>
+    public void CentreOn(ItemBatch items)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var mean = _head.forward(TextRewardEncoder.FinalStates(_trunk, items.Inputs, items.Mask)).mean([0]);
+        _head.bias!.sub_(mean);
+    }
+
     /// <summary>One embedding per sequence, <c>[batch, dimensions]</c>.</summary>
     public override Tensor forward(Tensor ids, Tensor mask)
     {

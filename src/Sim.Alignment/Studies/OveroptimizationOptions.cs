@@ -19,7 +19,8 @@ public sealed record OveroptimizationOptions
     /// <summary>Clean held-out pairs for the reward models' accuracy.</summary>
     public int HeldOutPairs { get; init; } = 500;
 
-    /// <summary>Ensemble members K (Coste et al.: 5); member 1 alone is the single proxy.</summary>
+    /// <summary>Ensemble members K (Coste et al.: 5); each member alone is a single proxy, and the single-model curve is
+    /// the mean of the K members' curves.</summary>
     public int Members { get; init; } = 5;
 
     /// <summary>Passes of every member over the pairs.</summary>
@@ -43,6 +44,11 @@ public sealed record OveroptimizationOptions
     /// <summary>Base samples per prompt, each scored once (N of the unbiased estimator).</summary>
     public int SamplesPerPrompt { get; init; } = 512;
 
+    /// <summary>Most clauses of a base sample best-of-n chooses from. The training pairs always come from the language's
+    /// own <see cref="Corpus.SyntheticLanguage.MaxClauses"/>; a larger value lets best-of-n reach longer completions than
+    /// the proxy ever saw, where its mistakes are.</summary>
+    public int BaseMaxClauses { get; init; } = Corpus.SyntheticLanguage.MaxClauses;
+
     /// <summary>Largest n; the curve runs over the powers of two up to it.</summary>
     public int MaxN { get; init; } = 256;
 
@@ -57,6 +63,7 @@ public sealed record OveroptimizationOptions
         if (HeldOutPairs < 1) throw new ArgumentOutOfRangeException(nameof(HeldOutPairs), HeldOutPairs, $"HeldOutPairs = {HeldOutPairs}: expected at least 1");
         if (Members < 2) throw new ArgumentOutOfRangeException(nameof(Members), Members, $"Members = {Members}: expected at least 2, to compare an ensemble with one member");
         if (Epochs < 1) throw new ArgumentOutOfRangeException(nameof(Epochs), Epochs, $"Epochs = {Epochs}: expected at least 1");
+        if (BaseMaxClauses < 1) throw new ArgumentOutOfRangeException(nameof(BaseMaxClauses), BaseMaxClauses, $"BaseMaxClauses = {BaseMaxClauses}: expected at least 1");
         if (Prompts < 1) throw new ArgumentOutOfRangeException(nameof(Prompts), Prompts, $"Prompts = {Prompts}: expected at least 1");
         if (MaxN < 1) throw new ArgumentOutOfRangeException(nameof(MaxN), MaxN, $"MaxN = {MaxN}: expected at least 1");
         if (SamplesPerPrompt < MaxN)

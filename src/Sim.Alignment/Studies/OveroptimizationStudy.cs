@@ -18,7 +18,12 @@ namespace Sim.Alignment.Studies;
 /// a run folder of their own.</remarks>
 public static class OveroptimizationStudy
 {
-    /// <summary>Runs the study, with the reward models' run folder under <paramref name="runsRoot"/>, reporting steps to <paramref name="log"/>.</summary>
+    /// <summary>The name of the single-model curve: the mean of the members' own curves.</summary>
+    public const string SingleModel = "single model (mean of members)";
+
+    /// <summary>Runs the study, with the reward models' run folder under <paramref name="runsRoot"/>, reporting steps to
+    /// <paramref name="log"/>. The curves come as: the single model (mean of the members' curves), the ensemble's
+    /// aggregations (mean, worst case, mean − λ·var), then each member's own.</summary>
     public static IReadOnlyList<ProxyCurve> Run(OveroptimizationOptions options, string runsRoot, Action<string> log)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -39,7 +44,9 @@ public static class OveroptimizationStudy
         trainer.Train(run);
         var model = trainer.Model;
 
-        var proxies = new List<(string Name, Aggregation Aggregation)> { ("single (member 1)", Aggregation.OfMember(0)) };
+        // Coste et al. compare the ensemble with a single model averaged over the members (any member is "a single
+        // model"), so one lucky or unlucky member does not decide the comparison.
+        var proxies = Enumerable.Range(0, options.Members).Select(m => ($"member {m + 1}", Aggregation.OfMember(m))).ToList();
         proxies.Add(("ensemble: mean", Aggregation.Mean));
         proxies.Add(("ensemble: worst case", Aggregation.WorstCase));
         proxies.Add(($"ensemble: mean - {options.UncertaintyWeight:0.##}·var", Aggregation.UncertaintyPenalized(options.UncertaintyWeight)));
@@ -53,7 +60,7 @@ public static class OveroptimizationStudy
             string prompt = SyntheticLanguage.SamplePrompt(ref random);
             prompts.Add(prompt);
             var drawn = new List<string>(options.SamplesPerPrompt);
-            for (int s = 0; s < options.SamplesPerPrompt; s++) drawn.Add(SyntheticLanguage.SampleCompletion(prompt, ref random));
+            for (int s = 0; s < options.SamplesPerPrompt; s++) drawn.Add(SyntheticLanguage.SampleCompletion(prompt, ref random, options.BaseMaxClauses));
             samples.Add(drawn);
         }
         var ns = BestOfNCurve.PowersOfTwo(options.MaxN);
@@ -62,17 +69,23 @@ public static class OveroptimizationStudy
 
         // The members' outputs are computed once; each proxy only combines them differently.
         var outputs = items.Select(prompt => MemberOutputs(model, prompt)).ToList();
+        using var heldOutChosen = MemberOutputs(model, heldOut.Select(p => p.ChosenItem).ToList());
+        using var heldOutRejected = MemberOutputs(model, heldOut.Select(p => p.RejectedItem).ToList());
         var curves = new List<ProxyCurve>();
         foreach (var (name, aggregation) in proxies)
         {
             var scored = new List<ScoredSamples>(options.Prompts);
             for (int p = 0; p < options.Prompts; p++) scored.Add(new ScoredSamples(Combine(model, outputs[p], aggregation), gold[p]));
-            double accuracy = Accuracy(model, heldOut, aggregation);
+            var chosen = Combine(model, heldOutChosen, aggregation);
+            var rejected = Combine(model, heldOutRejected, aggregation);
+            double accuracy = (double)chosen.Where((c, i) => c > rejected[i]).Count() / chosen.Length;
             curves.Add(new ProxyCurve(name, accuracy, BestOfNCurve.Compute(scored, ns)));
             log($"{name}: held-out accuracy {accuracy:F3}");
         }
         foreach (var tensor in outputs) tensor.Dispose();
-        return curves;
+        var single = ProxyCurve.Mean(SingleModel, curves.Take(options.Members).ToList());
+        log($"{SingleModel}: held-out accuracy {single.HeldOutAccuracy:F3}");
+        return [single, .. curves.Skip(options.Members), .. curves.Take(options.Members)];
     }
 
     // Every member's item score, [K, N], as the model's Score computes before aggregating (encoders here score items).
@@ -88,23 +101,13 @@ public static class OveroptimizationStudy
         return TorchSharp.torch.cat(chunks, 1).MoveToOuterDisposeScope();
     }
 
+    // The normalisation is affine, so the strict comparison of held-out pairs (RewardBench accuracy) is the same on
+    // combined scores as on the raw aggregate.
     private static double[] Combine(RewardModel<TokenizedCompletion> model, TorchSharp.torch.Tensor memberScores, Aggregation aggregation)
     {
         using var scope = TorchSharp.torch.NewDisposeScope();
         var combined = model.Normalizer.Apply(aggregation.Apply(memberScores));
         return combined.to_type(TorchSharp.torch.ScalarType.Float64).cpu().data<double>().ToArray();
-    }
-
-    /// <summary>RewardBench accuracy of <paramref name="model"/> under <paramref name="aggregation"/>: chosen strictly above rejected.</summary>
-    public static double Accuracy(RewardModel<TokenizedCompletion> model, IReadOnlyList<TokenizedPreference> pairs, Aggregation aggregation)
-    {
-        ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(pairs);
-        var chosen = new float[pairs.Count];
-        var rejected = new float[pairs.Count];
-        model.Score(pairs.Select(p => p.ChosenItem).ToList(), chosen, aggregation);
-        model.Score(pairs.Select(p => p.RejectedItem).ToList(), rejected, aggregation);
-        return (double)Enumerable.Range(0, pairs.Count).Count(i => chosen[i] > rejected[i]) / pairs.Count;
     }
 
     /// <summary>The pairs as token ids.</summary>

@@ -17,6 +17,8 @@ public static class AlignBestOfNCommand
         var d = new OveroptimizationOptions();
         var output = new Option<DirectoryInfo>("--out") { Description = "Folder for overoptimization.png, overoptimization.json and runs/", Required = true };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the corpus, models and samples", DefaultValueFactory = _ => d.Seed };
+        var seeds = new Option<ulong[]>("--seeds") { Description = "Run once per seed and average the curves over them (instead of --seed)", AllowMultipleArgumentsPerToken = true, Arity = ArgumentArity.OneOrMore };
+        var maxClauses = new Option<int>("--max-clauses") { Description = "Most clauses of a base sample best-of-n chooses from (the training pairs keep the language's own)", DefaultValueFactory = _ => d.BaseMaxClauses };
         var pairs = new Option<int>("--pairs") { Description = "Training pairs", DefaultValueFactory = _ => d.Pairs };
         var noise = new Option<double>("--noise") { Description = "Probability a training label is flipped", DefaultValueFactory = _ => d.LabelNoise };
         var members = new Option<int>("--members") { Description = "Ensemble members", DefaultValueFactory = _ => d.Members };
@@ -26,34 +28,60 @@ public static class AlignBestOfNCommand
         var maxN = new Option<int>("--max-n") { Description = "Largest n (powers of two up to it)", DefaultValueFactory = _ => d.MaxN };
         var command = new Command("best-of-n", "Overoptimisation study: gold and proxy reward of best-of-n against sqrt(KL), single reward model vs ensembles")
         {
-            output, seed, pairs, noise, members, epochs, prompts, samples, maxN,
+            output, seed, seeds, pairs, noise, members, epochs, prompts, samples, maxN, maxClauses,
         };
-        command.SetAction(parse => Run(parse.GetValue(output)!, d with
+        command.SetAction(parse =>
         {
-            Seed = parse.GetValue(seed), Pairs = parse.GetValue(pairs), LabelNoise = parse.GetValue(noise), Members = parse.GetValue(members),
-            Epochs = parse.GetValue(epochs), Prompts = parse.GetValue(prompts), SamplesPerPrompt = parse.GetValue(samples), MaxN = parse.GetValue(maxN),
-        }));
+            var options = d with
+            {
+                Seed = parse.GetValue(seed), Pairs = parse.GetValue(pairs), LabelNoise = parse.GetValue(noise), Members = parse.GetValue(members),
+                Epochs = parse.GetValue(epochs), Prompts = parse.GetValue(prompts), SamplesPerPrompt = parse.GetValue(samples), MaxN = parse.GetValue(maxN),
+                BaseMaxClauses = parse.GetValue(maxClauses),
+            };
+            // An absent --seeds parses as no seeds (the parser itself refuses --seeds without values).
+            var seedList = parse.GetValue(seeds) is { Length: > 0 } given ? given : [options.Seed];
+            if (seedList.Distinct().Count() != seedList.Length)
+                throw new ArgumentException($"--seeds = {string.Join(" ", seedList)}: expected each seed once");
+            return Run(parse.GetValue(output)!, options, seedList);
+        });
         return command;
     }
 
-    static int Run(DirectoryInfo folder, OveroptimizationOptions options)
+    static int Run(DirectoryInfo folder, OveroptimizationOptions options, ulong[] seeds)
     {
         options.Validate();
         OutputPath.RequireWritableFolder("--out", folder);
         Directory.CreateDirectory(folder.FullName);
-        var curves = OveroptimizationStudy.Run(options, Path.Combine(folder.FullName, "runs"), line => AnsiConsole.MarkupLine(Markup.Escape(line)));
-        string figure = Path.Combine(folder.FullName, "overoptimization.png");
-        OveroptimizationPlot.Write(figure, curves, $"best-of-n, {options.LabelNoise:P0} label noise");
-        AtomicFile.WriteAllText(Path.Combine(folder.FullName, "overoptimization.json"),
-            JsonSerializer.Serialize(new { options, curves }, new JsonSerializerOptions { WriteIndented = true }));
-        var table = new Table().AddColumns("proxy", "held-out acc.", "gold n=1", "gold best", "at n", $"gold n={curves[0].Points[^1].N}");
-        foreach (var curve in curves)
+        string title = $"best-of-n, {options.Pairs} pairs, {options.LabelNoise:P0} label noise";
+        var perSeed = new List<(ulong Seed, IReadOnlyList<ProxyCurve> Curves)>();
+        foreach (ulong s in seeds)
         {
+            AnsiConsole.MarkupLine($"[bold]seed {s}[/]");
+            var curves = OveroptimizationStudy.Run(options with { Seed = s }, Path.Combine(folder.FullName, "runs"), line => AnsiConsole.MarkupLine(Markup.Escape(line)));
+            perSeed.Add((s, curves));
+            if (seeds.Length > 1)
+                OveroptimizationPlot.Write(Path.Combine(folder.FullName, $"overoptimization_seed{s}.png"), MainCurves(curves), $"{title}, seed {s}");
+        }
+        var mean = perSeed[0].Curves.Select((c, i) => ProxyCurve.Mean(c.Proxy, perSeed.Select(p => p.Curves[i]).ToList())).ToList();
+        string figure = Path.Combine(folder.FullName, "overoptimization.png");
+        OveroptimizationPlot.Write(figure, MainCurves(mean), seeds.Length > 1 ? $"{title}, mean of {seeds.Length} seeds" : title);
+        AtomicFile.WriteAllText(Path.Combine(folder.FullName, "overoptimization.json"), JsonSerializer.Serialize(
+            new { options, seeds, mean, perSeed = perSeed.Select(p => new { seed = p.Seed, curves = p.Curves }) }, new JsonSerializerOptions { WriteIndented = true }));
+        var table = new Table().AddColumns("proxy", "held-out acc.", "gold n=1", "gold best", "at n", $"gold n={mean[0].Points[^1].N}", "fall from best", "seeds where it falls");
+        for (int i = 0; i < mean.Count; i++)
+        {
+            var curve = mean[i];
             var best = curve.Points.MaxBy(p => p.Gold)!;
-            table.AddRow(Markup.Escape(curve.Proxy), $"{curve.HeldOutAccuracy:F3}", $"{curve.Points[0].Gold:F3}", $"{best.Gold:F3}", $"{best.N}", $"{curve.Points[^1].Gold:F3}");
+            // A fall smaller than the estimator's rounding is not a fall.
+            int falling = perSeed.Count(p => p.Curves[i].GoldFallFromPeak > 1e-9);
+            table.AddRow(Markup.Escape(curve.Proxy), $"{curve.HeldOutAccuracy:F3}", $"{curve.Points[0].Gold:F3}", $"{best.Gold:F3}", $"{best.N}",
+                $"{curve.Points[^1].Gold:F3}", $"{curve.GoldFallFromPeak:F3}", $"{falling} of {seeds.Length}");
         }
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine($"wrote [blue]{Markup.Escape(figure)}[/]");
         return 0;
     }
+
+    // The figure shows the single model and the ensemble's aggregations; each member's own curve is in the JSON.
+    static IReadOnlyList<ProxyCurve> MainCurves(IReadOnlyList<ProxyCurve> curves) => curves.Take(4).ToList();
 }

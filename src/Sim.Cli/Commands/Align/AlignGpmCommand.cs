@@ -6,8 +6,9 @@ using Spectre.Console;
 
 namespace Sim.Cli.Commands.Align;
 
-/// <summary><c>sim align gpm</c>: GPM against Bradley–Terry on cyclic preferences over text (A ≻ B ≻ C ≻ A), held-out
-/// accuracy and mean probability of the preferred side; writes <c>gpm.png</c> and <c>gpm.json</c>.</summary>
+/// <summary><c>sim align gpm</c>: GPM against Bradley–Terry on cyclic preferences over text (A ≻ B ≻ C ≻ A), with a
+/// Bradley–Terry control on the cycle broken; held-out accuracy and mean probability of the preferred side; writes
+/// <c>gpm.png</c> and <c>gpm.json</c>.</summary>
 public static class AlignGpmCommand
 {
     /// <summary>Builds the command.</summary>
