@@ -54,6 +54,29 @@ public sealed class ProgressEstimator : IDisposable
         return outputs.mean([0L]).reshape(-1).cpu().data<float>().ToArray();
     }
 
+    /// <summary>The contribution c_t of <paramref name="rows"/> separate steps at once (row i of
+    /// <paramref name="observations"/> and <paramref name="actions"/>), the mean over members, written to
+    /// <paramref name="contributions"/>: what a reward stage pays for a batch of transitions.</summary>
+    public void StepContributions(ReadOnlySpan<float> observations, ReadOnlySpan<float> actions, Span<float> contributions)
+    {
+        int rows = contributions.Length;
+        int obs = _collator.ObservationSize, act = _collator.ActionSize, width = obs + act;
+        if (observations.Length != rows * obs || actions.Length != rows * act)
+            throw new ArgumentException($"{observations.Length} observation and {actions.Length} action floats for {rows} steps: expected {rows} × {obs} and {rows} × {act}");
+        if (rows == 0) return;
+        var inputs = new float[rows * width];
+        for (int i = 0; i < rows; i++)
+        {
+            observations.Slice(i * obs, obs).CopyTo(inputs.AsSpan(i * width, obs));
+            actions.Slice(i * act, act).CopyTo(inputs.AsSpan(i * width + obs, act));
+        }
+        using var scope = NewDisposeScope();
+        // Each step is its own one-step item, so no step sees another's padding.
+        var batch = new Sim.Rewards.Models.ItemBatch(tensor(inputs, new long[] { rows, 1, width }).to(_ensemble.Device),
+            ones(rows, 1, dtype: ScalarType.Float32, device: _ensemble.Device));
+        _ensemble.Outputs(batch).mean([0L]).reshape(-1).cpu().data<float>().ToArray().CopyTo(contributions);
+    }
+
     /// <summary>Releases the members and their optimizers.</summary>
     public void Dispose() => _ensemble.Dispose();
 }
