@@ -6,6 +6,7 @@ using Sim.Learning.Ppo;
 using Sim.Learning.Preferences;
 using Sim.Feedback;
 using Sim.Learning.Oni;
+using Sim.Learning.Progress;
 using Sim.Rewards.Queries;
 using Sim.Rewards.Robot;
 using Sim.Rewards.Robot.Dynamics;
@@ -48,7 +49,7 @@ public static class TrainCommand
         var resume = new Option<DirectoryInfo?>("--resume") { Description = "Run folder to continue from its latest checkpoint (its config.json wins over other options)" };
         var checkpointEvery = new Option<double>("--checkpoint-every") { Description = "Env steps between checkpoints", DefaultValueFactory = _ => 50_000 };
         var hparams = new Option<string>("--hparams") { Description = "PPO hyperparameters: " + string.Join(", ", PpoPresets.Names) + " (zoo: the RL Baselines3 Zoo's tuned settings, for " + string.Join(", ", PpoPresets.ZooEnvs) + ")", DefaultValueFactory = _ => PpoPresets.CleanRl };
-        var reward = new Option<string>("--reward") { Description = "Reward the policy trains on: env (the env's own), preference (learned from labels: PEBBLE with --algo sac, Christiano et al. with --algo ppo), oni (the env's plus an intrinsic reward from an LLM's judgements of event captions; --algo ppo) or potential (the env's plus γΦ(s′) − Φ(s), Φ = −distance to the goal, on goal envs)", DefaultValueFactory = _ => "env" };
+        var reward = new Option<string>("--reward") { Description = "Reward the policy trains on: env (the env's own), preference (learned from labels: PEBBLE with --algo sac, Christiano et al. with --algo ppo), oni (the env's plus an intrinsic reward from an LLM's judgements of event captions; --algo ppo), potential (the env's plus γΦ(s′) − Φ(s), Φ = −distance to the goal, on goal envs) or spa (the env's plus stepwise progress attribution, c_t + g_t: a progress estimator trained so each episode's c_t add up to its success bit, or its return with --delayed-reward)", DefaultValueFactory = _ => "env" };
         var teacher = new Option<string>("--teacher") { Description = "Who answers for --reward preference: a scripted teacher (" + string.Join(", ", PreferenceTeachers.Names) + "), human (people on the labeling page this run serves) or llm (an LLM judging the segments' event captions; --llm-url, --llm-model)", DefaultValueFactory = _ => PreferenceTeachers.Oracle };
         var labelWait = new Option<int?>("--label-wait") { Description = "--teacher human: pause training while more than N asked pairs are unanswered; answers on the page or Ctrl-C (checkpoint and stop) end a pause (default: keep training on the current reward model)" };
         var minGold = new Option<double?>("--min-gold-accuracy") { Description = "--teacher human: leave out labelers whose gold-pair accuracy is below this share (after " + GoldAccuracyFilter.MinimumGoldAnswers + " gold answers)" };
@@ -87,12 +88,17 @@ public static class TrainCommand
         var her = new Option<bool>("--her") { Description = "SAC on a goal env (ArmReach-v1, ArmPush-v1): hindsight experience replay, relabelling k/(k+1) of every batch with achieved goals" };
         var herStrategy = new Option<string?>("--her-strategy") { Description = "With --her: which achieved goal replaces the desired one: future (a later step of the episode; the default), final or episode" };
         var herK = new Option<int?>("--her-k") { Description = "With --her: relabelled goals per real one (default 4)" };
+        var spaEps = new Option<double?>("--spa-grounding-eps") { Description = "With --reward spa: ε, how far (in goal units, metres on the arms) the achieved goal must move in a step for the grounding signal g_t to fire (default 0.005)" };
+        var spaWeight = new Option<double?>("--spa-grounding-weight") { Description = "With --reward spa: g_t when it fires (default 0.5; 0 turns grounding off; envs without goals have none)" };
+        var spaEnvReward = new Option<string?>("--spa-env-reward") { Description = "With --reward spa: keep (the default: the env's reward plus c_t + g_t) or drop (c_t + g_t alone)" };
+        var spaUpdateEvery = new Option<double?>("--spa-update-every") { Description = "With --reward spa: env steps between progress-estimator updates (default 1000)" };
         var watch = new Option<bool>("--watch") { Description = "Open a viewer on a copy of one env with the policy as it trains (weights synced every 2 s)" };
         var command = new Command("train", "Train an agent; writes runs/<env>__<algo>__<seed>__<time>/ with config, metrics.csv, TensorBoard events, checkpoints and curve.png")
         {
             env, envArgs, algo, numEnvs, steps, seed, device, threads, torchThreads, runs, resume, checkpointEvery, hparams, set,
             reward, teacher, labels, sampler, segmentLength, labelsPerRound, roundEvery, unsupervised, captureVideo, watch, reed, reedSet,
             labelWait, minGold, labelPort, labelClipSize, oniModel, llmUrl, llmModel, llmKeyEnv, delayedReward, her, herStrategy, herK,
+            spaEps, spaWeight, spaEnvReward, spaUpdateEvery,
         };
         command.SetAction(parse =>
         {
@@ -127,6 +133,8 @@ public static class TrainCommand
             else if (reedOverrides.Length > 0) throw new ArgumentException($"--reed-set {string.Join(" --reed-set ", reedOverrides)} without --reed: the overrides are REED's; add --reed");
             settings = settings with { CaptureVideo = parse.GetValue(captureVideo), DelayedReward = parse.GetValue(delayedReward) };
             settings = WithHindsight(settings, parse.GetValue(her), parse.GetValue(herStrategy), parse.GetValue(herK));
+            settings = WithSpa(settings, parse.GetValue(spaEps), parse.GetValue(spaWeight), parse.GetValue(spaEnvReward), parse.GetValue(spaUpdateEvery));
+            RequireGoalEnvForPotential(settings);
             OutputPath.RequireWritableFolder("--runs", parse.GetValue(runs)!);
             var run = RunDirectory.Create(parse.GetValue(runs)!.FullName, RunNameEnvPart(settings.Env), settings.Algorithm, section.Settings.Seed, DateTimeOffset.UtcNow);
             run.SaveConfig(settings);
@@ -251,6 +259,47 @@ public static class TrainCommand
         var options = new LlmOptions { BaseUrl = url, Model = model, ApiKeyVariable = keyVariable };
         if (options.FindProblem() is { } problem) throw new ArgumentException($"{user}: {problem}");
         return options;
+    }
+
+    // SPA's settings, checked against the env before any run folder exists.
+    static RunConfig WithSpa(RunConfig settings, double? epsilon, double? weight, string? envReward, double? updateEvery)
+    {
+        if (settings.Reward != SpaRewardSource.SourceName)
+        {
+            string? stray = epsilon is not null ? "--spa-grounding-eps" : weight is not null ? "--spa-grounding-weight"
+                : envReward is not null ? "--spa-env-reward" : updateEvery is not null ? "--spa-update-every" : null;
+            if (stray is not null) throw new ArgumentException($"{stray} with --reward {settings.Reward}: the option is SPA's; add --reward spa");
+            return settings;
+        }
+        if (epsilon is double eps && !(eps >= 0 && double.IsFinite(eps)))
+            throw new ArgumentException($"--spa-grounding-eps = {eps.ToString(CultureInfo.InvariantCulture)}: expected a finite distance ≥ 0");
+        if (weight is double w && !double.IsFinite(w))
+            throw new ArgumentException($"--spa-grounding-weight = {w.ToString(CultureInfo.InvariantCulture)}: expected a finite number");
+        if (envReward is not null and not ("keep" or "drop")) throw new ArgumentException($"--spa-env-reward '{envReward}': expected keep or drop");
+        if (updateEvery is double every && !(every >= 1 && every <= long.MaxValue))
+            throw new ArgumentException($"--spa-update-every = {every.ToString(CultureInfo.InvariantCulture)}: expected at least 1 env step");
+        var defaults = new SpaOptions();
+        var options = new SpaOptions
+        {
+            Outcome = settings.DelayedReward ? SpaOutcome.DelayedReturn : SpaOutcome.Success,
+            GroundingEpsilon = epsilon ?? defaults.GroundingEpsilon,
+            GroundingWeight = weight ?? defaults.GroundingWeight,
+            KeepEnvReward = envReward != "drop",
+            UpdateEvery = updateEvery is double steps ? (long)steps : defaults.UpdateEvery,
+        };
+        using (var probe = Envs.Envs.Registry.Create(settings.Env, 1, VectorEnvOptions.Default, settings.EnvArgs))
+            if (SpaRewardSource.FindProblem(probe, settings.Env, settings.DelayedReward, settings.Sac is not null, options) is { } problem)
+                throw new ArgumentException($"--reward spa: {problem}");
+        return settings with { Spa = options };
+    }
+
+    // Potential shaping needs goals; refused here rather than when the chain is built, after the run folder exists.
+    static void RequireGoalEnvForPotential(RunConfig settings)
+    {
+        if (settings.Reward != PotentialRewardSource.SourceName) return;
+        using var probe = Envs.Envs.Registry.Create(settings.Env, 1, VectorEnvOptions.Default, settings.EnvArgs);
+        if (GoalEnvLookup.Find(probe, out _) is null)
+            throw new ArgumentException($"--reward potential on {settings.Env}: potential shaping needs a goal env with achieved and desired goals (ArmReach-v1, ArmPush-v1)");
     }
 
     static RunConfig WithHindsight(RunConfig settings, bool her, string? strategy, int? k)

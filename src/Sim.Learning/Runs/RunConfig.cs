@@ -46,6 +46,9 @@ public sealed record RunConfig
     /// <summary>ONI's settings (caption reward model, combination, LLM endpoint), when <see cref="Reward"/> is <c>oni</c>.</summary>
     public Oni.OniOptions? Oni { get; init; }
 
+    /// <summary>Stepwise progress attribution's settings (grounding, estimator, schedule), when <see cref="Reward"/> is <c>spa</c>.</summary>
+    public Progress.SpaOptions? Spa { get; init; }
+
     /// <summary>Whether the env's reward is delayed to the end of each episode (<see cref="Sim.Core.Wrappers.EpisodicReward"/>,
     /// <c>--delayed-reward</c>), right above the registry's env in every chain the run builds; false in files written before the option existed.</summary>
     public bool DelayedReward { get; init; }

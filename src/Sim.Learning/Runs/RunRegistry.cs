@@ -28,6 +28,7 @@ public sealed class RunRegistry
         registry.Register(new PreferenceRewardSource());
         registry.Register(new Oni.OniRewardSource());
         registry.Register(new PotentialRewardSource());
+        registry.Register(new Progress.SpaRewardSource());
         return registry;
     }
 

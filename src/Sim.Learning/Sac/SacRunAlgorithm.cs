@@ -49,7 +49,7 @@ public sealed class SacRunAlgorithm() : RunAlgorithm<SacConfig>(AlgorithmName)
     /// <inheritdoc/>
     public override (ITrainer Trainer, nn.Module Policy) CreateTrainer(IVectorEnv env, RunDefinition run, IRewardLearner? learner)
     {
-        var sac = new SacTrainer(env, ConfigOf(run));
+        var sac = new SacTrainer(env, ConfigOf(run), hindsightReward: learner?.HindsightReward);
         return (learner is null ? sac : new PebbleTrainer(sac, learner), sac.Agent.Actor);
     }
 

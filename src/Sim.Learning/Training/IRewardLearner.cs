@@ -19,6 +19,10 @@ public interface IRewardLearner : IDisposable
     /// <summary>The current learned reward of a batch of transitions, for relabelling stored ones after an update.</summary>
     TransitionRewardFunction RewardFunction { get; }
 
+    /// <summary>The reward of a hindsight-relabelled batch (SAC's <c>--her</c>), when the learner's reward is a function of
+    /// the transition that a relabelled goal changes; null (the default) leaves relabelled rows the env's goal reward.</summary>
+    TransitionRewardFunction? HindsightReward => null;
+
     /// <summary>Updates the learned reward if an update is due at <paramref name="envStep"/>, logging to
     /// <paramref name="metrics"/>; returns whether the reward changed.</summary>
     bool TryUpdate(long envStep, IMetricSink metrics);

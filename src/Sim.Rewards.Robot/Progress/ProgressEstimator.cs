@@ -16,6 +16,8 @@ public sealed class ProgressEstimator : IDisposable
 {
     readonly SegmentCollator _collator;
     readonly RewardEnsemble _ensemble;
+    Tensor? _staging;
+    int _stagingRows;
 
     /// <summary>An untrained estimator over steps shaped by <paramref name="encoder"/>, trained as <paramref name="training"/> says
     /// (its accuracy-based early stop never fires: the objective has no accuracy).</summary>
@@ -54,6 +56,41 @@ public sealed class ProgressEstimator : IDisposable
         return outputs.mean([0L]).reshape(-1).cpu().data<float>().ToArray();
     }
 
+    /// <summary>The contribution c_t of <paramref name="rows"/> separate steps at once (row i of
+    /// <paramref name="observations"/> and <paramref name="actions"/>), the mean over members, written to
+    /// <paramref name="contributions"/>: what a reward stage pays for a batch of transitions.</summary>
+    public void StepContributions(ReadOnlySpan<float> observations, ReadOnlySpan<float> actions, Span<float> contributions)
+    {
+        int rows = contributions.Length;
+        int obs = _collator.ObservationSize, act = _collator.ActionSize, width = obs + act;
+        if (observations.Length != rows * obs || actions.Length != rows * act)
+            throw new ArgumentException($"{observations.Length} observation and {actions.Length} action floats for {rows} steps: expected {rows} × {obs} and {rows} × {act}");
+        if (rows == 0) return;
+        // Rows are staged in memory reused while the row count stays the same, as the reward model stages its steps.
+        if (_staging is null || _stagingRows != rows)
+        {
+            _staging?.Dispose();
+            _staging = empty(new long[] { rows, width }, ScalarType.Float32, CPU).DetachFromDisposeScope();
+            _stagingRows = rows;
+        }
+        var host = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(_staging.bytes);
+        for (int i = 0; i < rows; i++)
+        {
+            observations.Slice(i * obs, obs).CopyTo(host.Slice(i * width, obs));
+            actions.Slice(i * act, act).CopyTo(host.Slice(i * width + obs, act));
+        }
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var steps = _ensemble.Device.type == TorchSharp.DeviceType.CPU ? _staging : _staging.to(_ensemble.Device);
+        var sum = zeros(rows, device: _ensemble.Device);
+        foreach (var member in _ensemble.Members) sum = sum + ((IStepRewardNetwork)member).StepRewards(steps);
+        (sum / _ensemble.MemberCount).cpu().data<float>().ToArray().CopyTo(contributions);
+    }
+
     /// <summary>Releases the members and their optimizers.</summary>
-    public void Dispose() => _ensemble.Dispose();
+    public void Dispose()
+    {
+        _staging?.Dispose();
+        _ensemble.Dispose();
+    }
 }

@@ -129,6 +129,8 @@ public class RunConfigTests
         rewritten.Remove("EnvArgs");
         Assert.Null(rewritten["Oni"]);
         rewritten.Remove("Oni");
+        Assert.Null(rewritten["Spa"]);
+        rewritten.Remove("Spa");
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse(PpoRunWrittenBeforeTheMove), rewritten), rewritten.ToJsonString());
 
         var registry = RunRegistry.CreateDefault();

@@ -148,7 +148,7 @@ public class RunRegistryTests
 
         var reward = new RunDefinition(directory, new RunConfig { Env = "CartPole-v1", Algorithm = "ppo", Reward = "llm", Ppo = SmallPpo });
         e = Assert.Throws<InvalidDataException>(() => registry.BuildTraining(reward, Envs.Envs.Registry));
-        Assert.Equal($"'{directory.ConfigPath}' names reward 'llm': expected one of env, preference, oni, potential", e.Message);
+        Assert.Equal($"'{directory.ConfigPath}' names reward 'llm': expected one of env, preference, oni, potential, spa", e.Message);
 
         var section = new RunDefinition(directory, new RunConfig { Env = "CartPole-v1", Algorithm = "sac", Ppo = SmallPpo });
         e = Assert.Throws<InvalidDataException>(() => registry.BuildTraining(section, Envs.Envs.Registry));

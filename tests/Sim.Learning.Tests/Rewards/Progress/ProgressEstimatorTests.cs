@@ -92,6 +92,22 @@ public sealed class ProgressEstimatorTests
     }
 
     [Fact]
+    public void Steps_scored_one_by_one_get_the_trained_features()
+    {
+        // The per-transition path a reward stage uses, on steps of episodes never seen: each is that step's feature.
+        var (episodes, outcomes) = HandBuilt(200, seed: 1);
+        using var estimator = Linear();
+        estimator.Train(episodes, outcomes);
+        var (unseen, _) = HandBuilt(5, seed: 9);
+        foreach (var episode in unseen)
+        {
+            var contributions = new float[episode.Length];
+            estimator.StepContributions(episode.Observations, episode.Actions, contributions);
+            for (int t = 0; t < episode.Length; t++) Assert.Equal(Feature(episode.Observation(t), episode.Actions[t]), contributions[t], 0.02f);
+        }
+    }
+
+    [Fact]
     public void Outcomes_and_episodes_must_pair_up()
     {
         var (episodes, outcomes) = HandBuilt(5, seed: 4);
