@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Microsoft.Playwright;
+using Xunit.Abstractions;
 
 namespace Sim.Labeling.Tests;
 
@@ -8,7 +9,7 @@ namespace Sim.Labeling.Tests;
 /// <c>sim train --teacher human</c> asks, on the page that run serves, by the oracle's rule, and the run's reward model learns
 /// to order held-out pairs the way the true return does.</summary>
 [Collection(BrowserCollection.Name)]
-public sealed class EndToEndTests(Chromium chromium)
+public sealed class EndToEndTests(Chromium chromium, ITestOutputHelper output)
 {
     // Generous safety nets on a busy machine, not timing assertions.
     static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(15);
@@ -75,6 +76,8 @@ public sealed class EndToEndTests(Chromium chromium)
 
         var accuracy = HeldOutAccuracy(Path.Combine(runFolder, "metrics.csv"));
         string curve = string.Join(", ", accuracy.Select(a => a.ToString("0.000", CultureInfo.InvariantCulture)));
+        output.WriteLine($"held-out accuracy after each reward update: {curve}");
+        output.WriteLine(LabelTimes(Path.Combine(runFolder, "labels.db")));
         Assert.True(accuracy.Count >= 2, $"held-out accuracy logged {accuracy.Count} times: {curve}");
         Assert.True(accuracy[^1] > 0.8, $"held-out accuracy ended at {accuracy[^1]:0.000} (labeler {labeler}): {curve}");
         Assert.True(accuracy[^1] > accuracy[0], $"held-out accuracy did not rise: {curve}");
@@ -88,6 +91,25 @@ public sealed class EndToEndTests(Chromium chromium)
         command.CommandText = "SELECT count(*) FROM labels WHERE labeler = $labeler";
         command.Parameters.AddWithValue("$labeler", labelerId);
         return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+    }
+
+    // Where a label's time went, per block of 20 answers: from an answer to the next pair's lease (waiting for clips to be
+    // rendered), and from a lease to its answer (the page's answer to "next pair", then the labeler's keypress).
+    static string LabelTimes(string storePath)
+    {
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = storePath, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT (a.id - 1) / 20, avg(a.answered_at_ms - a.shown_at_ms), avg(b.shown_at_ms - a.answered_at_ms)
+            FROM labeling_leases a LEFT JOIN labeling_leases b ON b.id = a.id + 1
+            WHERE a.answered_at_ms IS NOT NULL GROUP BY 1 ORDER BY 1
+            """;
+        using var reader = command.ExecuteReader();
+        var lines = new List<string> { "answers   lease→answer ms   answer→next lease ms" };
+        while (reader.Read())
+            lines.Add(string.Create(CultureInfo.InvariantCulture, $"{reader.GetInt64(0) * 20 + 1,3}-{reader.GetInt64(0) * 20 + 20,-3}   {reader.GetDouble(1),14:0}   {(reader.IsDBNull(2) ? double.NaN : reader.GetDouble(2)),20:0}"));
+        return string.Join('\n', lines);
     }
 
     // The preference/held_out_accuracy values of metrics.csv (step,tag,value,wall_time) in the order logged, read here
