@@ -82,13 +82,11 @@ public sealed class EnvRegistry
     {
         var spec = Spec(id);
         options ??= VectorEnvOptions.Default;
-        var (physics, camera) = SplitCamera(arguments, id);
-        IVectorEnv env;
-        if (physics.Count == 0 && (camera is null || spec.ArgumentFactory is not null)) env = spec.Factory(numEnvs, options);
-        else if (spec.ArgumentFactory is null)
+        if (arguments is { Count: > 0 } && spec.ArgumentFactory is null)
             throw new ArgumentException(
-                $"{id} takes no env arguments (given: {string.Join(", ", arguments!.Keys)}); the Gymnasium v5 tasks and MJCF files do");
-        else env = spec.ArgumentFactory(numEnvs, options, new EnvArguments(physics, id));
+                $"{id} takes no env arguments (given: {string.Join(", ", arguments.Keys)}); the Gymnasium v5 tasks and MJCF files do");
+        var (physics, camera) = SplitCamera(arguments, id);
+        IVectorEnv env = physics.Count == 0 ? spec.Factory(numEnvs, options) : spec.ArgumentFactory!(numEnvs, options, new EnvArguments(physics, id));
         if (camera is not null)
         {
             try

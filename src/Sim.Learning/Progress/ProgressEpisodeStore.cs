@@ -74,25 +74,31 @@ public sealed class ProgressEpisodeStore
     void Finish(int env, float outcome)
     {
         var running = _running[env];
-        int length = running.Dense.Count;
         var dense = running.Dense.ToArray();
-        var steps = new Segment
-        {
-            Source = "spa",
-            EnvId = _envId,
-            Episode = Completed,
-            Length = length,
-            ObservationSize = _obs,
-            ActionSize = _act,
-            Observations = running.Observations.ToArray(),
-            Actions = running.Actions.ToArray(),
-            TrueRewards = new float[length],
-        };
-        Keep(new Episode(steps, outcome, dense.Any(float.IsNaN) ? [] : dense));
+        Keep(MakeEpisode(Completed, running.Observations.ToArray(), running.Actions.ToArray(), outcome, dense.Any(float.IsNaN) ? [] : dense));
         Completed++;
         running.Observations.Clear();
         running.Actions.Clear();
         running.Dense.Clear();
+    }
+
+    // An episode's steps as a segment of the store's env (the segment's own reward column is unused: the outcome is the target).
+    Episode MakeEpisode(long number, float[] observations, float[] actions, float outcome, float[] dense)
+    {
+        int length = observations.Length / _obs;
+        var steps = new Segment
+        {
+            Source = "spa",
+            EnvId = _envId,
+            Episode = number,
+            Length = length,
+            ObservationSize = _obs,
+            ActionSize = _act,
+            Observations = observations,
+            Actions = actions,
+            TrueRewards = new float[length],
+        };
+        return new Episode(steps, outcome, dense);
     }
 
     void Keep(Episode episode)
@@ -168,18 +174,7 @@ public sealed class ProgressEpisodeStore
             int length = obs.Length / _obs;
             if (length < 1 || (dense.Length != 0 && dense.Length != length))
                 throw new InvalidDataException($"kept episode {number} has {length} steps and {dense.Length} dense rewards: expected at least 1 step, and a reward per step or none");
-            kept[i] = new Episode(new Segment
-            {
-                Source = "spa",
-                EnvId = _envId,
-                Episode = number,
-                Length = length,
-                ObservationSize = _obs,
-                ActionSize = _act,
-                Observations = obs,
-                Actions = act,
-                TrueRewards = new float[length],
-            }, outcome, dense);
+            kept[i] = MakeEpisode(number, obs, act, outcome, dense);
         }
         for (int env = 0; env < running.Length; env++)
         {

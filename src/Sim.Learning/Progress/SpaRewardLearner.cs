@@ -41,6 +41,7 @@ public sealed class SpaRewardLearner : IRewardLearner
     readonly TransitionRewardFunction? _goalReward;
     readonly RunningCorrelation _correlation = new();
     float[] _contributions = [];
+    float[] _shaped = [];
     SpaRewardWrapper? _wrapper;
     long _lastUpdate = long.MinValue;
     bool _trained;
@@ -131,10 +132,11 @@ public sealed class SpaRewardLearner : IRewardLearner
         }
         if (_goalReward is null)
             throw new NotSupportedException("SPA keeps the env's reward, which only a goal env can recompute for stored transitions: use --spa-env-reward drop, or --algo ppo");
-        var shaped = new float[rewards.Length];
-        Reward(observations, actions, next, shaped);
+        // One scratch row per batch size: relabelling calls this for every SAC batch.
+        if (_shaped.Length != rewards.Length) _shaped = new float[rewards.Length];
+        Reward(observations, actions, next, _shaped);
         _goalReward(observations, actions, next, rewards);
-        for (int i = 0; i < rewards.Length; i++) rewards[i] += shaped[i];
+        for (int i = 0; i < rewards.Length; i++) rewards[i] += _shaped[i];
     };
 
     /// <inheritdoc/>

@@ -1,5 +1,5 @@
-using Sim.Core.Registry;
 using System.Text;
+using Sim.Core.Registry;
 using Sim.MuJoCo;
 using Sim.Viewer.Gl;
 using Sim.Viewer.Native;
