@@ -5,30 +5,32 @@
 # reward update only (reedf), and with that and states standardised before f_s (reedfs). Cells run in the order below (most important first), at most --jobs at
 # once, each under nice -n 10 in its own folder under the output folder; a cell is done once its run has finished.
 #
-#   scripts/reed-sweep.sh [--resume] [--jobs N] [--out DIR] [--only REGEX] [--list]
+#   scripts/reed-sweep.sh [--resume] [--jobs N] [--out DIR] [--only REGEX] [--pebble-steps N] [--list]
 #
+# SIM_BIN=<folder with sim.dll> runs that build instead of building the tree.
 # --resume continues a sweep that was stopped: finished cells are skipped, a stopped run continues from its latest
 # checkpoint (sim train --resume), and a run stopped before its first checkpoint starts again. Without --resume the
 # output folder must not hold any cell yet. --only runs the cells whose name matches REGEX; --list prints the cells.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-resume=0 jobs=2 out=runs/reed only="" list=0
+resume=0 jobs=2 out=runs/reed only="" list=0 pebble_steps=30000
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --resume) resume=1 ;;
     --jobs) jobs="$2"; shift ;;
     --out) out="$2"; shift ;;
     --only) only="$2"; shift ;;
+    --pebble-steps) pebble_steps="$2"; shift ;;
     --list) list=1 ;;
-    *) echo "reed-sweep: unknown argument '$1': expected --resume, --jobs N, --out DIR, --only REGEX or --list" >&2; exit 2 ;;
+    *) echo "reed-sweep: unknown argument '$1': expected --resume, --jobs N, --out DIR, --only REGEX, --pebble-steps N or --list" >&2; exit 2 ;;
   esac
   shift
 done
 [[ "$jobs" =~ ^[1-9][0-9]*$ ]] || { echo "reed-sweep: --jobs '$jobs': expected a whole number of runs at least 1" >&2; exit 2; }
+[[ "$pebble_steps" =~ ^[1-9][0-9]*$ ]] || { echo "reed-sweep: --pebble-steps '$pebble_steps': expected a whole number of env steps at least 1" >&2; exit 2; }
 
 steps=150000
-pebble_steps=30000
 cells=()
 ppo_cells() { # env seed
   local env=$1 seed=$2
@@ -44,6 +46,11 @@ cells+=("HalfCheetah-v1|reedf|50|1" "HalfCheetah-v1|reedf|50|2" "HalfCheetah-v1|
 # The same with states standardised before f_s (--reed-set standardize_states=true).
 cells+=("HalfCheetah-v1|reedfs|50|1" "HalfCheetah-v1|reedfs|50|2" "HalfCheetah-v1|reedfs|100|1" "HalfCheetah-v1|reedfs|100|2")
 cells+=("Walker2d-v1|pebble|500|1" "Walker2d-v1|pebble-reed|500|1")
+# The first-update copy with standardised states (reedfs) on Walker2d-v1, at REED's 500 labels on HalfCheetah-v1, and
+# on PEBBLE; they run after the Walker2d baseline cells above (select them with --only).
+for seed in 1 2 3; do cells+=("Walker2d-v1|reedfs|50|$seed" "Walker2d-v1|reedfs|100|$seed" "Walker2d-v1|reedfs|500|$seed"); done
+cells+=("HalfCheetah-v1|reedfs|500|1" "HalfCheetah-v1|reedfs|500|2" "HalfCheetah-v1|reedfs|500|3")
+cells+=("Walker2d-v1|pebble-reedfs|500|1")
 
 name_of() { IFS='|' read -r env variant labels seed <<<"$1"; echo "${env}__${variant}__${labels}__s${seed}"; }
 
@@ -59,6 +66,7 @@ args_of() {
     reedc) echo "${common[@]} --algo ppo --steps $steps --reward preference --labels $labels --sampler disagreement --reed contrastive" ;;
     pebble) echo "${common[@]} --algo sac --steps $pebble_steps --reward preference --labels $labels --sampler disagreement --unsupervised-steps 2000 --torch-threads 1" ;;
     pebble-reed) echo "${common[@]} --algo sac --steps $pebble_steps --reward preference --labels $labels --sampler disagreement --unsupervised-steps 2000 --torch-threads 1 --reed simsiam" ;;
+    pebble-reedfs) echo "${common[@]} --algo sac --steps $pebble_steps --reward preference --labels $labels --sampler disagreement --unsupervised-steps 2000 --torch-threads 1 --reed simsiam --reed-set copy_encoders=FirstUpdate --reed-set standardize_states=true" ;;
   esac
 }
 
@@ -72,12 +80,18 @@ if [[ $resume == 0 && -d "$out" ]] && compgen -G "$out/*__s*" >/dev/null; then
   exit 2
 fi
 
-dotnet build src/Sim.Cli -c Release -nologo -v quiet -clp:"ErrorsOnly;NoSummary"
 mkdir -p "$out"
-# The runs use a copy of the build, so that building the tree while the sweep goes on cannot change a running sim.
-build="$out/sim-build-$(date -u +%Y%m%dT%H%M%S)"
-cp -r src/Sim.Cli/bin/Release/net10.0 "$build"
-sim="$build/sim.dll"
+if [[ -n "${SIM_BIN:-}" ]]; then
+  # A build given from outside (a folder holding sim.dll), so that several sweeps can share one fixed build.
+  [[ -f "$SIM_BIN/sim.dll" ]] || { echo "reed-sweep: SIM_BIN='$SIM_BIN' holds no sim.dll" >&2; exit 2; }
+  sim="$SIM_BIN/sim.dll"
+else
+  dotnet build src/Sim.Cli -c Release -nologo -v quiet -clp:"ErrorsOnly;NoSummary"
+  # The runs use a copy of the build, so that building the tree while the sweep goes on cannot change a running sim.
+  build="$out/sim-build-$(date -u +%Y%m%dT%H%M%S)"
+  cp -r src/Sim.Cli/bin/Release/net10.0 "$build"
+  sim="$build/sim.dll"
+fi
 
 run_cell() { # cell
   local cell=$1 dir run
