@@ -51,6 +51,10 @@ cells+=("Walker2d-v1|pebble|500|1" "Walker2d-v1|pebble-reed|500|1")
 for seed in 1 2 3; do cells+=("Walker2d-v1|reedfs|50|$seed" "Walker2d-v1|reedfs|100|$seed" "Walker2d-v1|reedfs|500|$seed"); done
 cells+=("HalfCheetah-v1|reedfs|500|1" "HalfCheetah-v1|reedfs|500|2" "HalfCheetah-v1|reedfs|500|3")
 cells+=("Walker2d-v1|pebble-reedfs|500|1")
+# Seeds 4 and 5 of the cells the bar compares (REED at 50 and 100 labels against the baseline at 200 and 500).
+for seed in 4 5; do for env in HalfCheetah-v1 Walker2d-v1; do
+  cells+=("$env|true|0|$seed" "$env|reedfs|50|$seed" "$env|pref|200|$seed" "$env|reedfs|100|$seed" "$env|pref|500|$seed")
+done; done
 
 name_of() { IFS='|' read -r env variant labels seed <<<"$1"; echo "${env}__${variant}__${labels}__s${seed}"; }
 
