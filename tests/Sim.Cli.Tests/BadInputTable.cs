@@ -47,7 +47,7 @@ public sealed class BadInputTable(BadInputWorkspace workspace) : IClassFixture<B
         { "train --her-k zero", ["train", "--env", "ArmReach-v1", "--algo", "sac", "--her", "--her-k", "0"], ["--her-k = 0", "at least 1"] },
         { "train --her-k without --her", ["train", "--env", "ArmReach-v1", "--algo", "sac", "--her-k", "2"], ["--her-k without --her"] },
         { "train --reward spa without an outcome", ["train", "--env", "Pendulum-v1", "--algo", "sac", "--reward", "spa"], ["Pendulum-v1 sets no is_success flag", "--delayed-reward"] },
-        { "train --reward spa keeping a delayed reward on sac", ["train", "--env", "Pendulum-v1", "--algo", "sac", "--reward", "spa", "--delayed-reward"], ["cannot be recomputed", "--spa-env-reward drop"] },
+        { "train --reward spa keeping a delayed reward on sac", ["train", "--env", "Pendulum-v1", "--algo", "sac", "--reward", "spa", "--delayed-reward", "--spa-env-reward", "keep"], ["cannot be recomputed", "--spa-env-reward drop"] },
         { "train --spa-grounding-eps negative", ["train", "--env", "ArmReach-v1", "--algo", "sac", "--reward", "spa", "--spa-grounding-eps", "-0.01"], ["--spa-grounding-eps = -0.01", "≥ 0"] },
         { "train --spa-grounding-eps not finite", ["train", "--env", "ArmReach-v1", "--algo", "sac", "--reward", "spa", "--spa-grounding-eps", "NaN"], ["--spa-grounding-eps = NaN", "finite distance"] },
         { "train --spa-grounding-weight not finite", ["train", "--env", "ArmReach-v1", "--reward", "spa", "--spa-grounding-weight", "Infinity"], ["--spa-grounding-weight = Infinity", "finite number"] },

@@ -90,7 +90,7 @@ public static class TrainCommand
         var herK = new Option<int?>("--her-k") { Description = "With --her: relabelled goals per real one (default 4)" };
         var spaEps = new Option<double?>("--spa-grounding-eps") { Description = "With --reward spa: ε, how far (in goal units, metres on the arms) the achieved goal must move in a step for the grounding signal g_t to fire (default 0.005)" };
         var spaWeight = new Option<double?>("--spa-grounding-weight") { Description = "With --reward spa: g_t when it fires (default 0.5; 0 turns grounding off; envs without goals have none)" };
-        var spaEnvReward = new Option<string?>("--spa-env-reward") { Description = "With --reward spa: keep (the default: the env's reward plus c_t + g_t) or drop (c_t + g_t alone)" };
+        var spaEnvReward = new Option<string?>("--spa-env-reward") { Description = "With --reward spa: keep (the env's reward plus c_t + g_t; the default) or drop (c_t + g_t alone; the default with --delayed-reward, whose return c_t already adds up to)" };
         var spaUpdateEvery = new Option<double?>("--spa-update-every") { Description = "With --reward spa: env steps between progress-estimator updates (default 1000)" };
         var watch = new Option<bool>("--watch") { Description = "Open a viewer on a copy of one env with the policy as it trains (weights synced every 2 s)" };
         var command = new Command("train", "Train an agent; writes runs/<env>__<algo>__<seed>__<time>/ with config, metrics.csv, TensorBoard events, checkpoints and curve.png")
@@ -284,7 +284,9 @@ public static class TrainCommand
             Outcome = settings.DelayedReward ? SpaOutcome.DelayedReturn : SpaOutcome.Success,
             GroundingEpsilon = epsilon ?? defaults.GroundingEpsilon,
             GroundingWeight = weight ?? defaults.GroundingWeight,
-            KeepEnvReward = envReward != "drop",
+            // Under --delayed-reward the env's reward is the return paid once at the end, which c_t already adds up to:
+            // keeping it would pay the outcome twice, all of it on the last step, so there the default is drop.
+            KeepEnvReward = envReward is null ? !settings.DelayedReward : envReward == "keep",
             UpdateEvery = updateEvery is double steps ? (long)steps : defaults.UpdateEvery,
         };
         using (var probe = Envs.Envs.Registry.Create(settings.Env, 1, VectorEnvOptions.Default, settings.EnvArgs))

@@ -17,7 +17,8 @@ public sealed record SpaOptions
     /// <summary>The value of g_t when it fires (SPA-RL: 0.5); 0 turns grounding off. Envs without goals have no grounding.</summary>
     public double GroundingWeight { get; init; } = 0.5;
 
-    /// <summary>Whether the env's own reward is added to c_t + g_t (the default), or replaced by it.</summary>
+    /// <summary>Whether the env's own reward is added to c_t + g_t, or replaced by it. <c>sim train</c> keeps it by
+    /// default and drops it under <c>--delayed-reward</c>, where the env's reward is the return that c_t already sums to.</summary>
     public bool KeepEnvReward { get; init; } = true;
 
     /// <summary>Env steps between estimator updates.</summary>
