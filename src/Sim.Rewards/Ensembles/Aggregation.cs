@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using TorchSharp;
 using static Sim.Torch.TorchScalars;
 using static TorchSharp.torch;
@@ -36,6 +37,8 @@ public sealed record Aggregation(AggregationKind Kind, double Lambda = 1, int Me
     }
 
     /// <summary>Whether the rule compares members with one another (worst case, mean − λ·var), and so needs them on one scale.</summary>
+    /// <remarks>Not part of the rule's JSON in configs and model files, which stays as it was.</remarks>
+    [JsonIgnore]
     public bool ComparesMembers => Kind is AggregationKind.WorstCase or AggregationKind.UncertaintyPenalized;
 
     /// <summary>Combines the raw <paramref name="perMember"/>, <c>[K, N]</c>, into <c>[N]</c>.</summary>
