@@ -17,7 +17,8 @@ namespace Sim.Rewards.Robot;
 /// <c>buffer.RelabelRewards(model.AsRewardFunction())</c>, and step envs through <see cref="LearnedReward.Wrap"/>.
 /// Rewards ignore the next observation.</para>
 /// <para>Step rewards for the policy are the members' outputs combined by <see cref="RobotRewardModelConfig.Aggregation"/>
-/// and rescaled by <see cref="Normalizer"/>; member rewards, uncertainties and preference probabilities are raw.
+/// (the worst case and mean − λ·var on members standardised by <see cref="Scales"/>) and rescaled by
+/// <see cref="Normalizer"/>; member rewards, uncertainties and preference probabilities are raw.
 /// Every batch is one host-to-device copy, K forward passes and one copy back. Not thread-safe.</para>
 /// </remarks>
 public sealed class RobotRewardModel : IRewardModel<Segment>, IDisposable
@@ -60,6 +61,9 @@ public sealed class RobotRewardModel : IRewardModel<Segment>, IDisposable
     /// <summary>The rescaling of the policy's reward.</summary>
     public RewardNormalizer Normalizer => Core.Normalizer;
 
+    /// <summary>Each member's step-reward mean and standard deviation on the last training round's segments.</summary>
+    public MemberScales Scales => Core.Scales;
+
     /// <summary>Where the weights live.</summary>
     public Device Device => Ensemble.Device;
 
@@ -93,7 +97,7 @@ public sealed class RobotRewardModel : IRewardModel<Segment>, IDisposable
     {
         using var scope = NewDisposeScope();
         var perMember = MemberStepRewards(observations, actions, rewards.Length);
-        var aggregated = Config.Aggregation.Apply(perMember);
+        var aggregated = Core.Aggregate(perMember, Config.Aggregation);
         CopyToHost(Normalizer.Apply(aggregated), rewards);
     }
 
@@ -141,14 +145,14 @@ public sealed class RobotRewardModel : IRewardModel<Segment>, IDisposable
             throw new ArgumentException($"observations has {observations.Length} values: expected a multiple of the observation size {ObservationSize}", nameof(observations));
         using var scope = NewDisposeScope();
         var perMember = MemberStepRewards(observations, actions, observations.Length / ObservationSize);
-        Normalizer.Fit(Config.Aggregation.Apply(perMember));
+        Normalizer.Fit(Core.Aggregate(perMember, Config.Aggregation));
     }
 
     /// <inheritdoc />
     public void PredictPreferences(IReadOnlyList<Segment> left, IReadOnlyList<Segment> right, Span<float> probabilities) =>
         Core.PredictPreferences(left, right, probabilities);
 
-    /// <summary>Saves the config, normaliser and member weights to <paramref name="path"/> atomically (see <see cref="Serialization.RewardModelFile"/>).</summary>
+    /// <summary>Saves the config, normaliser, member scales and member weights to <paramref name="path"/> atomically (see <see cref="Serialization.RewardModelFile"/>).</summary>
     public void Save(string path)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);

@@ -51,6 +51,10 @@ public sealed class RewardTrainerTests
         var contents = RewardModelFile.Read(Path.Combine(run.Path, RewardTrainer.ModelFileName));
         Assert.Equal(TextRewardModel.Kind, contents.Kind);
         Assert.Equal(2, contents.Members.Count);
+        // The members' scales on the training completions are in the file, one per member.
+        var scales = System.Text.Json.Nodes.JsonNode.Parse(contents.ConfigJson)!["MemberScales"]!;
+        Assert.Equal(2, scales["Stds"]!.AsArray().Count);
+        Assert.Equal(trainer.Model.Scales.Means, scales["Means"]!.AsArray().Select(v => v!.GetValue<double>()));
 
         // Sim.Alignment keeps no reward-learning machinery of its own: no objectives, ensembles or query samplers.
         var own = typeof(RewardTrainer).Assembly.GetTypes();
@@ -96,12 +100,16 @@ public sealed class RewardTrainerTests
         var probe = Pairs(tokenizer, 20, 4).Select(p => p.ChosenItem).ToList();
         var config = Config(epochs: 4) with { Sampling = MemberSampling.Bootstrap };
 
+        // The model's own (mean) scores, then the worst case, which standardises each member by the scales in the file.
         float[] Scores(string runPath)
         {
             using var model = TextRewardModel.Load(Path.Combine(runPath, RewardTrainer.ModelFileName), tokenizer);
+            Assert.False(model.Scales.IsIdentity, "the saved model's member scales were not fitted");
             var scores = new float[probe.Count];
+            var worst = new float[probe.Count];
             model.Score(probe, scores);
-            return scores;
+            model.Score(probe, worst, Aggregation.WorstCase);
+            return [.. scores, .. worst];
         }
 
         string straight;

@@ -40,6 +40,13 @@ public sealed class AggregationTests
     }
 
     [Fact]
+    public void The_rule_saved_in_configs_and_model_files_keeps_its_three_fields()
+    {
+        string json = System.Text.Json.JsonSerializer.Serialize(Aggregation.UncertaintyPenalized(0.5));
+        Assert.Equal("""{"Kind":2,"Lambda":0.5,"MemberIndex":0}""", json);
+    }
+
+    [Fact]
     public void A_member_index_outside_the_ensemble_is_refused()
     {
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => Apply(Aggregation.OfMember(3)));

@@ -102,11 +102,12 @@ public static class OveroptimizationStudy
     }
 
     // The normalisation is affine, so the strict comparison of held-out pairs (RewardBench accuracy) is the same on
-    // combined scores as on the raw aggregate.
+    // combined scores as on the raw aggregate. The worst case and mean − λ·var standardise each member on the items it
+    // trained on (the model's scales) before combining.
     private static double[] Combine(RewardModel<TokenizedCompletion> model, TorchSharp.torch.Tensor memberScores, Aggregation aggregation)
     {
         using var scope = TorchSharp.torch.NewDisposeScope();
-        var combined = model.Normalizer.Apply(aggregation.Apply(memberScores));
+        var combined = model.Normalizer.Apply(model.Aggregate(memberScores, aggregation));
         return combined.to_type(TorchSharp.torch.ScalarType.Float64).cpu().data<double>().ToArray();
     }
 

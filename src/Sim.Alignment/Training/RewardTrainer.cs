@@ -17,7 +17,8 @@ namespace Sim.Alignment.Training;
 /// <see cref="RewardEnsemble"/> on its <see cref="PairwisePreferenceObjective"/>. Nothing here computes a preference loss.</summary>
 /// <remarks>Each pair enters with the chosen completion on the left and the label Left, so the ensemble's accuracy
 /// (<c>reward/accuracy</c>) is already RewardBench's strict one; <c>eval/accuracy</c> measures the aggregated model on
-/// the held-out pairs. Writes <c>reward_model.bin</c>, normalised on the training completions.</remarks>
+/// the held-out pairs. After every epoch (and after a resume) the member scales and the normaliser are refitted on the
+/// training completions, so evaluation and <c>reward_model.bin</c> use the current members.</remarks>
 public sealed class RewardTrainer : AlignmentTrainer<RewardConfig>
 {
     /// <summary>The trained model's file in a run folder.</summary>
@@ -94,6 +95,7 @@ public sealed class RewardTrainer : AlignmentTrainer<RewardConfig>
     protected override long TrainStep(long step, IMetricSink? metrics)
     {
         var report = Model.Ensemble.Train(_objective);
+        Model.Calibrate(_data.Left, _data.Right);
         if (metrics is not null)
             foreach (var (tag, value) in report.Scalars()) metrics.Log(tag, value, step + 1);
         return _tokensPerEpoch;
@@ -131,13 +133,15 @@ public sealed class RewardTrainer : AlignmentTrainer<RewardConfig>
             checkpoint.LoadOptimizer($"optimizer-{m}", ensemble.Optimizers[m]);
         }
         checkpoint.ReadBinary(SamplingPart, ensemble.LoadSamplingState);
+        // Scales and normaliser follow from the weights and the training pairs, so they are refitted, not saved.
+        Model.Calibrate(_data.Left, _data.Right);
     }
 
     /// <inheritdoc/>
     public override void SaveOutputs(RunDirectory run)
     {
         ArgumentNullException.ThrowIfNull(run);
-        Model.FitNormalizer(_data.Left, _data.Right);
+        Model.Calibrate(_data.Left, _data.Right);
         TextRewardModel.Save(Model, Path.Combine(run.Path, ModelFileName), ModelConfig);
     }
 

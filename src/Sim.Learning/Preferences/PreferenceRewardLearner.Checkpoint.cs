@@ -1,5 +1,6 @@
 using Sim.Core;
 using Sim.Learning.Runs;
+using Sim.Rewards.Ensembles;
 using Sim.Rewards.Preferences;
 using Sim.Rewards.Robot;
 using Sim.Rewards.Queries;
@@ -14,7 +15,10 @@ namespace Sim.Learning.Preferences;
 // store, but not trained on.
 public sealed partial class PreferenceRewardLearner
 {
-    const int StateVersion = 1;
+    // Version 2 adds the reward model's member scales after the normaliser; version 1 states load with identity scales,
+    // which is how their models aggregated.
+    const int StateVersion = 2;
+    const int FirstStateVersion = 1;
     const string StatePart = "preference";
     const string HistoryPart = "episode_history";
     const string MemberPartPrefix = "reward_member_";
@@ -90,6 +94,7 @@ public sealed partial class PreferenceRewardLearner
         writer.Write(Model.Normalizer.Mean);
         writer.Write(Model.Normalizer.Std);
         writer.Write(Model.Normalizer.FittedCount);
+        Model.Scales.Write(writer);
         writer.Write(_store.GetLastPairId());
         writer.Write(_setAside.Count);
         foreach (var (after, through) in _setAside)
@@ -101,7 +106,9 @@ public sealed partial class PreferenceRewardLearner
 
     void ReadState(BinaryReader reader, string checkpointPath)
     {
-        reader.ExpectInt32(StateVersion, "preference learner state version");
+        int version = reader.ReadInt32();
+        if (version != StateVersion && version != FirstStateVersion)
+            throw new InvalidDataException($"preference learner state version = {version}: expected {FirstStateVersion} or {StateVersion}");
         var options = ReadSchedule(reader);
         int rounds = reader.ReadInt32();
         QuerySchedule schedule;
@@ -128,6 +135,8 @@ public sealed partial class PreferenceRewardLearner
         {
             throw new InvalidDataException($"the saved reward normaliser is corrupt: {e.Message}", e);
         }
+        var scales = version >= 2 ? MemberScales.Read(reader, Model.MemberCount) : MemberScales.Identity(Model.MemberCount);
+        Model.Core.SetScales(scales);
         long lastPairId = reader.ReadInt64();
         int ranges = reader.ReadInt32();
         if (lastPairId < 0 || ranges < 0 || ranges > 1_000_000)

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using TorchSharp;
 using static Sim.Torch.TorchScalars;
 using static TorchSharp.torch;
@@ -10,7 +11,8 @@ namespace Sim.Rewards.Ensembles;
 /// <param name="Lambda">λ of <see cref="AggregationKind.UncertaintyPenalized"/> (Coste et al. use 1).</param>
 /// <param name="MemberIndex">The member of <see cref="AggregationKind.Member"/>.</param>
 /// <remarks>Variance and standard deviation are over the members with divisor K (the population form), as PEBBLE's
-/// disagreement uses.</remarks>
+/// disagreement uses. Given <see cref="MemberScales"/>, the worst case and mean − λ·var combine the members' standardised
+/// scores (see <see cref="Apply(Tensor, MemberScales)"/>); the mean and a single member are always of the raw scores.</remarks>
 public sealed record Aggregation(AggregationKind Kind, double Lambda = 1, int MemberIndex = 0)
 {
     /// <summary>The mean over members.</summary>
@@ -34,9 +36,15 @@ public sealed record Aggregation(AggregationKind Kind, double Lambda = 1, int Me
             throw new ArgumentOutOfRangeException(nameof(MemberIndex), MemberIndex, $"MemberIndex = {MemberIndex}: expected a member in [0, {members - 1}]");
     }
 
-    /// <summary>Combines <paramref name="perMember"/>, <c>[K, N]</c>, into <c>[N]</c>.</summary>
+    /// <summary>Whether the rule compares members with one another (worst case, mean − λ·var), and so needs them on one scale.</summary>
+    /// <remarks>Not part of the rule's JSON in configs and model files, which stays as it was.</remarks>
+    [JsonIgnore]
+    public bool ComparesMembers => Kind is AggregationKind.WorstCase or AggregationKind.UncertaintyPenalized;
+
+    /// <summary>Combines the raw <paramref name="perMember"/>, <c>[K, N]</c>, into <c>[N]</c>.</summary>
     public Tensor Apply(Tensor perMember)
     {
+        ArgumentNullException.ThrowIfNull(perMember);
         Validate((int)perMember.shape[0]);
         switch (Kind)
         {
@@ -58,6 +66,21 @@ public sealed record Aggregation(AggregationKind Kind, double Lambda = 1, int Me
                 return (mean - penalty).MoveToOuterDisposeScope();
             }
         }
+    }
+
+    /// <summary>Combines <paramref name="perMember"/>, <c>[K, N]</c>, into <c>[N]</c>, each member standardised by
+    /// <paramref name="scales"/> first when the rule compares members. The mean and a single member ignore the scales, so
+    /// they give exactly what <see cref="Apply(Tensor)"/> gives.</summary>
+    /// <remarks>Standardised, the worst case is the lowest member relative to where that member usually scores, and the
+    /// variance is the members' disagreement, not the constants Bradley–Terry leaves free.</remarks>
+    public Tensor Apply(Tensor perMember, MemberScales scales)
+    {
+        ArgumentNullException.ThrowIfNull(perMember);
+        ArgumentNullException.ThrowIfNull(scales);
+        if (!ComparesMembers) return Apply(perMember);
+        using var scope = NewDisposeScope();
+        using var standardized = scales.Standardize(perMember);
+        return Apply(standardized).MoveToOuterDisposeScope();
     }
 
     /// <summary>The variance over members with divisor K, <c>[K, N]</c> → <c>[N]</c>.</summary>

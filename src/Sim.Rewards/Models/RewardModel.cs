@@ -17,8 +17,8 @@ namespace Sim.Rewards.Models;
 /// aggregation of member outputs, the normaliser and the model file. Robots and language models differ only in the
 /// collator and encoder they plug in.</summary>
 /// <remarks>Member outputs, uncertainties and preference probabilities are raw; <see cref="Score"/> is aggregated and
-/// normalised. The normaliser is fitted on the unit the encoder scores: positions for per-position encoders, items
-/// otherwise. Not thread-safe.</remarks>
+/// normalised. After each training round the member scales and then the normaliser are fitted on the unit the encoder
+/// scores: positions for per-position encoders, items otherwise. Not thread-safe.</remarks>
 public sealed class RewardModel<TItem> : IRewardModel<TItem>, IDisposable
 {
     /// <summary>Pairs (or items) per forward pass when predicting or scoring, which bounds memory for large candidate pools.</summary>
@@ -40,6 +40,7 @@ public sealed class RewardModel<TItem> : IRewardModel<TItem>, IDisposable
         Collator = collator;
         Normalizer = new RewardNormalizer(normalization);
         Ensemble = new RewardEnsemble(ensemble, createMember, device);
+        Scales = MemberScales.Identity(ensemble.Members);
     }
 
     /// <summary>The members and their training.</summary>
@@ -50,6 +51,10 @@ public sealed class RewardModel<TItem> : IRewardModel<TItem>, IDisposable
 
     /// <summary>The rescaling of the aggregated output.</summary>
     public RewardNormalizer Normalizer { get; }
+
+    /// <summary>Each member's mean and standard deviation on the items of the last training round (identity before
+    /// any), by which the worst case and mean − λ·var standardise the members.</summary>
+    public MemberScales Scales { get; private set; }
 
     /// <summary>Packs items for the encoders.</summary>
     public IItemCollator<TItem> Collator { get; }
@@ -62,7 +67,7 @@ public sealed class RewardModel<TItem> : IRewardModel<TItem>, IDisposable
 
     /// <summary>Trains one round on the pairwise preference objective over <paramref name="labels"/> (Skip pairs are
     /// ignored), reports loss and accuracy (on <paramref name="heldOut"/> too when it has trainable pairs), then refits
-    /// <see cref="Normalizer"/> on the labelled items, the most recent inputs the model has seen.</summary>
+    /// <see cref="Scales"/> and <see cref="Normalizer"/> on the labelled items, the most recent inputs the model has seen.</summary>
     /// <exception cref="InvalidOperationException">When no label is Left, Right or Equal.</exception>
     public RewardTrainingReport Train(IReadOnlyList<LabeledPair<TItem>> labels, IReadOnlyList<LabeledPair<TItem>>? heldOut = null)
     {
@@ -73,8 +78,21 @@ public sealed class RewardModel<TItem> : IRewardModel<TItem>, IDisposable
             ? PreferenceDataset.FromLabels(Collator, heldOut, Device)
             : null;
         var report = Ensemble.Train(data, held);
-        FitNormalizer(data.Left, data.Right);
+        Calibrate(data.Left, data.Right);
         return report;
+    }
+
+    /// <summary>Fits <see cref="Scales"/> on every member's outputs for the training items of <paramref name="batches"/>
+    /// (e.g. both sides of the pairs just trained on), then <see cref="Normalizer"/> on their aggregate under those scales.</summary>
+    public void Calibrate(params ItemBatch[] batches)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentNullException.ThrowIfNull(batches);
+        if (batches.Length == 0) throw new ArgumentException("no batches: expected the training items to fit the member scales on", nameof(batches));
+        using var scope = NewDisposeScope();
+        var outputs = batches.Select(batch => (Outputs: Ensemble.Outputs(batch), batch.Mask)).ToList();
+        Scales = MemberScales.Fit(cat(outputs.Select(o => PerMemberValues(o.Outputs, o.Mask)).ToList(), 1));
+        FitNormalizerOn(outputs);
     }
 
     /// <summary>Refits <see cref="Normalizer"/> on the aggregated outputs for <paramref name="items"/>.</summary>
@@ -91,13 +109,24 @@ public sealed class RewardModel<TItem> : IRewardModel<TItem>, IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         using var scope = NewDisposeScope();
-        var values = new List<Tensor>();
-        foreach (var batch in batches)
-        {
-            var aggregated = Aggregation.Apply(Ensemble.Outputs(batch));
-            values.Add(aggregated.dim() == 2 ? aggregated.masked_select(batch.Mask.gt(OneHalf)) : aggregated);
-        }
-        Normalizer.Fit(cat(values));
+        FitNormalizerOn(batches.Select(batch => (Ensemble.Outputs(batch), batch.Mask)).ToList());
+    }
+
+    /// <summary>Sets <see cref="Scales"/>, e.g. from a saved model or checkpoint.</summary>
+    /// <exception cref="ArgumentException">When <paramref name="scales"/> does not hold one scale per member.</exception>
+    public void SetScales(MemberScales scales)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentNullException.ThrowIfNull(scales);
+        scales.Validate(MemberCount);
+        Scales = scales;
+    }
+
+    /// <summary>Member outputs <c>[K, …]</c> combined by <paramref name="aggregation"/> under this model's <see cref="Scales"/>, unnormalised.</summary>
+    public Tensor Aggregate(Tensor perMember, Aggregation aggregation)
+    {
+        ArgumentNullException.ThrowIfNull(aggregation);
+        return aggregation.Apply(perMember, Scales);
     }
 
     /// <inheritdoc/>
@@ -119,7 +148,7 @@ public sealed class RewardModel<TItem> : IRewardModel<TItem>, IDisposable
             int count = Math.Min(PredictionChunk, items.Count - start);
             using var scope = NewDisposeScope();
             var batch = Collator.Collate(ChunkedPairPrediction.Slice(items, start, count), Device);
-            var normalized = Normalizer.Apply(aggregation.Apply(Ensemble.Outputs(batch)));
+            var normalized = Normalizer.Apply(Aggregate(Ensemble.Outputs(batch), aggregation));
             CopyToHost(ItemScores.Total(normalized, batch.Mask), scores.Slice(start, count));
         }
     }
@@ -136,12 +165,13 @@ public sealed class RewardModel<TItem> : IRewardModel<TItem>, IDisposable
     public void Save<TConfig>(string path, string kind, TConfig config)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var state = new RewardModelState<TConfig>(config, Normalizer.Mean, Normalizer.Std, Normalizer.FittedCount, Ensemble.L2Coefficients.ToArray());
+        var state = new RewardModelState<TConfig>(config, Normalizer.Mean, Normalizer.Std, Normalizer.FittedCount, Ensemble.L2Coefficients.ToArray(), Scales);
         RewardModelFile.Write(path, kind, JsonSerializer.Serialize(state, JsonOptions), Ensemble.Members.ToArray<nn.Module>());
     }
 
     /// <summary>Loads a file written by <see cref="Save{TConfig}"/> with kind <paramref name="kind"/>: <paramref name="build"/>
-    /// makes an untrained model from the saved config, and the weights, normaliser and L2 coefficients are restored into it.</summary>
+    /// makes an untrained model from the saved config, and the weights, normaliser, member scales and L2 coefficients are
+    /// restored into it. A file written before member scales were saved loads with identity scales (its members raw).</summary>
     /// <exception cref="RewardModelFormatException">When the file is missing, truncated, corrupt, of another version or kind, or inconsistent.</exception>
     public static TModel Load<TConfig, TModel>(string path, string kind, Func<TConfig, TModel> build, Func<TModel, RewardModel<TItem>> core)
         where TModel : class, IDisposable where TConfig : class
@@ -156,7 +186,8 @@ public sealed class RewardModel<TItem> : IRewardModel<TItem>, IDisposable
         {
             state = JsonSerializer.Deserialize<RewardModelState<TConfig>>(contents.ConfigJson, JsonOptions);
         }
-        catch (JsonException e)
+        // The member scales check their values as they are read, and say which one is wrong.
+        catch (Exception e) when (e is JsonException or ArgumentException)
         {
             throw new RewardModelFormatException(path, $"its config is not valid: {e.Message}", e);
         }
@@ -171,6 +202,11 @@ public sealed class RewardModel<TItem> : IRewardModel<TItem>, IDisposable
             for (int m = 0; m < inner.MemberCount; m++) contents.LoadMember(m, inner.Ensemble.Members[m]);
             inner.Normalizer.Set(state.NormalizerMean, state.NormalizerStd, state.NormalizerCount);
             inner.Ensemble.SetL2Coefficients(state.L2Coefficients ?? []);
+            var scales = state.MemberScales ?? MemberScales.Identity(inner.MemberCount);
+            if (scales.Count != inner.MemberCount)
+                throw new RewardModelFormatException(path,
+                    $"its {nameof(state.MemberScales)} hold {scales.Count} members: expected one mean and standard deviation per ensemble member ({inner.MemberCount})");
+            inner.SetScales(scales);
             return model;
         }
         catch (ArgumentException e)
@@ -184,6 +220,24 @@ public sealed class RewardModel<TItem> : IRewardModel<TItem>, IDisposable
             throw;
         }
     }
+
+    // ---------------------------------------------------------------- helpers
+
+    // The normaliser is fitted on the aggregate of the real positions (or items), in the order the outputs come.
+    private void FitNormalizerOn(IReadOnlyList<(Tensor Outputs, Tensor Mask)> outputs)
+    {
+        var values = new List<Tensor>();
+        foreach (var (perMember, mask) in outputs)
+        {
+            var aggregated = Aggregate(perMember, Aggregation);
+            values.Add(aggregated.dim() == 2 ? aggregated.masked_select(mask.gt(OneHalf)) : aggregated);
+        }
+        Normalizer.Fit(cat(values));
+    }
+
+    // [K, values]: each member's outputs for the real positions (per-position encoders) or the items.
+    private static Tensor PerMemberValues(Tensor perMember, Tensor mask) =>
+        perMember.dim() == 2 ? perMember : perMember.masked_select(mask.gt(OneHalf)).reshape(perMember.shape[0], -1);
 
     public void Dispose()
     {

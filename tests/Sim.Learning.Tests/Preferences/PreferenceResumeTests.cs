@@ -246,19 +246,84 @@ public sealed class PreferenceResumeTests
         }
     }
 
+    // A Christiano PPO run that checkpoints at step 400, after its first round, and stops there.
+    static RunDirectory PpoRunStoppedAfterItsFirstCheckpoint(string root)
+    {
+        var run = RunDirectory.Create(root, EnvId, "ppo", PpoRun.Seed, DateTimeOffset.FromUnixTimeSeconds(1000));
+        using var cancel = new CancellationTokenSource();
+        using var trainer = BuildPpo(run, out var env);
+        using var _ = env;
+        var loop = new TrainingLoop(trainer, run, checkpointEvery: 400);
+        loop.Progress += p => { if (p.GlobalStep >= 400) cancel.Cancel(); };
+        loop.Run(cancel.Token);
+        return run;
+    }
+
+    [Fact]
+    public void A_checkpoint_written_before_member_scales_were_saved_resumes_with_identity_scales()
+    {
+        using var scratch = new TempDirectory();
+        var run = PpoRunStoppedAfterItsFirstCheckpoint(scratch.Path);
+        Sim.Rewards.Ensembles.MemberScales saved;
+        using (var trainer = BuildPpo(RunDirectory.Open(run.Path), out var env))
+        using (env)
+        {
+            new TrainingLoop(trainer, RunDirectory.Open(run.Path), checkpointEvery: 400).Resume();
+            saved = PreferencesOf(trainer).Model.Scales;
+        }
+        Assert.False(saved.IsIdentity, "the round at step 400 fitted no member scales");
+
+        // Version 1 of the state is version 2 without the scales: cut them out and mark the part version 1.
+        string folder = Directory.GetDirectories(run.CheckpointsPath, "step_*").Single();
+        var scaleBytes = new MemoryStream();
+        using (var writer = new BinaryWriter(scaleBytes)) saved.Write(writer);
+        var cut = scaleBytes.ToArray();
+        RewritePart(folder, "preference", state =>
+        {
+            int at = state.AsSpan().IndexOf(cut);
+            Assert.True(at > 0 && state.AsSpan(at + 1).IndexOf(cut) < 0, "the saved scales are not in the state exactly once");
+            var old = state[..at].Concat(state[(at + cut.Length)..]).ToArray();
+            BitConverter.GetBytes(1).CopyTo(old, 0);
+            return old;
+        });
+
+        using (var trainer = BuildPpo(RunDirectory.Open(run.Path), out var env))
+        using (env)
+        {
+            Assert.Equal(400, new TrainingLoop(trainer, RunDirectory.Open(run.Path), checkpointEvery: 400).Resume());
+            Assert.True(PreferencesOf(trainer).Model.Scales.IsIdentity);
+            Assert.True(PreferencesOf(trainer).HasTrainedModel);
+        }
+
+        // A version this build does not know is named.
+        RewritePart(folder, "preference", state => { BitConverter.GetBytes(3).CopyTo(state, 0); return state; });
+        using var newer = BuildPpo(RunDirectory.Open(run.Path), out var newerEnv);
+        using var _ = newerEnv;
+        var error = Assert.Throws<InvalidDataException>(() => new TrainingLoop(newer, RunDirectory.Open(run.Path), checkpointEvery: 400).Resume());
+        Assert.Contains("preference learner state version = 3: expected 1 or 2", error.Message);
+    }
+
+    // Replaces a part's bytes and its length and hash in the manifest, as a build that wrote them so would have.
+    static void RewritePart(string checkpointFolder, string name, Func<byte[], byte[]> change)
+    {
+        string file = Path.Combine(checkpointFolder, name + ".bin");
+        var bytes = change(File.ReadAllBytes(file));
+        File.WriteAllBytes(file, bytes);
+        string manifestPath = Path.Combine(checkpointFolder, CheckpointStore.ManifestFileName);
+        var manifest = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(manifestPath))!.AsObject();
+        var parts = manifest.First(p => p.Key.Equals("Parts", StringComparison.OrdinalIgnoreCase)).Value!.AsArray();
+        var entry = parts.Select(p => p!.AsObject()).Single(p => p.First(f => f.Key.Equals("Name", StringComparison.OrdinalIgnoreCase)).Value!.GetValue<string>() == name);
+        string Key(string field) => entry.First(f => f.Key.Equals(field, StringComparison.OrdinalIgnoreCase)).Key;
+        entry[Key("Length")] = bytes.Length;
+        entry[Key("XxHash64")] = Convert.ToHexStringLower(System.IO.Hashing.XxHash64.Hash(bytes));
+        File.WriteAllText(manifestPath, manifest.ToJsonString());
+    }
+
     [Fact]
     public void A_checkpoint_from_a_run_built_otherwise_is_refused_naming_the_part_and_the_mismatch()
     {
         using var scratch = new TempDirectory();
-        var run = RunDirectory.Create(scratch.Path, EnvId, "ppo", PpoRun.Seed, DateTimeOffset.FromUnixTimeSeconds(1000));
-        using (var cancel = new CancellationTokenSource())
-        using (var trainer = BuildPpo(run, out var env))
-        using (env)
-        {
-            var loop = new TrainingLoop(trainer, run, checkpointEvery: 400);
-            loop.Progress += p => { if (p.GlobalStep >= 400) cancel.Cancel(); };
-            loop.Run(cancel.Token);
-        }
+        var run = PpoRunStoppedAfterItsFirstCheckpoint(scratch.Path);
         // Same PPO, but a history that keeps another number of episodes.
         using var resumed = BuildPpo(RunDirectory.Open(run.Path), out var resumedEnv, recentEpisodes: 50);
         using var _ = resumedEnv;

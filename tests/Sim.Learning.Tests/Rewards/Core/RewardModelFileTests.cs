@@ -43,6 +43,10 @@ public sealed class RewardModelFileTests
         Assert.Equal(saved.Normalizer.Mean, loaded.Normalizer.Mean);
         Assert.Equal(saved.Normalizer.Std, loaded.Normalizer.Std);
         Assert.Equal(saved.Ensemble.L2Coefficients, loaded.Ensemble.L2Coefficients);
+        // Mean − λ·var standardises each member by its step rewards on the training segments; those scales come back.
+        Assert.False(saved.Scales.IsIdentity);
+        Assert.Equal(saved.Scales.Means, loaded.Scales.Means);
+        Assert.Equal(saved.Scales.Stds, loaded.Scales.Stds);
         Assert.Equal(Outputs(saved, obs, act, left, right), Outputs(loaded, obs, act, left, right));
         Assert.Empty(Directory.GetFiles(directory.Path, "*.tmp"));
     }
@@ -79,6 +83,9 @@ public sealed class RewardModelFileTests
         Assert.Equal(expected, loaded.Config);
         Assert.Equal((0.5, 2.0, 10L), (loaded.Normalizer.Mean, loaded.Normalizer.Std, loaded.Normalizer.FittedCount));
         Assert.Equal([0.001, 0.002], loaded.Ensemble.L2Coefficients);
+        // No member scales in the file: the worst case compares the members raw, as it did when the file was written.
+        Assert.True(loaded.Scales.IsIdentity);
+        Assert.Equal(2, loaded.Scales.Count);
     }
 
     [Fact]
