@@ -4,7 +4,7 @@
 #
 #   scripts/reed-table.sh [DIR]      # DIR: the sweep's output folder, runs/reed by default
 #
-# Return is the mean true return of the last 10 training episodes; recovered is return ÷ the same seed's true-reward
+# Return is the mean true return of the last 10 training episodes and length their mean length in steps; recovered is return ÷ the same seed's true-reward
 # return; held-out accuracy and reward correlation are the last round's; REED share is the auxiliary phase's wall time
 # over the run's.
 set -euo pipefail
@@ -20,18 +20,20 @@ rows=$(for done in "$out"/*/done; do
     NR == 1 { next }
     { if (first == "") first = $4; last = $4 }
     $2 == "charts/episodic_return" { r[n++] = $3 }
+    $2 == "charts/episodic_length" { len[nl++] = $3 }
     $2 == "preference/held_out_accuracy" { acc = $3 }
     $2 == "preference/reward_correlation" { corr = $3 }
     $2 == "preference/labels" { labels = $3 }
     $2 == "reed/seconds" { reed += $3 }
     END {
       k = n < 10 ? n : 10; s = 0; for (i = n - k; i < n; i++) s += r[i]
-      printf "%s %.1f %s %s %s %.2f %.3f\n", cell, s / k, acc == "" ? "-" : acc, corr == "" ? "-" : corr, labels == "" ? "-" : labels, (last - first) / 60, reed / (last - first)
+      kl = nl < 10 ? nl : 10; sl = 0; for (i = nl - kl; i < nl; i++) sl += len[i]
+      printf "%s %.1f %s %s %s %.2f %.3f %.0f\n", cell, s / k, acc == "" ? "-" : acc, corr == "" ? "-" : corr, labels == "" ? "-" : labels, (last - first) / 60, reed / (last - first), sl / kl
     }' "$metrics"
 done | sort -V)
 
-echo "| run | return | recovered | held-out acc. | reward corr. | labels used | wall time | REED share |"
-echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+echo "| run | return | length | recovered | held-out acc. | reward corr. | labels used | wall time | REED share |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
 echo "$rows" | awk '
   { split($1, p, "__"); env = p[1]; seed = p[4]; ret[$1] = $2; if (p[2] == "true") truth[env, seed] = $2; line[NR] = $0 }
   END {
@@ -39,7 +41,7 @@ echo "$rows" | awk '
       split(line[i], f, " "); split(f[1], p, "__")
       t = truth[p[1], p[4]]
       rec = (t == "" || p[2] == "true") ? (p[2] == "true" ? "100 %" : "—") : sprintf("%.0f %%", 100 * f[2] / t)
-      printf "| %s | %.1f | %s | %s | %s | %s | %.1f min | %s |\n", f[1], f[2], rec,
+      printf "| %s | %.1f | %s | %s | %s | %s | %s | %.1f min | %s |\n", f[1], f[2], f[8], rec,
         f[3] == "-" ? "—" : sprintf("%.3f", f[3]), f[4] == "-" ? "—" : sprintf("%.2f", f[4]), f[5] == "-" ? "—" : f[5], f[6],
         p[2] ~ /reed|pebble-reed/ ? sprintf("%.0f %%", 100 * f[7]) : "—"
     }
