@@ -95,23 +95,6 @@ public sealed class RewardModel<TItem> : IRewardModel<TItem>, IDisposable
         FitNormalizerOn(outputs);
     }
 
-    /// <summary>Refits <see cref="Normalizer"/> on the aggregated outputs for <paramref name="items"/>.</summary>
-    public void FitNormalizer(IReadOnlyList<TItem> items)
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        ArgumentNullException.ThrowIfNull(items);
-        using var scope = NewDisposeScope();
-        FitNormalizer(Collator.Collate(items, Device));
-    }
-
-    /// <summary>Refits <see cref="Normalizer"/> on the aggregated outputs for the items of <paramref name="batches"/>.</summary>
-    public void FitNormalizer(params ItemBatch[] batches)
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        using var scope = NewDisposeScope();
-        FitNormalizerOn(batches.Select(batch => (Ensemble.Outputs(batch), batch.Mask)).ToList());
-    }
-
     /// <summary>Sets <see cref="Scales"/>, e.g. from a saved model or checkpoint.</summary>
     /// <exception cref="ArgumentException">When <paramref name="scales"/> does not hold one scale per member.</exception>
     public void SetScales(MemberScales scales)
