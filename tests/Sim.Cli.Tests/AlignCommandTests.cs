@@ -30,7 +30,7 @@ public sealed class AlignCommandTests(AlignWorkspace workspace) : IClassFixture<
     public void A_reward_run_writes_the_reward_model_config_and_metrics()
     {
         var result = SimCli.Run(workspace.WorkingDirectory, ["align", "reward", "--data", "prefs.jsonl", "--eval", "prefs.jsonl", "--runs", "reward-runs",
-            "--members", "2", "--aggregation", "worst-case", .. AlignWorkspace.TinyModel]);
+            "--members", "2", "--aggregation", "worst-case", "--member-sampling", "bootstrap", .. AlignWorkspace.TinyModel]);
         result.AssertSucceeded();
         string run = Assert.Single(Directory.GetDirectories(Path.Combine(workspace.WorkingDirectory, "reward-runs")));
         foreach (var file in new[] { "reward_model.bin", "tokenizer.json", "config.json", "metrics.csv", "curve.png" })
@@ -38,7 +38,9 @@ public sealed class AlignCommandTests(AlignWorkspace workspace) : IClassFixture<
         string metrics = File.ReadAllText(Path.Combine(run, "metrics.csv"));
         Assert.Contains("reward/accuracy", metrics);
         Assert.Contains("eval/accuracy", metrics);
-        Assert.Contains("\"WorstCase\"", File.ReadAllText(Path.Combine(run, "config.json")));
+        string config = File.ReadAllText(Path.Combine(run, "config.json"));
+        Assert.Contains("\"WorstCase\"", config);
+        Assert.Contains("\"Bootstrap\"", config);
     }
 
     /// <summary>Row name, arguments, fragments the message must hold.</summary>
@@ -60,6 +62,8 @@ public sealed class AlignCommandTests(AlignWorkspace workspace) : IClassFixture<
         { "model file missing", ["align", "sample", "--model", "nowhere/model.bin", "--prompt", "x"], ["nowhere", "tokenizer.json"] },
         { "odd GPM embedding width", ["align", "gpm", "--out", "gpm-study", "--dimensions", "3"], ["--dimensions = 3", "even embedding width ≥ 2"] },
         { "best-of-n seed given twice", ["align", "best-of-n", "--out", "bon-study", "--seeds", "1", "1"], ["--seeds = 1 1", "each seed once"] },
+        { "best-of-n unknown member sampling", ["align", "best-of-n", "--out", "bon-study", "--member-sampling", "jackknife"], ["--member-sampling 'jackknife'", "shuffle or bootstrap"] },
+        { "reward model unknown member sampling", ["align", "reward", "--data", "prefs.jsonl", "--runs", "new-runs", "--members", "3", "--member-sampling", "half"], ["--member-sampling 'half'", "shuffle or bootstrap"] },
         { "best-of-n base policy without clauses", ["align", "best-of-n", "--out", "bon-study", "--max-clauses", "0"], ["BaseMaxClauses = 0", "at least 1"] },
         { "centring coefficient below zero", ["align", "reward", "--data", "prefs.jsonl", "--runs", "new-runs", "--center-rewards-coefficient", "-1"], ["--center-rewards-coefficient = -1", "finite coefficient ≥ 0"] },
     };

@@ -53,6 +53,8 @@ public sealed class BadInputTable(BadInputWorkspace workspace) : IClassFixture<B
         { "train --spa-grounding-weight not finite", ["train", "--env", "ArmReach-v1", "--reward", "spa", "--spa-grounding-weight", "Infinity"], ["--spa-grounding-weight = Infinity", "finite number"] },
         { "train --spa-env-reward unknown", ["train", "--env", "ArmReach-v1", "--reward", "spa", "--spa-env-reward", "half"], ["--spa-env-reward 'half'", "keep or drop"] },
         { "train --spa-update-every zero", ["train", "--env", "ArmReach-v1", "--reward", "spa", "--spa-update-every", "0"], ["--spa-update-every = 0", "at least 1 env step"] },
+        { "train --spa-sampled-steps negative", ["train", "--env", "HalfCheetah-v1", "--delayed-reward", "--reward", "spa", "--spa-sampled-steps", "-4"], ["--spa-sampled-steps = -4", "0 (whole episodes)"] },
+        { "train --spa-sampled-steps without --reward spa", ["train", "--env", "HalfCheetah-v1", "--spa-sampled-steps", "64"], ["--spa-sampled-steps with --reward env", "add --reward spa"] },
         { "train --spa-grounding-eps without --reward spa", ["train", "--env", "ArmReach-v1", "--spa-grounding-eps", "0.01"], ["--spa-grounding-eps with --reward env", "add --reward spa"] },
         { "train --reward potential on a non-goal env", ["train", "--env", "Pendulum-v1", "--algo", "sac", "--reward", "potential"], ["--reward potential on Pendulum-v1", "goal env"] },
         { "train --sampler unknown", ["train", "--reward", "preference", "--sampler", "psychic"], ["--sampler 'psychic'", "uniform, disagreement or entropy"] },

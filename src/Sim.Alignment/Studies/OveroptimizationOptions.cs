@@ -1,4 +1,5 @@
 using Sim.Alignment.Model;
+using Sim.Rewards.Ensembles;
 
 namespace Sim.Alignment.Studies;
 
@@ -22,6 +23,10 @@ public sealed record OveroptimizationOptions
     /// <summary>Ensemble members K (Coste et al.: 5); each member alone is a single proxy, and the single-model curve is
     /// the mean of the K members' curves.</summary>
     public int Members { get; init; } = 5;
+
+    /// <summary>How each member draws its pairs: all of them in its own order (Coste et al.'s members differ only by their
+    /// initialisation), or its own bootstrap resample, which makes the members disagree more where the data is thin.</summary>
+    public MemberSampling Sampling { get; init; } = MemberSampling.Shuffle;
 
     /// <summary>Passes of every member over the pairs.</summary>
     public int Epochs { get; init; } = 4;
@@ -62,6 +67,7 @@ public sealed record OveroptimizationOptions
         if (!(LabelNoise >= 0 && LabelNoise <= 0.5)) throw new ArgumentOutOfRangeException(nameof(LabelNoise), LabelNoise, $"LabelNoise = {LabelNoise}: expected a flip probability in [0, 0.5]");
         if (HeldOutPairs < 1) throw new ArgumentOutOfRangeException(nameof(HeldOutPairs), HeldOutPairs, $"HeldOutPairs = {HeldOutPairs}: expected at least 1");
         if (Members < 2) throw new ArgumentOutOfRangeException(nameof(Members), Members, $"Members = {Members}: expected at least 2, to compare an ensemble with one member");
+        if (!Enum.IsDefined(Sampling)) throw new ArgumentOutOfRangeException(nameof(Sampling), Sampling, $"Sampling = {(int)Sampling}: expected Shuffle or Bootstrap");
         if (Epochs < 1) throw new ArgumentOutOfRangeException(nameof(Epochs), Epochs, $"Epochs = {Epochs}: expected at least 1");
         if (BaseMaxClauses < 1) throw new ArgumentOutOfRangeException(nameof(BaseMaxClauses), BaseMaxClauses, $"BaseMaxClauses = {BaseMaxClauses}: expected at least 1");
         if (Prompts < 1) throw new ArgumentOutOfRangeException(nameof(Prompts), Prompts, $"Prompts = {Prompts}: expected at least 1");

@@ -36,9 +36,9 @@ public static class OveroptimizationStudy
         var config = new RewardConfig
         {
             Seed = options.Seed, Members = options.Members, Epochs = options.Epochs, LearningRate = options.LearningRate,
-            BatchSize = options.BatchSize, Model = options.Model, CheckpointEvery = options.Epochs,
+            BatchSize = options.BatchSize, Model = options.Model, CheckpointEvery = options.Epochs, Sampling = options.Sampling,
         };
-        log($"training {options.Members} reward models on {options.Pairs} pairs ({options.LabelNoise:P0} flipped)");
+        log($"training {options.Members} reward models on {options.Pairs} pairs ({options.LabelNoise:P0} flipped, {options.Sampling.ToString().ToLowerInvariant()} sampling)");
         using var trainer = new RewardTrainer(config, tokenizer, train, heldOut);
         var run = trainer.CreateRun(runsRoot, "synthetic-reviews");
         trainer.Train(run);

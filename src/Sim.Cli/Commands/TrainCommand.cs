@@ -92,13 +92,14 @@ public static class TrainCommand
         var spaWeight = new Option<double?>("--spa-grounding-weight") { Description = "With --reward spa: g_t when it fires (default 0.5; 0 turns grounding off; envs without goals have none)" };
         var spaEnvReward = new Option<string?>("--spa-env-reward") { Description = "With --reward spa: keep (the env's reward plus c_t + g_t; the default) or drop (c_t + g_t alone; the default with --delayed-reward, whose return c_t already adds up to)" };
         var spaUpdateEvery = new Option<double?>("--spa-update-every") { Description = "With --reward spa: env steps between progress-estimator updates (default 1000)" };
+        var spaSampledSteps = new Option<int?>("--spa-sampled-steps") { Description = "With --reward spa: fit the sums of K random steps per episode against the outcome scaled by K/T (randomized return decomposition, RRD), fresh subsets on every pass; 0, the default, fits whole episodes" };
         var watch = new Option<bool>("--watch") { Description = "Open a viewer on a copy of one env with the policy as it trains (weights synced every 2 s)" };
         var command = new Command("train", "Train an agent; writes runs/<env>__<algo>__<seed>__<time>/ with config, metrics.csv, TensorBoard events, checkpoints and curve.png")
         {
             env, envArgs, algo, numEnvs, steps, seed, device, threads, torchThreads, runs, resume, checkpointEvery, hparams, set,
             reward, teacher, labels, sampler, segmentLength, labelsPerRound, roundEvery, unsupervised, captureVideo, watch, reed, reedSet,
             labelWait, minGold, labelPort, labelClipSize, oniModel, llmUrl, llmModel, llmKeyEnv, delayedReward, her, herStrategy, herK,
-            spaEps, spaWeight, spaEnvReward, spaUpdateEvery,
+            spaEps, spaWeight, spaEnvReward, spaUpdateEvery, spaSampledSteps,
         };
         command.SetAction(parse =>
         {
@@ -133,7 +134,8 @@ public static class TrainCommand
             else if (reedOverrides.Length > 0) throw new ArgumentException($"--reed-set {string.Join(" --reed-set ", reedOverrides)} without --reed: the overrides are REED's; add --reed");
             settings = settings with { CaptureVideo = parse.GetValue(captureVideo), DelayedReward = parse.GetValue(delayedReward) };
             settings = WithHindsight(settings, parse.GetValue(her), parse.GetValue(herStrategy), parse.GetValue(herK));
-            settings = WithSpa(settings, parse.GetValue(spaEps), parse.GetValue(spaWeight), parse.GetValue(spaEnvReward), parse.GetValue(spaUpdateEvery));
+            settings = WithSpa(settings, parse.GetValue(spaEps), parse.GetValue(spaWeight), parse.GetValue(spaEnvReward), parse.GetValue(spaUpdateEvery),
+                parse.GetValue(spaSampledSteps));
             RequireGoalEnvForPotential(settings);
             OutputPath.RequireWritableFolder("--runs", parse.GetValue(runs)!);
             var run = RunDirectory.Create(parse.GetValue(runs)!.FullName, RunNameEnvPart(settings.Env), settings.Algorithm, section.Settings.Seed, DateTimeOffset.UtcNow);
@@ -262,12 +264,13 @@ public static class TrainCommand
     }
 
     // SPA's settings, checked against the env before any run folder exists.
-    static RunConfig WithSpa(RunConfig settings, double? epsilon, double? weight, string? envReward, double? updateEvery)
+    static RunConfig WithSpa(RunConfig settings, double? epsilon, double? weight, string? envReward, double? updateEvery, int? sampledSteps)
     {
         if (settings.Reward != SpaRewardSource.SourceName)
         {
             string? stray = epsilon is not null ? "--spa-grounding-eps" : weight is not null ? "--spa-grounding-weight"
-                : envReward is not null ? "--spa-env-reward" : updateEvery is not null ? "--spa-update-every" : null;
+                : envReward is not null ? "--spa-env-reward" : updateEvery is not null ? "--spa-update-every"
+                : sampledSteps is not null ? "--spa-sampled-steps" : null;
             if (stray is not null) throw new ArgumentException($"{stray} with --reward {settings.Reward}: the option is SPA's; add --reward spa");
             return settings;
         }
@@ -278,6 +281,7 @@ public static class TrainCommand
         if (envReward is not null and not ("keep" or "drop")) throw new ArgumentException($"--spa-env-reward '{envReward}': expected keep or drop");
         if (updateEvery is double every && !(every >= 1 && every <= long.MaxValue))
             throw new ArgumentException($"--spa-update-every = {every.ToString(CultureInfo.InvariantCulture)}: expected at least 1 env step");
+        if (sampledSteps is < 0) throw new ArgumentException($"--spa-sampled-steps = {sampledSteps}: expected 0 (whole episodes) or a number of steps per episode");
         var defaults = new SpaOptions();
         var options = new SpaOptions
         {
@@ -288,6 +292,7 @@ public static class TrainCommand
             // keeping it would pay the outcome twice, all of it on the last step, so there the default is drop.
             KeepEnvReward = envReward is null ? !settings.DelayedReward : envReward == "keep",
             UpdateEvery = updateEvery is double steps ? (long)steps : defaults.UpdateEvery,
+            SampledSteps = sampledSteps ?? defaults.SampledSteps,
         };
         using (var probe = Envs.Envs.Registry.Create(settings.Env, 1, VectorEnvOptions.Default, settings.EnvArgs))
             if (SpaRewardSource.FindProblem(probe, settings.Env, settings.DelayedReward, settings.Sac is not null, options) is { } problem)

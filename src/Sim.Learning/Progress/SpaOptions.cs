@@ -30,7 +30,12 @@ public sealed record SpaOptions
     /// <summary>Passes over the kept episodes per update.</summary>
     public int EpochsPerUpdate { get; init; } = 20;
 
-    /// <summary>Episodes per estimator minibatch.</summary>
+    /// <summary>Steps drawn at random from each episode per training item, whose target is the outcome scaled by their
+    /// share of the episode (randomized return decomposition, RRD; see <see cref="RandomStepSubsets"/>); each of the
+    /// <see cref="EpochsPerUpdate"/> passes draws fresh subsets. 0 trains on whole episodes, SPA-RL's sum constraint.</summary>
+    public int SampledSteps { get; init; }
+
+    /// <summary>Episodes (or subsets) per estimator minibatch.</summary>
     public int BatchSize { get; init; } = 32;
 
     /// <summary>The estimator's Adam learning rate.</summary>
@@ -52,6 +57,7 @@ public sealed record SpaOptions
         if (UpdateEvery < 1) return $"update interval {UpdateEvery}: expected at least 1 env step";
         if (MaxEpisodes < 1) return $"kept episodes {MaxEpisodes}: expected at least 1";
         if (EpochsPerUpdate < 1) return $"epochs per update {EpochsPerUpdate}: expected at least 1";
+        if (SampledSteps < 0) return $"sampled steps per episode {SampledSteps}: expected 0 (whole episodes) or more";
         if (BatchSize < 1) return $"estimator batch size {BatchSize}: expected at least 1 episode";
         if (!(LearningRate > 0 && double.IsFinite(LearningRate))) return string.Create(CultureInfo.InvariantCulture, $"estimator learning rate {LearningRate}: expected a positive number");
         if (HiddenLayers < 0) return $"estimator hidden layers {HiddenLayers}: expected 0 or more";

@@ -36,6 +36,7 @@ public sealed class SpaRewardLearner : IRewardLearner
     readonly SpaOptions _options;
     readonly int _obs, _act;
     readonly long _firstUpdate;
+    readonly ulong _subsetSeed;
     readonly IGoalEnv? _goal;
     readonly int _achievedOffset, _desiredOffset;
     readonly TransitionRewardFunction? _goalReward;
@@ -83,10 +84,12 @@ public sealed class SpaRewardLearner : IRewardLearner
                 Members = 1,
                 LearningRate = options.LearningRate,
                 BatchSize = options.BatchSize,
-                MaxEpochs = options.EpochsPerUpdate,
+                // With random subsets each pass draws its own, so the ensemble makes one pass over all of them.
+                MaxEpochs = options.SampledSteps > 0 ? 1 : options.EpochsPerUpdate,
                 StopAtAccuracy = null,
                 Seed = SeedDerivation.Derive(seed, "spa-estimator"),
             });
+        _subsetSeed = SeedDerivation.Derive(seed, "spa-subsets");
         Episodes = new ProgressEpisodeStore(envId, numEnvs, observationSize, actionSize, options.MaxEpisodes);
     }
 
@@ -202,7 +205,7 @@ public sealed class SpaRewardLearner : IRewardLearner
         var episodes = Episodes.Episodes;
         var segments = episodes.Select(e => e.Steps).ToArray();
         var outcomes = episodes.Select(e => e.Outcome).ToArray();
-        var report = Estimator.Train(segments, outcomes);
+        var report = _options.SampledSteps == 0 ? Estimator.Train(segments, outcomes) : TrainOnSubsets(segments, outcomes, envStep);
         _trained = true;
         double sumError = 0;
         for (int e = 0; e < segments.Length; e++) sumError += Math.Abs(Estimator.Contributions(segments[e]).Sum() - outcomes[e]);
@@ -217,13 +220,23 @@ public sealed class SpaRewardLearner : IRewardLearner
         return true;
     }
 
+    // One pass over EpochsPerUpdate fresh subsets of every episode, drawn from a stream of the update's step, so a resumed
+    // run draws what the uninterrupted one does.
+    RewardTrainingReport TrainOnSubsets(Segment[] episodes, float[] outcomes, long envStep)
+    {
+        var (items, targets) = RandomStepSubsets.Draw(episodes, outcomes, _options.SampledSteps, _options.EpochsPerUpdate,
+            SeedDerivation.Derive(_subsetSeed, (ulong)envStep));
+        return Estimator.Train(items, targets);
+    }
+
     /// <inheritdoc/>
     public string Describe()
     {
         string outcome = _options.Outcome == SpaOutcome.Success ? "success" : "delayed return";
         string grounding = Grounding is null ? "no grounding"
             : string.Create(CultureInfo.InvariantCulture, $"grounding {_options.GroundingWeight} beyond ε {_options.GroundingEpsilon}");
-        return $"SPA progress reward ({outcome} outcome, {grounding}, env reward {(_options.KeepEnvReward ? "kept" : "dropped")}, estimator update every {_options.UpdateEvery} steps)";
+        string fit = _options.SampledSteps == 0 ? "whole-episode sums" : $"sums of {_options.SampledSteps} random steps (RRD)";
+        return $"SPA progress reward ({outcome} outcome, {grounding}, env reward {(_options.KeepEnvReward ? "kept" : "dropped")}, estimator fits {fit} every {_options.UpdateEvery} steps)";
     }
 
     /// <inheritdoc/>

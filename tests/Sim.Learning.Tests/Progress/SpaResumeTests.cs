@@ -35,11 +35,11 @@ public sealed class SpaResumeTests
     // (50 steps, 2 envs) kept at the interruption are trained on after it.
     static readonly SpaOptions Options = new() { UpdateEvery = 200, HiddenSize = 16, EpochsPerUpdate = 3, BatchSize = 8 };
 
-    static PebbleTrainer Build(out IVectorEnv env, out SpaRewardLearner learner)
+    static PebbleTrainer Build(SpaOptions options, out IVectorEnv env, out SpaRewardLearner learner)
     {
         var raw = Envs.Envs.Make(EnvId, Config.NumEnvs, Config.Seed, SacEnvironment.Options(threads: 1));
         var goal = GoalEnvLookup.Find(raw, out _);
-        learner = new SpaRewardLearner(Options, EnvId, Config.NumEnvs, raw.SingleObservationSpace.FlatSize, raw.SingleActionSpace.FlatSize, goal, Config.Seed, Config.LearningStarts);
+        learner = new SpaRewardLearner(options, EnvId, Config.NumEnvs, raw.SingleObservationSpace.FlatSize, raw.SingleActionSpace.FlatSize, goal, Config.Seed, Config.LearningStarts);
         env = SacEnvironment.Wrap(raw, learner.WrapEnv);
         var sac = new SacTrainer(env, Config, hindsightReward: learner.HindsightReward) { ChunkSteps = 100 };
         return new PebbleTrainer(sac, learner);
@@ -54,15 +54,19 @@ public sealed class SpaResumeTests
     static readonly string[] ComparedTags =
         ["spa/estimator_loss", "spa/sum_error", "spa/episodes", "spa/corr_dense", "spa/grounding_rate", SacMetrics.Qf1LossTag, SacMetrics.ActorLossTag, SacMetrics.EpisodicReturnTag];
 
-    [Fact]
-    public void A_resumed_spa_run_ends_bitwise_equal_to_an_uninterrupted_one()
+    // 0 fits whole episodes; 20 fits random 20-step subsets of the 50-step episodes (RRD), drawn anew at every update.
+    [Theory]
+    [InlineData(0)]
+    [InlineData(20)]
+    public void A_resumed_spa_run_ends_bitwise_equal_to_an_uninterrupted_one(int sampledSteps)
     {
+        var options = Options with { SampledSteps = sampledSteps };
         using var scratch = new TempDirectory();
         int[][] expectedAgent, expectedEstimator;
         float[] expectedRewards;
         Dictionary<string, string> expectedRows;
         {
-            using var trainer = Build(out var env, out var learner);
+            using var trainer = Build(options, out var env, out var learner);
             using var _ = env;
             var run = RunDirectory.Create(scratch.Path, EnvId, "sac", Config.Seed, DateTimeOffset.FromUnixTimeSeconds(1000));
             new TrainingLoop(trainer, run, checkpointEvery: 300).Run();
@@ -79,7 +83,7 @@ public sealed class SpaResumeTests
         var interrupted = RunDirectory.Create(scratch.Path, EnvId, "sac", Config.Seed, DateTimeOffset.FromUnixTimeSeconds(2000));
         using (var cancel = new CancellationTokenSource())
         {
-            using var trainer = Build(out var env, out var unused);
+            using var trainer = Build(options, out var env, out var unused);
             using var _ = env;
             var loop = new TrainingLoop(trainer, interrupted, checkpointEvery: 300);
             loop.Progress += p => { if (p.GlobalStep >= StopAt) cancel.Cancel(); };
@@ -87,7 +91,7 @@ public sealed class SpaResumeTests
             Assert.Equal(StopAt, trainer.GlobalStep);
         }
         {
-            using var trainer = Build(out var env, out var learner);
+            using var trainer = Build(options, out var env, out var learner);
             using var _ = env;
             var loop = new TrainingLoop(trainer, RunDirectory.Open(interrupted.Path), checkpointEvery: 300);
             Assert.Equal(StopAt, loop.Resume());

@@ -26,9 +26,10 @@ public static class AlignBestOfNCommand
         var prompts = new Option<int>("--prompts") { Description = "Prompts best-of-n is measured on", DefaultValueFactory = _ => d.Prompts };
         var samples = new Option<int>("--samples") { Description = "Base samples per prompt (N ≥ max n)", DefaultValueFactory = _ => d.SamplesPerPrompt };
         var maxN = new Option<int>("--max-n") { Description = "Largest n (powers of two up to it)", DefaultValueFactory = _ => d.MaxN };
+        var sampling = MemberSamplingOption.Create();
         var command = new Command("best-of-n", "Overoptimisation study: gold and proxy reward of best-of-n against sqrt(KL), single reward model vs ensembles")
         {
-            output, seed, seeds, pairs, noise, members, epochs, prompts, samples, maxN, maxClauses,
+            output, seed, seeds, pairs, noise, members, epochs, prompts, samples, maxN, maxClauses, sampling,
         };
         command.SetAction(parse =>
         {
@@ -36,7 +37,7 @@ public static class AlignBestOfNCommand
             {
                 Seed = parse.GetValue(seed), Pairs = parse.GetValue(pairs), LabelNoise = parse.GetValue(noise), Members = parse.GetValue(members),
                 Epochs = parse.GetValue(epochs), Prompts = parse.GetValue(prompts), SamplesPerPrompt = parse.GetValue(samples), MaxN = parse.GetValue(maxN),
-                BaseMaxClauses = parse.GetValue(maxClauses),
+                BaseMaxClauses = parse.GetValue(maxClauses), Sampling = MemberSamplingOption.Parse(parse.GetValue(sampling)!),
             };
             // An absent --seeds parses as no seeds (the parser itself refuses --seeds without values).
             var seedList = parse.GetValue(seeds) is { Length: > 0 } given ? given : [options.Seed];

@@ -19,6 +19,7 @@ public static class AlignRewardCommand
         var centering = new Option<double>("--center-rewards-coefficient") { Description = "c in + c·(r_c + r_r)²: keeps scores centred on zero (0: off; 0.01 is usual)", DefaultValueFactory = _ => 0 };
         var aggregation = new Option<string>("--aggregation") { Description = "How members combine: mean, worst-case or uncertainty (mean − λ·var)", DefaultValueFactory = _ => "mean" };
         var lambda = new Option<double>("--lambda") { Description = "λ of --aggregation uncertainty", DefaultValueFactory = _ => 1 };
+        var sampling = MemberSamplingOption.Create();
         var command = new Command("reward", "Train a text reward model on {\"prompt\",\"chosen\",\"rejected\"} JSON lines");
         options.AddTo(command);
         command.Options.Add(members);
@@ -26,11 +27,13 @@ public static class AlignRewardCommand
         command.Options.Add(centering);
         command.Options.Add(aggregation);
         command.Options.Add(lambda);
-        command.SetAction(parse => Run(parse, options, parse.GetValue(members), parse.GetValue(margin), parse.GetValue(centering), parse.GetValue(aggregation)!, parse.GetValue(lambda)));
+        command.Options.Add(sampling);
+        command.SetAction(parse => Run(parse, options, parse.GetValue(members), parse.GetValue(margin), parse.GetValue(centering), parse.GetValue(aggregation)!, parse.GetValue(lambda),
+            parse.GetValue(sampling)!));
         return command;
     }
 
-    static int Run(ParseResult parse, AlignTrainingOptions options, int members, double margin, double centering, string aggregation, double lambda)
+    static int Run(ParseResult parse, AlignTrainingOptions options, int members, double margin, double centering, string aggregation, double lambda, string sampling)
     {
         options.ApplyThreads(parse);
         if (options.TryResume<RewardConfig>(parse, Build, RewardTrainer.ModelFileName)) return 0;
@@ -46,6 +49,7 @@ public static class AlignRewardCommand
             "uncertainty" => Aggregation.UncertaintyPenalized(lambda),
             _ => throw new ArgumentException($"--aggregation '{aggregation}': expected mean, worst-case or uncertainty"),
         };
+        var memberSampling = MemberSamplingOption.Parse(sampling);
         var data = options.Data(parse);
         OutputPath.RequireWritableFolder("--runs", options.Runs(parse));
         var init = options.InitFrom(parse);
@@ -59,6 +63,7 @@ public static class AlignRewardCommand
             Margin = margin,
             Centering = centering,
             Aggregation = combine,
+            Sampling = memberSampling,
         };
         using var newTrainer = Build(fresh, newTokenizer);
         var newRun = newTrainer.CreateRun(options.Runs(parse).FullName, AlignSftCommand.RunNamePart(data));

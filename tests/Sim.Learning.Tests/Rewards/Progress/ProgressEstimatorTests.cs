@@ -9,16 +9,16 @@ public sealed class ProgressEstimatorTests
 {
     // Steps of 2 observation floats and 1 action float, uniform in [−1, 1]; each step's true contribution is
     // f(s, a) = 0.5·s0 − 0.3·s1 + 0.2·a, and an episode's outcome is the sum of f over its 3 to 8 steps.
-    static float Feature(ReadOnlySpan<float> observation, float action) => 0.5f * observation[0] - 0.3f * observation[1] + 0.2f * action;
+    internal static float Feature(ReadOnlySpan<float> observation, float action) => 0.5f * observation[0] - 0.3f * observation[1] + 0.2f * action;
 
-    static (List<Segment> Episodes, List<float> Outcomes) HandBuilt(int count, ulong seed)
+    internal static (List<Segment> Episodes, List<float> Outcomes) HandBuilt(int count, ulong seed, int minLength = 3, int maxLength = 8)
     {
         var rng = new SimRandom(seed);
         var episodes = new List<Segment>();
         var outcomes = new List<float>();
         for (int e = 0; e < count; e++)
         {
-            int length = 3 + rng.NextInt(6);
+            int length = minLength + rng.NextInt(maxLength - minLength + 1);
             var observations = new float[length * 2];
             var actions = new float[length];
             double outcome = 0;
