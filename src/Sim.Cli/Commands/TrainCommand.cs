@@ -93,13 +93,18 @@ public static class TrainCommand
         var spaEnvReward = new Option<string?>("--spa-env-reward") { Description = "With --reward spa: keep (the env's reward plus c_t + g_t; the default) or drop (c_t + g_t alone; the default with --delayed-reward, whose return c_t already adds up to)" };
         var spaUpdateEvery = new Option<double?>("--spa-update-every") { Description = "With --reward spa: env steps between progress-estimator updates (default 1000)" };
         var spaSampledSteps = new Option<int?>("--spa-sampled-steps") { Description = "With --reward spa: fit the sums of K random steps per episode against the outcome scaled by K/T (randomized return decomposition, RRD), fresh subsets on every pass; 0, the default, fits whole episodes" };
+        var spaSet = new Option<string[]>("--spa-set")
+        {
+            Description = "With --reward spa: override an SPA setting by its snake_case name, e.g. --spa-set hidden_layers=1 --spa-set hidden_size=64 (also epochs_per_update, max_episodes, batch_size, learning_rate; recorded in config.json)",
+            AllowMultipleArgumentsPerToken = false,
+        };
         var watch = new Option<bool>("--watch") { Description = "Open a viewer on a copy of one env with the policy as it trains (weights synced every 2 s)" };
         var command = new Command("train", "Train an agent; writes runs/<env>__<algo>__<seed>__<time>/ with config, metrics.csv, TensorBoard events, checkpoints and curve.png")
         {
             env, envArgs, algo, numEnvs, steps, seed, device, threads, torchThreads, runs, resume, checkpointEvery, hparams, set,
             reward, teacher, labels, sampler, segmentLength, labelsPerRound, roundEvery, unsupervised, captureVideo, watch, reed, reedSet,
             labelWait, minGold, labelPort, labelClipSize, oniModel, llmUrl, llmModel, llmKeyEnv, delayedReward, her, herStrategy, herK,
-            spaEps, spaWeight, spaEnvReward, spaUpdateEvery, spaSampledSteps,
+            spaEps, spaWeight, spaEnvReward, spaUpdateEvery, spaSampledSteps, spaSet,
         };
         command.SetAction(parse =>
         {
@@ -135,7 +140,7 @@ public static class TrainCommand
             settings = settings with { CaptureVideo = parse.GetValue(captureVideo), DelayedReward = parse.GetValue(delayedReward) };
             settings = WithHindsight(settings, parse.GetValue(her), parse.GetValue(herStrategy), parse.GetValue(herK));
             settings = WithSpa(settings, parse.GetValue(spaEps), parse.GetValue(spaWeight), parse.GetValue(spaEnvReward), parse.GetValue(spaUpdateEvery),
-                parse.GetValue(spaSampledSteps));
+                parse.GetValue(spaSampledSteps), parse.GetValue(spaSet) ?? []);
             RequireGoalEnvForPotential(settings);
             OutputPath.RequireWritableFolder("--runs", parse.GetValue(runs)!);
             var run = RunDirectory.Create(parse.GetValue(runs)!.FullName, RunNameEnvPart(settings.Env), settings.Algorithm, section.Settings.Seed, DateTimeOffset.UtcNow);
@@ -264,13 +269,13 @@ public static class TrainCommand
     }
 
     // SPA's settings, checked against the env before any run folder exists.
-    static RunConfig WithSpa(RunConfig settings, double? epsilon, double? weight, string? envReward, double? updateEvery, int? sampledSteps)
+    static RunConfig WithSpa(RunConfig settings, double? epsilon, double? weight, string? envReward, double? updateEvery, int? sampledSteps, IReadOnlyList<string> overrides)
     {
         if (settings.Reward != SpaRewardSource.SourceName)
         {
             string? stray = epsilon is not null ? "--spa-grounding-eps" : weight is not null ? "--spa-grounding-weight"
                 : envReward is not null ? "--spa-env-reward" : updateEvery is not null ? "--spa-update-every"
-                : sampledSteps is not null ? "--spa-sampled-steps" : null;
+                : sampledSteps is not null ? "--spa-sampled-steps" : overrides.Count > 0 ? SpaOverrides.OptionName : null;
             if (stray is not null) throw new ArgumentException($"{stray} with --reward {settings.Reward}: the option is SPA's; add --reward spa");
             return settings;
         }
@@ -294,6 +299,7 @@ public static class TrainCommand
             UpdateEvery = updateEvery is double steps ? (long)steps : defaults.UpdateEvery,
             SampledSteps = sampledSteps ?? defaults.SampledSteps,
         };
+        options = SpaOverrides.Apply(options, overrides);
         using (var probe = Envs.Envs.Registry.Create(settings.Env, 1, VectorEnvOptions.Default, settings.EnvArgs))
             if (SpaRewardSource.FindProblem(probe, settings.Env, settings.DelayedReward, settings.Sac is not null, options) is { } problem)
                 throw new ArgumentException($"--reward spa: {problem}");
