@@ -17,7 +17,8 @@ namespace Sim.Learning.Progress;
 /// <see cref="SpaRewardWrapper"/>.</summary>
 /// <remarks>
 /// <para>Every <see cref="SpaOptions.UpdateEvery"/> env steps from the first update step on, the estimator trains
-/// <see cref="SpaOptions.EpochsPerUpdate"/> passes over the kept episodes, and the learner logs <c>spa/estimator_loss</c>
+/// <see cref="SpaOptions.EpochsPerUpdate"/> passes over the kept episodes (with <see cref="SpaOptions.SampledSteps"/> set,
+/// each pass over fresh random subsets of them, <see cref="RandomStepSubsets"/>), and the learner logs <c>spa/estimator_loss</c>
 /// (the mean squared error of the sums), <c>spa/sum_error</c> (mean |Σc − outcome| over the kept episodes after the
 /// update), <c>spa/episodes</c>, <c>spa/outcome_mean</c>, <c>spa/grounding_rate</c> (share of steps whose g_t fired)
 /// and, where the env has a dense reward, <c>spa/corr_dense</c>: Pearson's correlation of the c_t paid since the last
