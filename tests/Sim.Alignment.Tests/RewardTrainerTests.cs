@@ -201,4 +201,74 @@ public sealed class RewardTrainerTests
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => (Config() with { Centering = -0.5 }).Validate());
         Assert.Contains("Centering = -0.5: expected a finite coefficient ≥ 0", error.Message);
     }
+
+    [Fact]
+    public void Members_of_differing_shapes_train_save_and_load_with_their_own_shapes()
+    {
+        using var scratch = new ScratchDirectory();
+        var tokenizer = TinyModels.Tokenizer();
+        var baseShape = Config().Model;
+        TransformerConfig[] shapes = [baseShape with { Width = 16, Layers = 1 }, baseShape with { Width = 8, Layers = 2, Heads = 2 }, baseShape with { Width = 24, Layers = 1, Heads = 2 }];
+        var heldOut = Pairs(tokenizer, 60, 98);
+        using var trainer = new RewardTrainer(Config(members: 3) with { MemberModels = shapes }, tokenizer, Pairs(tokenizer, 160, 1), heldOut);
+
+        // Each member is built with its own shape, and the vocabulary still comes from the tokenizer.
+        var built = trainer.Model.Ensemble.Members.Select(m => ((TextRewardEncoder)m).Trunk.Config).ToList();
+        Assert.Equal(shapes.Select(s => (s.Width, s.Layers, s.Heads)), built.Select(c => (c.Width, c.Layers, c.Heads)));
+        Assert.All(built, c => Assert.Equal(tokenizer.VocabularySize, c.VocabularySize));
+        // Parameter counts differ, so the members really are different networks.
+        Assert.Equal(3, trainer.Model.Ensemble.Members.Select(m => m.parameters().Sum(p => p.numel())).Distinct().Count());
+
+        var run = trainer.CreateRun(scratch.File("runs"), "toy");
+        trainer.Train(run);
+        double accuracy = trainer.Accuracy(heldOut);
+        Assert.True(accuracy >= 0.9, $"held-out accuracy {accuracy:F2} of the mixed ensemble");
+
+        using var loaded = TextRewardModel.Load(Path.Combine(run.Path, RewardTrainer.ModelFileName), tokenizer);
+        Assert.Equal(built, loaded.Ensemble.Members.Select(m => ((TextRewardEncoder)m).Trunk.Config));
+        var probe = heldOut.Select(p => p.ChosenItem).ToList();
+        var original = new float[probe.Count];
+        var reloaded = new float[probe.Count];
+        trainer.Model.Score(probe, original, Aggregation.WorstCase);
+        loaded.Score(probe, reloaded, Aggregation.WorstCase);
+        Assert.Equal(original, reloaded);
+    }
+
+    public static TheoryData<string, string> MemberShapeProblems() => new()
+    {
+        { "count", "MemberModels holds 2 shapes: expected one per member (3)" },
+        { "context", "MemberModels[1] has context length 64: expected the model's 32" },
+        { "init", "MemberModels and InitFrom are both set" },
+    };
+
+    [Theory]
+    [MemberData(nameof(MemberShapeProblems))]
+    public void Member_shapes_that_cannot_serve_the_ensemble_are_refused_by_name(string problem, string message)
+    {
+        var shape = Config().Model;
+        var config = Config(members: 3) with
+        {
+            MemberModels = problem switch
+            {
+                "count" => [shape, shape],
+                "context" => [shape, shape with { ContextLength = 64 }, shape],
+                _ => [shape, shape, shape],
+            },
+            InitFrom = problem == "init" ? "sft/model.bin" : null,
+        };
+        var error = Assert.ThrowsAny<ArgumentException>(config.Validate);
+        Assert.Contains(message, error.Message);
+    }
+
+    [Fact]
+    public void A_model_file_whose_member_shapes_disagree_with_its_ensemble_is_refused_by_name()
+    {
+        var shape = TinyModels.Config(context: 32);
+        var ensemble = new EnsembleConfig { Members = 2 };
+        var twoForThree = new TextRewardModelConfig(shape, ensemble with { Members = 3 }, Aggregation.Mean, default, "t", [shape, shape]);
+        Assert.Contains("MemberModels holds 2 shapes: expected one per ensemble member (3)", Assert.ThrowsAny<ArgumentException>(twoForThree.Validate).Message);
+        var otherVocabulary = new TextRewardModelConfig(shape, ensemble, Aggregation.Mean, default, "t", [shape, shape with { VocabularySize = 500 }]);
+        Assert.Contains("MemberModels[1] reads 500 ids and 32 tokens: expected the model's 300 ids and 32 tokens",
+            Assert.ThrowsAny<ArgumentException>(otherVocabulary.Validate).Message);
+    }
 }

@@ -43,6 +43,21 @@ public sealed class AlignCommandTests(AlignWorkspace workspace) : IClassFixture<
         Assert.Contains("\"Bootstrap\"", config);
     }
 
+    [Fact]
+    public void Member_shapes_are_taken_in_turn_by_the_members_and_recorded_in_config_json()
+    {
+        var result = SimCli.Run(workspace.WorkingDirectory, ["align", "reward", "--data", "prefs.jsonl", "--runs", "mixed-runs",
+            "--members", "3", "--member-shapes", "8x2x2", "24x1", .. AlignWorkspace.TinyModel]);
+        result.AssertSucceeded();
+        string run = Assert.Single(Directory.GetDirectories(Path.Combine(workspace.WorkingDirectory, "mixed-runs")));
+        using var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "config.json")));
+        var shapes = config.RootElement.GetProperty("MemberModels").EnumerateArray()
+            .Select(m => (m.GetProperty("Width").GetInt32(), m.GetProperty("Layers").GetInt32(), m.GetProperty("Heads").GetInt32(), m.GetProperty("ContextLength").GetInt32()))
+            .ToArray();
+        // The third member starts the list again; heads default to --heads, the context is --context's.
+        Assert.Equal([(8, 2, 2, 32), (24, 1, 2, 32), (8, 2, 2, 32)], shapes);
+    }
+
     /// <summary>Row name, arguments, fragments the message must hold.</summary>
     public static TheoryData<string, string[], string[]> Rows() => new()
     {
@@ -64,6 +79,9 @@ public sealed class AlignCommandTests(AlignWorkspace workspace) : IClassFixture<
         { "best-of-n seed given twice", ["align", "best-of-n", "--out", "bon-study", "--seeds", "1", "1"], ["--seeds = 1 1", "each seed once"] },
         { "best-of-n unknown member sampling", ["align", "best-of-n", "--out", "bon-study", "--member-sampling", "jackknife"], ["--member-sampling 'jackknife'", "shuffle or bootstrap"] },
         { "reward model unknown member sampling", ["align", "reward", "--data", "prefs.jsonl", "--runs", "new-runs", "--members", "3", "--member-sampling", "half"], ["--member-sampling 'half'", "shuffle or bootstrap"] },
+        { "member shape without layers", ["align", "reward", "--data", "prefs.jsonl", "--runs", "new-runs", "--members", "2", "--member-shapes", "32"], ["--member-shapes '32'", "WIDTHxLAYERS"] },
+        { "member shape that does not split into heads", ["align", "best-of-n", "--out", "bon-study", "--member-shapes", "30x2x4"], ["--member-shapes '30x2x4'", "Width = 30 with 4 heads"] },
+        { "member shapes with an SFT start", ["align", "reward", "--data", "prefs.jsonl", "--runs", "new-runs", "--members", "2", "--member-shapes", "16x1", "--init-from", "RUN/model.bin"], ["--member-shapes and --init-from", "take its shape"] },
         { "best-of-n base policy without clauses", ["align", "best-of-n", "--out", "bon-study", "--max-clauses", "0"], ["BaseMaxClauses = 0", "at least 1"] },
         { "centring coefficient below zero", ["align", "reward", "--data", "prefs.jsonl", "--runs", "new-runs", "--center-rewards-coefficient", "-1"], ["--center-rewards-coefficient = -1", "finite coefficient ≥ 0"] },
     };
@@ -76,6 +94,7 @@ public sealed class AlignCommandTests(AlignWorkspace workspace) : IClassFixture<
         {
             "MODEL" => Model,
             "RUN" => workspace.Run,
+            "RUN/model.bin" => Path.Combine(workspace.Run, "model.bin"),
             "OTHER_TOKENIZER" => Path.Combine(workspace.OtherRun, "tokenizer.json"),
             _ => a,
         }).ToArray();

@@ -157,4 +157,29 @@ public sealed class TextRewardModelTests
             }
         }
     }
+
+    [Fact]
+    public void An_indexed_member_factory_is_called_once_per_member_in_order_and_members_keep_their_own_shapes()
+    {
+        int[] widths = [4, 8, 12];
+        var calls = new List<int>();
+        var ensemble = new EnsembleConfig { Members = 3, Seed = 5 };
+        using var model = new RewardModel<TokenSequence>(ensemble, Aggregation.WorstCase, RewardNormalization.None, new TokenCollator(), (member, generator) =>
+        {
+            calls.Add(member);
+            return new TokenEncoder(TokenPool.Vocabulary, widths[member], false, generator);
+        });
+        Assert.Equal([0, 1, 2], calls);
+        // Embedding (V·w) plus two heads (w + 1 each) per member, counted by hand.
+        Assert.Equal(widths.Select(w => (long)TokenPool.Vocabulary * w + 2 * (w + 1)),
+            model.Ensemble.Members.Select(m => m.parameters().Sum(p => p.numel())));
+
+        // The index-free factory still builds every member alike, from the same generator stream: member m of both
+        // ensembles starts from the same weights when the indexed factory gives every member the same shape.
+        using var alike = new RewardEnsemble(ensemble, generator => new TokenEncoder(TokenPool.Vocabulary, 4, false, generator));
+        using var indexed = new RewardEnsemble(ensemble, (_, generator) => new TokenEncoder(TokenPool.Vocabulary, 4, false, generator));
+        for (int m = 0; m < 3; m++)
+            foreach (var (a, b) in alike.Members[m].parameters().Zip(indexed.Members[m].parameters()))
+                Assert.Equal(a.data<float>().ToArray(), b.data<float>().ToArray());
+    }
 }

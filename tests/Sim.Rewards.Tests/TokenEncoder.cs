@@ -21,6 +21,8 @@ public sealed class TokenEncoder : RewardEncoder
         _embedding = nn.Embedding(vocabulary, width);
         _score = nn.Linear(width, 1);
         _auxiliary = nn.Linear(width, 1);
+        // Registered first, so the loop below sees the parameters it overwrites.
+        RegisterComponents();
         // Drawn from the ensemble's generator, so that the seed alone fixes every member's weights.
         using (no_grad())
         {
@@ -31,7 +33,6 @@ public sealed class TokenEncoder : RewardEncoder
                 parameter.copy_(draw.mul(scale));
             }
         }
-        RegisterComponents();
     }
 
     /// <summary>The shared trunk: the mean embedding of the real tokens, <c>[batch, width]</c>.</summary>

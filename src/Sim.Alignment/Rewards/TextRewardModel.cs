@@ -16,9 +16,9 @@ public static class TextRewardModel
     public static RewardModel<TokenizedCompletion> Create(TextRewardModelConfig config, TorchSharp.torch.Device? device = null)
     {
         ArgumentNullException.ThrowIfNull(config);
-        config.Model.Validate();
+        config.Validate();
         return new RewardModel<TokenizedCompletion>(config.Ensemble, config.Aggregation, config.Normalization,
-            new CompletionCollator(config.Model.ContextLength), generator => new TextRewardEncoder(config.Model, generator), device);
+            new CompletionCollator(config.Model.ContextLength), (member, generator) => new TextRewardEncoder(config.MemberModel(member), generator), device);
     }
 
     /// <summary>Writes <paramref name="model"/> with <paramref name="config"/> to <paramref name="path"/> atomically.</summary>

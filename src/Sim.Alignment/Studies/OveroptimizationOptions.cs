@@ -40,6 +40,10 @@ public sealed record OveroptimizationOptions
     /// <summary>Each member's transformer (the vocabulary size is set from the tokenizer).</summary>
     public TransformerConfig Model { get; init; } = new() { ContextLength = 96, Width = 32, Layers = 2, Heads = 4 };
 
+    /// <summary>One transformer per member, for members that differ in architecture as well as in initialisation and data
+    /// order, or null for every member to be <see cref="Model"/>; checked by <see cref="Training.RewardConfig"/>.</summary>
+    public IReadOnlyList<TransformerConfig>? MemberModels { get; init; }
+
     /// <summary>Ids of the BPE tokenizer learned from the corpus.</summary>
     public int TokenizerVocabulary { get; init; } = 384;
 

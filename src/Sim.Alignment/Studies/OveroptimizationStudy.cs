@@ -36,7 +36,7 @@ public static class OveroptimizationStudy
         var config = new RewardConfig
         {
             Seed = options.Seed, Members = options.Members, Epochs = options.Epochs, LearningRate = options.LearningRate,
-            BatchSize = options.BatchSize, Model = options.Model, CheckpointEvery = options.Epochs, Sampling = options.Sampling,
+            BatchSize = options.BatchSize, Model = options.Model, MemberModels = options.MemberModels, CheckpointEvery = options.Epochs, Sampling = options.Sampling,
         };
         log($"training {options.Members} reward models on {options.Pairs} pairs ({options.LabelNoise:P0} flipped, {options.Sampling.ToString().ToLowerInvariant()} sampling)");
         using var trainer = new RewardTrainer(config, tokenizer, train, heldOut);
@@ -46,7 +46,7 @@ public static class OveroptimizationStudy
 
         // Coste et al. compare the ensemble with a single model averaged over the members (any member is "a single
         // model"), so one lucky or unlucky member does not decide the comparison.
-        var proxies = Enumerable.Range(0, options.Members).Select(m => ($"member {m + 1}", Aggregation.OfMember(m))).ToList();
+        var proxies = Enumerable.Range(0, options.Members).Select(m => (MemberName(options, m), Aggregation.OfMember(m))).ToList();
         proxies.Add(("ensemble: mean", Aggregation.Mean));
         proxies.Add(("ensemble: worst case", Aggregation.WorstCase));
         proxies.Add(($"ensemble: mean - {options.UncertaintyWeight:0.##}·var", Aggregation.UncertaintyPenalized(options.UncertaintyWeight)));
@@ -87,6 +87,10 @@ public static class OveroptimizationStudy
         log($"{SingleModel}: held-out accuracy {single.HeldOutAccuracy:F3}");
         return [single, .. curves.Skip(options.Members), .. curves.Take(options.Members)];
     }
+
+    // Members of differing shapes carry theirs in the name (width × layers), so each curve says which architecture it is.
+    private static string MemberName(OveroptimizationOptions options, int member) =>
+        options.MemberModels is { } shapes ? $"member {member + 1} ({shapes[member].Width}×{shapes[member].Layers})" : $"member {member + 1}";
 
     // Every member's item score, [K, N], as the model's Score computes before aggregating (encoders here score items).
     private static TorchSharp.torch.Tensor MemberOutputs(RewardModel<TokenizedCompletion> model, IReadOnlyList<TokenizedCompletion> items)

@@ -23,6 +23,11 @@ public sealed record RewardConfig : AlignmentConfig
     /// shape comes from that model.</summary>
     public TransformerConfig Model { get; init; } = new() { Width = 64, Layers = 2 };
 
+    /// <summary>One transformer per member, for an ensemble whose members differ in architecture (width, depth, heads),
+    /// or null for every member to be <see cref="Model"/>. Each must have <see cref="Model"/>'s context length; the
+    /// vocabulary size is set from the tokenizer. Not with <see cref="InitFrom"/>, whose shape every member takes.</summary>
+    public IReadOnlyList<TransformerConfig>? MemberModels { get; init; }
+
     /// <summary>An SFT <c>model.bin</c> every member's trunk starts from (TRL starts reward models from the SFT model), or null for fresh weights.</summary>
     public string? InitFrom { get; init; }
 
@@ -55,5 +60,17 @@ public sealed record RewardConfig : AlignmentConfig
         if (!(Margin >= 0 && double.IsFinite(Margin))) throw new ArgumentOutOfRangeException(nameof(Margin), Margin, $"Margin = {Margin}: expected a finite margin ≥ 0");
         if (!(Centering >= 0 && double.IsFinite(Centering))) throw new ArgumentOutOfRangeException(nameof(Centering), Centering, $"Centering = {Centering}: expected a finite coefficient ≥ 0");
         Aggregation.Validate(Members);
+        if (MemberModels is null) return;
+        if (InitFrom is not null)
+            throw new ArgumentException($"{nameof(MemberModels)} and {nameof(InitFrom)} are both set: members that start from one SFT model all take its shape", nameof(MemberModels));
+        if (MemberModels.Count != Members)
+            throw new ArgumentOutOfRangeException(nameof(MemberModels), MemberModels.Count, $"{nameof(MemberModels)} holds {MemberModels.Count} shapes: expected one per member ({Members})");
+        for (int m = 0; m < MemberModels.Count; m++)
+        {
+            var shape = MemberModels[m] ?? throw new ArgumentException($"{nameof(MemberModels)}[{m}] is null: expected a transformer shape", nameof(MemberModels));
+            if (shape.ContextLength != Model.ContextLength)
+                throw new ArgumentOutOfRangeException(nameof(MemberModels), shape.ContextLength,
+                    $"{nameof(MemberModels)}[{m}] has context length {shape.ContextLength}: expected the model's {Model.ContextLength}, which the collator packs for");
+        }
     }
 }

@@ -53,7 +53,8 @@ public sealed class RewardTrainer : AlignmentTrainer<RewardConfig>
                 Sampling = config.Sampling,
                 Loss = new PreferenceLossOptions(Margin: config.Margin, Centering: config.Centering),
                 Seed = SeedDerivation.Derive(config.Seed, "reward-model"),
-            }, config.Aggregation, config.Normalization, tokenizer.Identity);
+            }, config.Aggregation, config.Normalization, tokenizer.Identity,
+                config.MemberModels?.Select(m => m with { VocabularySize = tokenizer.VocabularySize }).ToList());
             var collator = new CompletionCollator(shape.ContextLength);
             for (int i = 0; i < train.Count; i++) CheckPair(collator, train[i], $"pair {i}");
             _eval = eval ?? [];

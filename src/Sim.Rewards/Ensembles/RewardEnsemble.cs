@@ -43,6 +43,14 @@ public sealed partial class RewardEnsemble : IDisposable
     /// <summary>Builds <see cref="EnsembleConfig.Members"/> encoders with <paramref name="createMember"/>, each drawing its
     /// initial weights from the same seeded CPU generator in turn, and moves them to <paramref name="device"/> (the CPU by default).</summary>
     public RewardEnsemble(EnsembleConfig config, Func<Generator, RewardEncoder> createMember, Device? device = null)
+        : this(config, OfEveryMember(createMember), device)
+    {
+    }
+
+    /// <summary>Builds <see cref="EnsembleConfig.Members"/> encoders with <paramref name="createMember"/>, called with each
+    /// member's index in turn (members may differ in shape), each drawing its initial weights from the same seeded CPU
+    /// generator, and moves them to <paramref name="device"/> (the CPU by default).</summary>
+    public RewardEnsemble(EnsembleConfig config, Func<int, Generator, RewardEncoder> createMember, Device? device = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(createMember);
@@ -57,7 +65,7 @@ public sealed partial class RewardEnsemble : IDisposable
         using var generator = new Generator(config.Seed, CPU);
         for (int m = 0; m < k; m++)
         {
-            var member = createMember(generator) ?? throw new InvalidOperationException($"createMember returned null for member {m}: expected a new encoder");
+            var member = createMember(m, generator) ?? throw new InvalidOperationException($"createMember returned null for member {m}: expected a new encoder");
             if (Array.IndexOf(_members, member, 0, m) >= 0)
                 throw new InvalidOperationException($"createMember returned the same encoder for members {Array.IndexOf(_members, member, 0, m)} and {m}: expected a new encoder per member");
             member.to(Device);
@@ -67,6 +75,13 @@ public sealed partial class RewardEnsemble : IDisposable
             _memberRandoms[m] = new SimRandom(SeedDerivation.Derive(config.Seed, (ulong)m + 1));
         }
         _splitRandom = new SimRandom(SeedDerivation.Derive(config.Seed, 0));
+    }
+
+    /// <summary>A member factory that ignores the index: every member is built alike.</summary>
+    internal static Func<int, Generator, RewardEncoder> OfEveryMember(Func<Generator, RewardEncoder> createMember)
+    {
+        ArgumentNullException.ThrowIfNull(createMember);
+        return (_, generator) => createMember(generator);
     }
 
     /// <summary>How the ensemble is built and trained.</summary>

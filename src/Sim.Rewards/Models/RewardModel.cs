@@ -31,6 +31,14 @@ public sealed class RewardModel<TItem> : IRewardModel<TItem>, IDisposable
     /// on <paramref name="device"/> (the CPU by default).</summary>
     public RewardModel(EnsembleConfig ensemble, Aggregation aggregation, RewardNormalization normalization,
         IItemCollator<TItem> collator, Func<Generator, RewardEncoder> createMember, Device? device = null)
+        : this(ensemble, aggregation, normalization, collator, RewardEnsemble.OfEveryMember(createMember), device)
+    {
+    }
+
+    /// <summary>Builds an untrained model of <paramref name="ensemble"/> members, member m made by
+    /// <paramref name="createMember"/>(m, generator) so members may differ in shape, on <paramref name="device"/> (the CPU by default).</summary>
+    public RewardModel(EnsembleConfig ensemble, Aggregation aggregation, RewardNormalization normalization,
+        IItemCollator<TItem> collator, Func<int, Generator, RewardEncoder> createMember, Device? device = null)
     {
         ArgumentNullException.ThrowIfNull(ensemble);
         ArgumentNullException.ThrowIfNull(aggregation);

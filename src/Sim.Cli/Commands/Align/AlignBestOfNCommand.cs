@@ -27,9 +27,10 @@ public static class AlignBestOfNCommand
         var samples = new Option<int>("--samples") { Description = "Base samples per prompt (N ≥ max n)", DefaultValueFactory = _ => d.SamplesPerPrompt };
         var maxN = new Option<int>("--max-n") { Description = "Largest n (powers of two up to it)", DefaultValueFactory = _ => d.MaxN };
         var sampling = MemberSamplingOption.Create();
+        var shapes = MemberShapesOption.Create();
         var command = new Command("best-of-n", "Overoptimisation study: gold and proxy reward of best-of-n against sqrt(KL), single reward model vs ensembles")
         {
-            output, seed, seeds, pairs, noise, members, epochs, prompts, samples, maxN, maxClauses, sampling,
+            output, seed, seeds, pairs, noise, members, epochs, prompts, samples, maxN, maxClauses, sampling, shapes,
         };
         command.SetAction(parse =>
         {
@@ -39,6 +40,7 @@ public static class AlignBestOfNCommand
                 Epochs = parse.GetValue(epochs), Prompts = parse.GetValue(prompts), SamplesPerPrompt = parse.GetValue(samples), MaxN = parse.GetValue(maxN),
                 BaseMaxClauses = parse.GetValue(maxClauses), Sampling = MemberSamplingOption.Parse(parse.GetValue(sampling)!),
             };
+            options = options with { MemberModels = MemberShapesOption.Parse(parse.GetValue(shapes), options.Model, options.Members) };
             // An absent --seeds parses as no seeds (the parser itself refuses --seeds without values).
             var seedList = parse.GetValue(seeds) is { Length: > 0 } given ? given : [options.Seed];
             if (seedList.Distinct().Count() != seedList.Length)

@@ -20,6 +20,7 @@ public static class AlignRewardCommand
         var aggregation = new Option<string>("--aggregation") { Description = "How members combine: mean, worst-case or uncertainty (mean − λ·var)", DefaultValueFactory = _ => "mean" };
         var lambda = new Option<double>("--lambda") { Description = "λ of --aggregation uncertainty", DefaultValueFactory = _ => 1 };
         var sampling = MemberSamplingOption.Create();
+        var shapes = MemberShapesOption.Create();
         var command = new Command("reward", "Train a text reward model on {\"prompt\",\"chosen\",\"rejected\"} JSON lines");
         options.AddTo(command);
         command.Options.Add(members);
@@ -28,12 +29,13 @@ public static class AlignRewardCommand
         command.Options.Add(aggregation);
         command.Options.Add(lambda);
         command.Options.Add(sampling);
+        command.Options.Add(shapes);
         command.SetAction(parse => Run(parse, options, parse.GetValue(members), parse.GetValue(margin), parse.GetValue(centering), parse.GetValue(aggregation)!, parse.GetValue(lambda),
-            parse.GetValue(sampling)!));
+            parse.GetValue(sampling)!, parse.GetValue(shapes)));
         return command;
     }
 
-    static int Run(ParseResult parse, AlignTrainingOptions options, int members, double margin, double centering, string aggregation, double lambda, string sampling)
+    static int Run(ParseResult parse, AlignTrainingOptions options, int members, double margin, double centering, string aggregation, double lambda, string sampling, string[]? shapes)
     {
         options.ApplyThreads(parse);
         if (options.TryResume<RewardConfig>(parse, Build, RewardTrainer.ModelFileName)) return 0;
@@ -55,9 +57,14 @@ public static class AlignRewardCommand
         var init = options.InitFrom(parse);
         var newTokenizer = options.NewTokenizer(parse, data, preferences: true);
         var defaults = new RewardConfig();
+        var model = options.Model(parse, defaults.Model);
+        var memberModels = MemberShapesOption.Parse(shapes, model, members);
+        if (memberModels is not null && init is not null)
+            throw new ArgumentException("--member-shapes and --init-from are both given: members that start from one SFT model all take its shape");
         var fresh = options.Apply(parse, defaults) with
         {
-            Model = options.Model(parse, defaults.Model),
+            Model = model,
+            MemberModels = memberModels,
             InitFrom = init?.FullName,
             Members = members,
             Margin = margin,
