@@ -271,4 +271,104 @@ public sealed class RewardTrainerTests
         Assert.Contains("MemberModels[1] reads 500 ids and 32 tokens: expected the model's 300 ids and 32 tokens",
             Assert.ThrowsAny<ArgumentException>(otherVocabulary.Validate).Message);
     }
+
+    // The trunk weights of every member, flattened, in member order.
+    static List<float[]> TrunkWeights(RewardModel<TokenizedCompletion> model) => model.Ensemble.Members
+        .Select(m => ((TextRewardEncoder)m).Trunk.parameters().SelectMany(p => p.data<float>().ToArray()).ToArray()).ToList();
+
+    static float[] Weights(CausalTransformer model) => model.parameters().SelectMany(p => p.data<float>().ToArray()).ToArray();
+
+    [Fact]
+    public void Members_start_from_their_own_sft_models_or_all_from_one()
+    {
+        using var scratch = new ScratchDirectory();
+        var tokenizer = TinyModels.Tokenizer();
+        var shape = TinyModels.Config(vocabulary: tokenizer.VocabularySize, context: 32) with { Layers = 1 };
+        var paths = new List<string>();
+        var weights = new List<float[]>();
+        for (int m = 0; m < 3; m++)
+        {
+            using var model = TinyModels.Model(shape, seed: 40 + (ulong)m);
+            paths.Add(scratch.File($"sft{m}.bin"));
+            LanguageModelFile.Save(paths[m], model, tokenizer);
+            weights.Add(Weights(model));
+        }
+        var train = Pairs(tokenizer, 16, 1);
+
+        using (var own = new RewardTrainer(Config(members: 3) with { MemberInitFrom = paths }, tokenizer, train))
+        {
+            Assert.Equal(weights, TrunkWeights(own.Model));
+            Assert.Null(own.ModelConfig.MemberModels);
+            Assert.Equal(shape, own.ModelConfig.Model);
+        }
+        using (var shared = new RewardTrainer(Config(members: 3) with { InitFrom = paths[1] }, tokenizer, train))
+            Assert.All(TrunkWeights(shared.Model), w => Assert.Equal(weights[1], w));
+    }
+
+    [Fact]
+    public void Members_from_sft_models_of_differing_shapes_keep_each_shape_in_the_model_file()
+    {
+        using var scratch = new ScratchDirectory();
+        var tokenizer = TinyModels.Tokenizer();
+        var shape = TinyModels.Config(vocabulary: tokenizer.VocabularySize, context: 32) with { Layers = 1 };
+        TransformerConfig[] shapes = [shape, shape with { Width = 16, Heads = 2 }];
+        var paths = new List<string>();
+        for (int m = 0; m < shapes.Length; m++)
+        {
+            using var model = TinyModels.Model(shapes[m], seed: 7 + (ulong)m);
+            paths.Add(scratch.File($"sft{m}.bin"));
+            LanguageModelFile.Save(paths[m], model, tokenizer);
+        }
+        using var trainer = new RewardTrainer(Config(members: 2, epochs: 1) with { MemberInitFrom = paths }, tokenizer, Pairs(tokenizer, 16, 1));
+        Assert.Equal(shapes, trainer.ModelConfig.MemberModels);
+        var run = trainer.CreateRun(scratch.File("runs"), "toy");
+        trainer.Train(run);
+        using var loaded = TextRewardModel.Load(Path.Combine(run.Path, RewardTrainer.ModelFileName), tokenizer);
+        Assert.Equal(shapes, loaded.Ensemble.Members.Select(m => ((TextRewardEncoder)m).Trunk.Config));
+    }
+
+    [Fact]
+    public void An_sft_model_from_another_tokenizer_is_refused_for_a_member()
+    {
+        using var scratch = new ScratchDirectory();
+        var tokenizer = TinyModels.Tokenizer();
+        var other = BpeTrainer.Train(["another run's words"], tokenizer.VocabularySize);
+        var shape = TinyModels.Config(vocabulary: tokenizer.VocabularySize, context: 32) with { Layers = 1 };
+        using var model = TinyModels.Model(shape);
+        LanguageModelFile.Save(scratch.File("mine.bin"), model, tokenizer);
+        using var theirs = TinyModels.Model(shape with { VocabularySize = other.VocabularySize });
+        LanguageModelFile.Save(scratch.File("theirs.bin"), theirs, other);
+        var config = Config(members: 2) with { MemberInitFrom = [scratch.File("mine.bin"), scratch.File("theirs.bin")] };
+        var error = Assert.Throws<InvalidDataException>(() => new RewardTrainer(config, tokenizer, Pairs(tokenizer, 8, 1)));
+        Assert.Contains("theirs.bin", error.Message);
+        Assert.Contains(other.Identity, error.Message);
+    }
+
+    public static TheoryData<string, string> MemberStartProblems() => new()
+    {
+        { "with InitFrom", "MemberInitFrom and InitFrom are both set" },
+        { "with MemberModels", "MemberInitFrom and MemberModels are both set" },
+        { "count", "MemberInitFrom holds 2 models: expected one per member (3)" },
+        { "empty path", "MemberInitFrom[2] is empty" },
+    };
+
+    [Theory]
+    [MemberData(nameof(MemberStartProblems))]
+    public void Per_member_starts_that_cannot_serve_the_ensemble_are_refused_by_name(string problem, string message)
+    {
+        var shape = Config().Model;
+        var config = Config(members: 3) with
+        {
+            MemberInitFrom = problem switch
+            {
+                "count" => ["a.bin", "b.bin"],
+                "empty path" => ["a.bin", "b.bin", " "],
+                _ => ["a.bin", "b.bin", "c.bin"],
+            },
+            InitFrom = problem == "with InitFrom" ? "sft/model.bin" : null,
+            MemberModels = problem == "with MemberModels" ? [shape, shape, shape] : null,
+        };
+        var error = Assert.ThrowsAny<ArgumentException>(config.Validate);
+        Assert.Contains(message, error.Message);
+    }
 }

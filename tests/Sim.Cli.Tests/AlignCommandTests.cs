@@ -58,6 +58,21 @@ public sealed class AlignCommandTests(AlignWorkspace workspace) : IClassFixture<
         Assert.Equal([(8, 2, 2, 32), (24, 1, 2, 32), (8, 2, 2, 32)], shapes);
     }
 
+    [Fact]
+    public void Members_start_from_the_sft_models_given_one_each_and_the_run_records_them()
+    {
+        string model = Path.Combine(workspace.Run, "model.bin");
+        var result = SimCli.Run(workspace.WorkingDirectory, ["align", "reward", "--data", "prefs.jsonl", "--runs", "pretrained-runs",
+            "--members", "2", "--member-init-from", model, model, "--epochs", "1", "--batch-size", "16"]);
+        result.AssertSucceeded();
+        string run = Assert.Single(Directory.GetDirectories(Path.Combine(workspace.WorkingDirectory, "pretrained-runs")));
+        using var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "config.json")));
+        var starts = config.RootElement.GetProperty("MemberInitFrom").EnumerateArray().Select(e => e.GetString()!).ToArray();
+        Assert.Equal([Path.GetFullPath(Path.Combine(workspace.WorkingDirectory, model)), Path.GetFullPath(Path.Combine(workspace.WorkingDirectory, model))], starts);
+        // The run uses the SFT run's tokenizer, as --init-from does.
+        Assert.Equal(File.ReadAllText(Path.Combine(workspace.WorkingDirectory, workspace.Run, "tokenizer.json")), File.ReadAllText(Path.Combine(run, "tokenizer.json")));
+    }
+
     /// <summary>Row name, arguments, fragments the message must hold.</summary>
     public static TheoryData<string, string[], string[]> Rows() => new()
     {
@@ -81,7 +96,12 @@ public sealed class AlignCommandTests(AlignWorkspace workspace) : IClassFixture<
         { "reward model unknown member sampling", ["align", "reward", "--data", "prefs.jsonl", "--runs", "new-runs", "--members", "3", "--member-sampling", "half"], ["--member-sampling 'half'", "shuffle or bootstrap"] },
         { "member shape without layers", ["align", "reward", "--data", "prefs.jsonl", "--runs", "new-runs", "--members", "2", "--member-shapes", "32"], ["--member-shapes '32'", "WIDTHxLAYERS"] },
         { "member shape that does not split into heads", ["align", "best-of-n", "--out", "bon-study", "--member-shapes", "30x2x4"], ["--member-shapes '30x2x4'", "Width = 30 with 4 heads"] },
-        { "member shapes with an SFT start", ["align", "reward", "--data", "prefs.jsonl", "--runs", "new-runs", "--members", "2", "--member-shapes", "16x1", "--init-from", "RUN/model.bin"], ["--member-shapes and --init-from", "take its shape"] },
+        { "member shapes with an SFT start", ["align", "reward", "--data", "prefs.jsonl", "--runs", "new-runs", "--members", "2", "--member-shapes", "16x1", "--init-from", "RUN/model.bin"], ["--member-shapes and --init-from", "take those models' shapes"] },
+        { "fewer member starts than members", ["align", "reward", "--data", "prefs.jsonl", "--runs", "new-runs", "--members", "3", "--member-init-from", "RUN/model.bin", "RUN/model.bin"], ["--member-init-from names 2 models", "one per member (--members 3)"] },
+        { "member start from another run's tokenizer", ["align", "reward", "--data", "prefs.jsonl", "--runs", "new-runs", "--members", "2", "--member-init-from", "RUN/model.bin", "OTHER/model.bin"], ["trained with tokenizer", "another run's"] },
+        { "member start that does not exist", ["align", "reward", "--data", "prefs.jsonl", "--runs", "new-runs", "--members", "1", "--member-init-from", "nowhere/model.bin"], ["--member-init-from", "nowhere", "does not exist"] },
+        { "unknown member start", ["align", "best-of-n", "--out", "bon-study", "--member-start", "warm"], ["--member-start 'warm'", "fresh, sft or sft-per-member"] },
+        { "shared SFT start with member shapes", ["align", "best-of-n", "--out", "bon-study", "--member-start", "sft", "--member-shapes", "32x2"], ["Start = SharedSft with MemberModels", "share its shape"] },
         { "best-of-n base policy without clauses", ["align", "best-of-n", "--out", "bon-study", "--max-clauses", "0"], ["BaseMaxClauses = 0", "at least 1"] },
         { "centring coefficient below zero", ["align", "reward", "--data", "prefs.jsonl", "--runs", "new-runs", "--center-rewards-coefficient", "-1"], ["--center-rewards-coefficient = -1", "finite coefficient ≥ 0"] },
     };
@@ -95,6 +115,7 @@ public sealed class AlignCommandTests(AlignWorkspace workspace) : IClassFixture<
             "MODEL" => Model,
             "RUN" => workspace.Run,
             "RUN/model.bin" => Path.Combine(workspace.Run, "model.bin"),
+            "OTHER/model.bin" => Path.Combine(workspace.OtherRun, "model.bin"),
             "OTHER_TOKENIZER" => Path.Combine(workspace.OtherRun, "tokenizer.json"),
             _ => a,
         }).ToArray();

@@ -44,6 +44,12 @@ public sealed record OveroptimizationOptions
     /// order, or null for every member to be <see cref="Model"/>; checked by <see cref="Training.RewardConfig"/>.</summary>
     public IReadOnlyList<TransformerConfig>? MemberModels { get; init; }
 
+    /// <summary>Where the members start: fresh weights, one SFT model for all, or an SFT model each.</summary>
+    public MemberStart Start { get; init; } = MemberStart.Fresh;
+
+    /// <summary>Epochs of each SFT model over the corpus's completions, when <see cref="Start"/> asks for them.</summary>
+    public int SftEpochs { get; init; } = 2;
+
     /// <summary>Ids of the BPE tokenizer learned from the corpus.</summary>
     public int TokenizerVocabulary { get; init; } = 384;
 
@@ -72,6 +78,10 @@ public sealed record OveroptimizationOptions
         if (HeldOutPairs < 1) throw new ArgumentOutOfRangeException(nameof(HeldOutPairs), HeldOutPairs, $"HeldOutPairs = {HeldOutPairs}: expected at least 1");
         if (Members < 2) throw new ArgumentOutOfRangeException(nameof(Members), Members, $"Members = {Members}: expected at least 2, to compare an ensemble with one member");
         if (!Enum.IsDefined(Sampling)) throw new ArgumentOutOfRangeException(nameof(Sampling), Sampling, $"Sampling = {(int)Sampling}: expected Shuffle or Bootstrap");
+        if (!Enum.IsDefined(Start)) throw new ArgumentOutOfRangeException(nameof(Start), Start, $"Start = {(int)Start}: expected Fresh, SharedSft or OwnSft");
+        if (Start == MemberStart.SharedSft && MemberModels is not null)
+            throw new ArgumentException($"{nameof(Start)} = {Start} with {nameof(MemberModels)}: members that share one SFT model share its shape", nameof(MemberModels));
+        if (SftEpochs < 1) throw new ArgumentOutOfRangeException(nameof(SftEpochs), SftEpochs, $"SftEpochs = {SftEpochs}: expected at least 1");
         if (Epochs < 1) throw new ArgumentOutOfRangeException(nameof(Epochs), Epochs, $"Epochs = {Epochs}: expected at least 1");
         if (BaseMaxClauses < 1) throw new ArgumentOutOfRangeException(nameof(BaseMaxClauses), BaseMaxClauses, $"BaseMaxClauses = {BaseMaxClauses}: expected at least 1");
         if (Prompts < 1) throw new ArgumentOutOfRangeException(nameof(Prompts), Prompts, $"Prompts = {Prompts}: expected at least 1");

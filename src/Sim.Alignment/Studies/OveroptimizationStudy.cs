@@ -33,10 +33,14 @@ public static class OveroptimizationStudy
         var tokenizer = BpeTrainer.Train(completions.SelectMany(c => new[] { c.Prompt, c.Completion }), options.TokenizerVocabulary);
         var train = Tokenize(tokenizer, CorpusGenerator.Pairs(options.Seed, options.Pairs, options.LabelNoise, "train"));
         var heldOut = Tokenize(tokenizer, CorpusGenerator.Pairs(options.Seed, options.HeldOutPairs, 0, "test"));
+        var starts = PretrainMembers(options, tokenizer, completions, runsRoot, log);
         var config = new RewardConfig
         {
             Seed = options.Seed, Members = options.Members, Epochs = options.Epochs, LearningRate = options.LearningRate,
-            BatchSize = options.BatchSize, Model = options.Model, MemberModels = options.MemberModels, CheckpointEvery = options.Epochs, Sampling = options.Sampling,
+            BatchSize = options.BatchSize, Model = options.Model, CheckpointEvery = options.Epochs, Sampling = options.Sampling,
+            MemberModels = options.Start == MemberStart.Fresh ? options.MemberModels : null,
+            InitFrom = options.Start == MemberStart.SharedSft ? starts[0] : null,
+            MemberInitFrom = options.Start == MemberStart.OwnSft ? starts : null,
         };
         log($"training {options.Members} reward models on {options.Pairs} pairs ({options.LabelNoise:P0} flipped, {options.Sampling.ToString().ToLowerInvariant()} sampling)");
         using var trainer = new RewardTrainer(config, tokenizer, train, heldOut);
@@ -86,6 +90,32 @@ public static class OveroptimizationStudy
         var single = ProxyCurve.Mean(SingleModel, curves.Take(options.Members).ToList());
         log($"{SingleModel}: held-out accuracy {single.HeldOutAccuracy:F3}");
         return [single, .. curves.Skip(options.Members), .. curves.Take(options.Members)];
+    }
+
+    // The SFT models the members start from (none, one for all, or one each), trained on the corpus's completions in run
+    // folders of their own. SFT model m's seed depends only on the study's seed and m, so the shared start is member 1's own.
+    private static List<string> PretrainMembers(OveroptimizationOptions options, BpeTokenizer tokenizer, IReadOnlyList<CompletionExample> completions,
+        string runsRoot, Action<string> log)
+    {
+        int count = options.Start switch { MemberStart.SharedSft => 1, MemberStart.OwnSft => options.Members, _ => 0 };
+        if (count == 0) return [];
+        log($"training {count} language model(s) on {completions.Count} completions (SFT, {options.SftEpochs} epochs) for the members to start from");
+        var data = completions.Select(c => new TokenizedCompletion(tokenizer.Encode(c.Prompt), tokenizer.Encode(c.Completion))).ToList();
+        var paths = new List<string>(count);
+        for (int m = 0; m < count; m++)
+        {
+            var config = new SftConfig
+            {
+                Seed = SeedDerivation.Derive(SeedDerivation.Derive(options.Seed, "member-sft"), (ulong)m + 1),
+                Model = options.MemberModels?[m] ?? options.Model, Epochs = options.SftEpochs, BatchSize = 32, LearningRate = 3e-3,
+                LogEvery = 10, EvalEvery = 100_000, CheckpointEvery = 100_000,
+            };
+            using var sft = new SftTrainer(config, tokenizer, SftTrainer.CreateModel(config, tokenizer), data);
+            var run = sft.CreateRun(runsRoot, "synthetic-reviews");
+            sft.Train(run);
+            paths.Add(Path.Combine(run.Path, SftTrainer.ModelFileName));
+        }
+        return paths;
     }
 
     // Members of differing shapes carry theirs in the name (width × layers), so each curve says which architecture it is.

@@ -31,6 +31,12 @@ public sealed record RewardConfig : AlignmentConfig
     /// <summary>An SFT <c>model.bin</c> every member's trunk starts from (TRL starts reward models from the SFT model), or null for fresh weights.</summary>
     public string? InitFrom { get; init; }
 
+    /// <summary>One SFT <c>model.bin</c> per member, each member's trunk starting from its own (a pretrain ensemble, as
+    /// Eisenstein et al. call members that differ in pretraining and not only in fine-tuning), or null. Each member
+    /// takes its model's shape; the models must share the run's tokenizer and one context length. Not with
+    /// <see cref="InitFrom"/> (one start for all: a fine-tune ensemble) or <see cref="MemberModels"/>.</summary>
+    public IReadOnlyList<string>? MemberInitFrom { get; init; }
+
     /// <summary>Ensemble members K (Coste et al. use 5; 1 is a single reward model).</summary>
     public int Members { get; init; } = 1;
 
@@ -60,6 +66,18 @@ public sealed record RewardConfig : AlignmentConfig
         if (!(Margin >= 0 && double.IsFinite(Margin))) throw new ArgumentOutOfRangeException(nameof(Margin), Margin, $"Margin = {Margin}: expected a finite margin ≥ 0");
         if (!(Centering >= 0 && double.IsFinite(Centering))) throw new ArgumentOutOfRangeException(nameof(Centering), Centering, $"Centering = {Centering}: expected a finite coefficient ≥ 0");
         Aggregation.Validate(Members);
+        if (MemberInitFrom is not null)
+        {
+            if (InitFrom is not null)
+                throw new ArgumentException($"{nameof(MemberInitFrom)} and {nameof(InitFrom)} are both set: give one SFT model for every member or one per member", nameof(MemberInitFrom));
+            if (MemberModels is not null)
+                throw new ArgumentException($"{nameof(MemberInitFrom)} and {nameof(MemberModels)} are both set: members that start from SFT models take those models' shapes", nameof(MemberInitFrom));
+            if (MemberInitFrom.Count != Members)
+                throw new ArgumentOutOfRangeException(nameof(MemberInitFrom), MemberInitFrom.Count, $"{nameof(MemberInitFrom)} holds {MemberInitFrom.Count} models: expected one per member ({Members})");
+            for (int m = 0; m < MemberInitFrom.Count; m++)
+                if (string.IsNullOrWhiteSpace(MemberInitFrom[m]))
+                    throw new ArgumentException($"{nameof(MemberInitFrom)}[{m}] is empty: expected the path of an SFT model.bin", nameof(MemberInitFrom));
+        }
         if (MemberModels is null) return;
         if (InitFrom is not null)
             throw new ArgumentException($"{nameof(MemberModels)} and {nameof(InitFrom)} are both set: members that start from one SFT model all take its shape", nameof(MemberModels));

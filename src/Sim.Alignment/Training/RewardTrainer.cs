@@ -39,10 +39,16 @@ public sealed class RewardTrainer : AlignmentTrainer<RewardConfig>
     {
         ArgumentNullException.ThrowIfNull(train);
         if (train.Count == 0) throw new ArgumentException("no preference pairs to train on: expected at least one", nameof(train));
-        CausalTransformer? start = config.InitFrom is null ? null : LanguageModelFile.Load(config.InitFrom, tokenizer);
+        var starts = new List<CausalTransformer>();
         try
         {
-            var shape = start?.Config ?? config.Model with { VocabularySize = tokenizer.VocabularySize };
+            // One SFT start for every member (a fine-tune ensemble), one per member (a pretrain ensemble), or none.
+            foreach (string path in config.MemberInitFrom ?? (config.InitFrom is null ? [] : [config.InitFrom]))
+                starts.Add(LanguageModelFile.Load(path, tokenizer));
+            var shape = starts.Count > 0 ? starts[0].Config : config.Model with { VocabularySize = tokenizer.VocabularySize };
+            var memberModels = config.MemberInitFrom is null
+                ? config.MemberModels?.Select(m => m with { VocabularySize = tokenizer.VocabularySize }).ToList()
+                : starts.All(s => s.Config == shape) ? null : starts.Select(s => s.Config).ToList();
             ModelConfig = new TextRewardModelConfig(shape, new EnsembleConfig
             {
                 Members = config.Members,
@@ -53,20 +59,20 @@ public sealed class RewardTrainer : AlignmentTrainer<RewardConfig>
                 Sampling = config.Sampling,
                 Loss = new PreferenceLossOptions(Margin: config.Margin, Centering: config.Centering),
                 Seed = SeedDerivation.Derive(config.Seed, "reward-model"),
-            }, config.Aggregation, config.Normalization, tokenizer.Identity,
-                config.MemberModels?.Select(m => m with { VocabularySize = tokenizer.VocabularySize }).ToList());
+            }, config.Aggregation, config.Normalization, tokenizer.Identity, memberModels);
             var collator = new CompletionCollator(shape.ContextLength);
             for (int i = 0; i < train.Count; i++) CheckPair(collator, train[i], $"pair {i}");
             _eval = eval ?? [];
             for (int i = 0; i < _eval.Count; i++) CheckPair(collator, _eval[i], $"eval pair {i}");
             _train = train;
             Model = TextRewardModel.Create(ModelConfig, Device);
-            if (start is not null)
-                foreach (var member in Model.Ensemble.Members) ((TextRewardEncoder)member).LoadTrunk(start);
+            if (starts.Count > 0)
+                for (int m = 0; m < Model.Ensemble.MemberCount; m++)
+                    ((TextRewardEncoder)Model.Ensemble.Members[m]).LoadTrunk(starts[starts.Count == 1 ? 0 : m]);
         }
         finally
         {
-            start?.Dispose();
+            foreach (var start in starts) start.Dispose();
         }
         _data = PreferenceDataset.Create(Model.Collator, train.Select(p => p.ChosenItem).ToList(), train.Select(p => p.RejectedItem).ToList(),
             Enumerable.Repeat(PreferenceLabel.Left, train.Count).ToList(), Device);

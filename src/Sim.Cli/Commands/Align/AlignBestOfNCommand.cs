@@ -28,9 +28,15 @@ public static class AlignBestOfNCommand
         var maxN = new Option<int>("--max-n") { Description = "Largest n (powers of two up to it)", DefaultValueFactory = _ => d.MaxN };
         var sampling = MemberSamplingOption.Create();
         var shapes = MemberShapesOption.Create();
+        var start = new Option<string>("--member-start")
+        {
+            Description = "Where the members start: fresh (random weights), sft (one language model trained on the corpus, for all: a fine-tune ensemble) or sft-per-member (one each, from its own seed: a pretrain ensemble)",
+            DefaultValueFactory = _ => "fresh",
+        };
+        var sftEpochs = new Option<int>("--sft-epochs") { Description = "Epochs of each SFT model the members start from", DefaultValueFactory = _ => d.SftEpochs };
         var command = new Command("best-of-n", "Overoptimisation study: gold and proxy reward of best-of-n against sqrt(KL), single reward model vs ensembles")
         {
-            output, seed, seeds, pairs, noise, members, epochs, prompts, samples, maxN, maxClauses, sampling, shapes,
+            output, seed, seeds, pairs, noise, members, epochs, prompts, samples, maxN, maxClauses, sampling, shapes, start, sftEpochs,
         };
         command.SetAction(parse =>
         {
@@ -40,7 +46,18 @@ public static class AlignBestOfNCommand
                 Epochs = parse.GetValue(epochs), Prompts = parse.GetValue(prompts), SamplesPerPrompt = parse.GetValue(samples), MaxN = parse.GetValue(maxN),
                 BaseMaxClauses = parse.GetValue(maxClauses), Sampling = MemberSamplingOption.Parse(parse.GetValue(sampling)!),
             };
-            options = options with { MemberModels = MemberShapesOption.Parse(parse.GetValue(shapes), options.Model, options.Members) };
+            options = options with
+            {
+                MemberModels = MemberShapesOption.Parse(parse.GetValue(shapes), options.Model, options.Members),
+                Start = parse.GetValue(start) switch
+                {
+                    "fresh" => MemberStart.Fresh,
+                    "sft" => MemberStart.SharedSft,
+                    "sft-per-member" => MemberStart.OwnSft,
+                    var other => throw new ArgumentException($"--member-start '{other}': expected fresh, sft or sft-per-member"),
+                },
+                SftEpochs = parse.GetValue(sftEpochs),
+            };
             // An absent --seeds parses as no seeds (the parser itself refuses --seeds without values).
             var seedList = parse.GetValue(seeds) is { Length: > 0 } given ? given : [options.Seed];
             if (seedList.Distinct().Count() != seedList.Length)
