@@ -73,6 +73,23 @@ public sealed class AlignCommandTests(AlignWorkspace workspace) : IClassFixture<
         Assert.Equal(File.ReadAllText(Path.Combine(workspace.WorkingDirectory, workspace.Run, "tokenizer.json")), File.ReadAllText(Path.Combine(run, "tokenizer.json")));
     }
 
+    [Fact]
+    public void Studies_run_apart_merge_into_what_one_run_over_both_seeds_writes()
+    {
+        string[] tiny = ["--pairs", "24", "--members", "2", "--epochs", "1", "--prompts", "1", "--samples", "2", "--max-n", "2"];
+        SimCli.Run(workspace.WorkingDirectory, ["align", "best-of-n", "--out", "bon-both", "--seeds", "1", "2", .. tiny]).AssertSucceeded();
+        SimCli.Run(workspace.WorkingDirectory, ["align", "best-of-n", "--out", "bon-1", "--seeds", "1", .. tiny]).AssertSucceeded();
+        SimCli.Run(workspace.WorkingDirectory, ["align", "best-of-n", "--out", "bon-2", "--seeds", "2", .. tiny]).AssertSucceeded();
+        var merged = SimCli.Run(workspace.WorkingDirectory, ["align", "best-of-n", "--out", "bon-merged", "--merge", "bon-1", "bon-2"]);
+        merged.AssertSucceeded();
+        Assert.Contains("merged2studies:seeds12", merged.FlatStdout);
+
+        JsonElement Mean(string folder) => JsonDocument.Parse(File.ReadAllText(Path.Combine(workspace.WorkingDirectory, folder, "overoptimization.json"))).RootElement.GetProperty("mean");
+        Assert.Equal(Mean("bon-both").GetRawText(), Mean("bon-merged").GetRawText());
+        foreach (string figure in new[] { "overoptimization.png", "overoptimization_seed1.png", "overoptimization_seed2.png" })
+            Assert.True(File.Exists(Path.Combine(workspace.WorkingDirectory, "bon-merged", figure)), $"{figure} missing");
+    }
+
     /// <summary>Row name, arguments, fragments the message must hold.</summary>
     public static TheoryData<string, string[], string[]> Rows() => new()
     {
@@ -102,6 +119,8 @@ public sealed class AlignCommandTests(AlignWorkspace workspace) : IClassFixture<
         { "member start that does not exist", ["align", "reward", "--data", "prefs.jsonl", "--runs", "new-runs", "--members", "1", "--member-init-from", "nowhere/model.bin"], ["--member-init-from", "nowhere", "does not exist"] },
         { "unknown member start", ["align", "best-of-n", "--out", "bon-study", "--member-start", "warm"], ["--member-start 'warm'", "fresh, sft or sft-per-member"] },
         { "shared SFT start with member shapes", ["align", "best-of-n", "--out", "bon-study", "--member-start", "sft", "--member-shapes", "32x2"], ["Start = SharedSft with MemberModels", "share its shape"] },
+        { "merging a folder without a study", ["align", "best-of-n", "--out", "bon-study", "--merge", "nowhere"], ["nowhere", "overoptimization.json", "does not exist"] },
+        { "merging with study options", ["align", "best-of-n", "--out", "bon-study", "--merge", "nowhere", "--pairs", "50"], ["--pairs with --merge", "keep the options they were run with"] },
         { "best-of-n base policy without clauses", ["align", "best-of-n", "--out", "bon-study", "--max-clauses", "0"], ["BaseMaxClauses = 0", "at least 1"] },
         { "centring coefficient below zero", ["align", "reward", "--data", "prefs.jsonl", "--runs", "new-runs", "--center-rewards-coefficient", "-1"], ["--center-rewards-coefficient = -1", "finite coefficient ≥ 0"] },
     };

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
 using Sim.Alignment.Studies;
 using Sim.Foundation;
 using Spectre.Console;
@@ -34,12 +33,25 @@ public static class AlignBestOfNCommand
             DefaultValueFactory = _ => "fresh",
         };
         var sftEpochs = new Option<int>("--sft-epochs") { Description = "Epochs of each SFT model the members start from", DefaultValueFactory = _ => d.SftEpochs };
+        var merge = new Option<DirectoryInfo[]>("--merge")
+        {
+            Description = "Instead of running, merge the studies in these folders (same options, different seeds) into --out: their mean curves, figure and table",
+            AllowMultipleArgumentsPerToken = true,
+            Arity = ArgumentArity.OneOrMore,
+        };
         var command = new Command("best-of-n", "Overoptimisation study: gold and proxy reward of best-of-n against sqrt(KL), single reward model vs ensembles")
         {
-            output, seed, seeds, pairs, noise, members, epochs, prompts, samples, maxN, maxClauses, sampling, shapes, start, sftEpochs,
+            output, seed, seeds, pairs, noise, members, epochs, prompts, samples, maxN, maxClauses, sampling, shapes, start, sftEpochs, merge,
         };
         command.SetAction(parse =>
         {
+            if (parse.GetValue(merge) is { Length: > 0 } folders)
+            {
+                var ignored = command.Options.Where(o => o != merge && o != output && parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
+                if (ignored.Count > 0)
+                    throw new ArgumentException($"{string.Join(", ", ignored)} with --merge: the merged studies keep the options they were run with");
+                return Merge(parse.GetValue(output)!, folders);
+            }
             var options = d with
             {
                 Seed = parse.GetValue(seed), Pairs = parse.GetValue(pairs), LabelNoise = parse.GetValue(noise), Members = parse.GetValue(members),
@@ -72,30 +84,47 @@ public static class AlignBestOfNCommand
         options.Validate();
         OutputPath.RequireWritableFolder("--out", folder);
         Directory.CreateDirectory(folder.FullName);
-        string title = $"best-of-n, {options.Pairs} pairs, {options.LabelNoise:P0} label noise";
-        var perSeed = new List<(ulong Seed, IReadOnlyList<ProxyCurve> Curves)>();
+        var perSeed = new List<SeedCurves>();
         foreach (ulong s in seeds)
         {
             AnsiConsole.MarkupLine($"[bold]seed {s}[/]");
             var curves = OveroptimizationStudy.Run(options with { Seed = s }, Path.Combine(folder.FullName, "runs"), line => AnsiConsole.MarkupLine(Markup.Escape(line)));
-            perSeed.Add((s, curves));
-            if (seeds.Length > 1)
-                OveroptimizationPlot.Write(Path.Combine(folder.FullName, $"overoptimization_seed{s}.png"), MainCurves(curves), $"{title}, seed {s}");
+            perSeed.Add(new SeedCurves(s, curves));
         }
-        var mean = perSeed[0].Curves.Select((c, i) => ProxyCurve.Mean(c.Proxy, perSeed.Select(p => p.Curves[i]).ToList())).ToList();
+        return Report(folder, OveroptimizationResult.Of(options, perSeed));
+    }
+
+    static int Merge(DirectoryInfo folder, DirectoryInfo[] studies)
+    {
+        var results = studies.Select(study => OveroptimizationResult.Load(Path.Combine(study.FullName, OveroptimizationResult.FileName))).ToList();
+        var merged = OveroptimizationResult.Merge(results);
+        OutputPath.RequireWritableFolder("--out", folder);
+        Directory.CreateDirectory(folder.FullName);
+        AnsiConsole.MarkupLine($"merged {studies.Length} studies: seeds {string.Join(" ", merged.Seeds)}");
+        return Report(folder, merged);
+    }
+
+    // Writes the figures (the mean, and each seed's when there are several), the JSON and the table of a study's result.
+    static int Report(DirectoryInfo folder, OveroptimizationResult result)
+    {
+        var options = result.Options;
+        string title = $"best-of-n, {options.Pairs} pairs, {options.LabelNoise:P0} label noise";
+        if (result.PerSeed.Count > 1)
+            foreach (var seed in result.PerSeed)
+                OveroptimizationPlot.Write(Path.Combine(folder.FullName, $"overoptimization_seed{seed.Seed}.png"), MainCurves(seed.Curves), $"{title}, seed {seed.Seed}");
+        var mean = result.Mean;
         string figure = Path.Combine(folder.FullName, "overoptimization.png");
-        OveroptimizationPlot.Write(figure, MainCurves(mean), seeds.Length > 1 ? $"{title}, mean of {seeds.Length} seeds" : title);
-        AtomicFile.WriteAllText(Path.Combine(folder.FullName, "overoptimization.json"), JsonSerializer.Serialize(
-            new { options, seeds, mean, perSeed = perSeed.Select(p => new { seed = p.Seed, curves = p.Curves }) }, new JsonSerializerOptions { WriteIndented = true }));
+        OveroptimizationPlot.Write(figure, MainCurves(mean), result.PerSeed.Count > 1 ? $"{title}, mean of {result.PerSeed.Count} seeds" : title);
+        result.Save(Path.Combine(folder.FullName, OveroptimizationResult.FileName));
         var table = new Table().AddColumns("proxy", "held-out acc.", "gold n=1", "gold best", "at n", $"gold n={mean[0].Points[^1].N}", "fall from best", "seeds where it falls");
         for (int i = 0; i < mean.Count; i++)
         {
             var curve = mean[i];
             var best = curve.Points.MaxBy(p => p.Gold)!;
             // A fall smaller than the estimator's rounding is not a fall.
-            int falling = perSeed.Count(p => p.Curves[i].GoldFallFromPeak > 1e-9);
+            int falling = result.PerSeed.Count(p => p.Curves[i].GoldFallFromPeak > 1e-9);
             table.AddRow(Markup.Escape(curve.Proxy), $"{curve.HeldOutAccuracy:F3}", $"{curve.Points[0].Gold:F3}", $"{best.Gold:F3}", $"{best.N}",
-                $"{curve.Points[^1].Gold:F3}", $"{curve.GoldFallFromPeak:F3}", $"{falling} of {seeds.Length}");
+                $"{curve.Points[^1].Gold:F3}", $"{curve.GoldFallFromPeak:F3}", $"{falling} of {result.PerSeed.Count}");
         }
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine($"wrote [blue]{Markup.Escape(figure)}[/]");
