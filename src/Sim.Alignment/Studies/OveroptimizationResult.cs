@@ -54,6 +54,28 @@ public sealed record OveroptimizationResult(
         return Of(results[0].Options, results.SelectMany(r => r.PerSeed).ToList());
     }
 
+    /// <summary><see cref="FallStandardError"/> of every curve, in the order of <see cref="Mean"/>; written to the file for
+    /// readers of the JSON, and recomputed, not read, when it is loaded.</summary>
+    [JsonPropertyName("fallStandardErrors")]
+    public IReadOnlyList<double?> FallStandardErrors => Enumerable.Range(0, Mean.Count).Select(FallStandardError).ToList();
+
+    /// <summary>The standard error over seeds of curve <paramref name="curve"/>'s fall in the mean: each seed's gold at the
+    /// n where the mean curve peaks minus its gold at the largest n, their sample standard deviation over √seeds. Null
+    /// with fewer than two seeds. A fall of the mean smaller than about two of these is within the seeds' spread.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">No curve at <paramref name="curve"/>.</exception>
+    public double? FallStandardError(int curve)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(curve);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(curve, Mean.Count);
+        if (PerSeed.Count < 2) return null;
+        var points = Mean[curve].Points;
+        int peak = Enumerable.Range(0, points.Count).MaxBy(i => points[i].Gold);
+        var falls = PerSeed.Select(seed => seed.Curves[curve].Points[peak].Gold - seed.Curves[curve].Points[^1].Gold).ToList();
+        double average = falls.Average();
+        double variance = falls.Sum(f => (f - average) * (f - average)) / (falls.Count - 1);
+        return Math.Sqrt(variance / falls.Count);
+    }
+
     /// <summary>Writes the result to <paramref name="path"/> atomically.</summary>
     public void Save(string path) => AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, WriteOptions));
 

@@ -70,4 +70,17 @@ public sealed class OveroptimizationResultTests
         Assert.Contains("expected options and the curves of at least one seed", Assert.Throws<InvalidDataException>(() => OveroptimizationResult.Load(empty)).Message);
         Assert.Contains("does not exist", Assert.Throws<InvalidDataException>(() => OveroptimizationResult.Load(scratch.File("none.json"))).Message);
     }
+
+    [Fact]
+    public void The_fall_of_the_mean_carries_its_standard_error_over_seeds()
+    {
+        // Gold at n = 1, 2, 4 on three seeds; the mean (0, 4/3, 5/6) peaks at n = 2, where the seeds fall by 1, 0.5 and 0
+        // to n = 4: mean 0.5, sample standard deviation 0.5, standard error 0.5 / √3.
+        SeedCurves Seed(ulong seed, params double[] gold) => new(seed, [Curve("single", 0.6, gold)]);
+        var result = OveroptimizationResult.Of(Options, [Seed(1, 0, 2, 1), Seed(2, 0, 1, 0.5), Seed(3, 0, 1, 1)]);
+        Assert.Equal(0.5, result.Mean[0].GoldFallFromPeak, 12);
+        Assert.Equal(0.5 / Math.Sqrt(3), result.FallStandardError(0)!.Value, 12);
+        Assert.Null(OveroptimizationResult.Of(Options, [Seed(1, 0, 2, 1)]).FallStandardError(0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => result.FallStandardError(1));
+    }
 }

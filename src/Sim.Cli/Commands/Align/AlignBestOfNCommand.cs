@@ -116,7 +116,7 @@ public static class AlignBestOfNCommand
         string figure = Path.Combine(folder.FullName, "overoptimization.png");
         OveroptimizationPlot.Write(figure, MainCurves(mean), result.PerSeed.Count > 1 ? $"{title}, mean of {result.PerSeed.Count} seeds" : title);
         result.Save(Path.Combine(folder.FullName, OveroptimizationResult.FileName));
-        var table = new Table().AddColumns("proxy", "held-out acc.", "gold n=1", "gold best", "at n", $"gold n={mean[0].Points[^1].N}", "fall from best", "seeds where it falls");
+        var table = new Table().AddColumns("proxy", "held-out acc.", "gold n=1", "gold best", "at n", $"gold n={mean[0].Points[^1].N}", "fall from best (± s.e. over seeds)", "seeds where it falls");
         for (int i = 0; i < mean.Count; i++)
         {
             var curve = mean[i];
@@ -124,7 +124,8 @@ public static class AlignBestOfNCommand
             // A fall smaller than the estimator's rounding is not a fall.
             int falling = result.PerSeed.Count(p => p.Curves[i].GoldFallFromPeak > 1e-9);
             table.AddRow(Markup.Escape(curve.Proxy), $"{curve.HeldOutAccuracy:F3}", $"{curve.Points[0].Gold:F3}", $"{best.Gold:F3}", $"{best.N}",
-                $"{curve.Points[^1].Gold:F3}", $"{curve.GoldFallFromPeak:F3}", $"{falling} of {result.PerSeed.Count}");
+                $"{curve.Points[^1].Gold:F3}", result.FallStandardError(i) is double se ? $"{curve.GoldFallFromPeak:F3} ± {se:F3}" : $"{curve.GoldFallFromPeak:F3}",
+                $"{falling} of {result.PerSeed.Count}");
         }
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine($"wrote [blue]{Markup.Escape(figure)}[/]");
