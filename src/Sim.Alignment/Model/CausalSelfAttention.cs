@@ -1,5 +1,6 @@
 using TorchSharp;
 using TorchSharp.Modules;
+using static Sim.Torch.TorchScalars;
 using static TorchSharp.torch;
 
 namespace Sim.Alignment.Model;
@@ -11,6 +12,9 @@ public sealed class CausalSelfAttention : nn.Module
     // A large finite value rather than −∞: a left-padding query sees only masked keys, and −∞ would make its softmax NaN,
     // which then leaks through 0·NaN into real rows; exp(−1e9) is exactly 0 in float32 for every row with a real key.
     internal const double MaskedScore = -1e9;
+
+    // The fill of masked scores, alive as long as the process (see Sim.Torch.TorchScalars).
+    private static readonly Scalar MaskedScoreScalar = MaskedScore.ToScalar();
 
     private readonly Linear _qkv;
     private readonly Linear _output;
@@ -46,13 +50,14 @@ public sealed class CausalSelfAttention : nn.Module
         long past = cache?.Length ?? 0;
         if (cache is not null) (keys, values) = cache.Append(layer, keys, values);
 
-        var scores = queries.matmul(keys.transpose(-2, -1)) * (1.0 / Math.Sqrt(_headWidth));          // [batch, heads, len, keys]
+        using var scale = (1.0 / Math.Sqrt(_headWidth)).ToScalar();
+        var scores = queries.matmul(keys.transpose(-2, -1)).mul(scale);          // [batch, heads, len, keys]
         long keyCount = keys.shape[2];
         // Query i (absolute index past + i) sees keys 0 … past + i.
         var future = ones(length, keyCount, dtype: ScalarType.Bool, device: x.device).triu(past + 1);
-        scores = scores.masked_fill(future, MaskedScore);
+        scores = scores.masked_fill(future, MaskedScoreScalar);
         if (keyMask is not null)
-            scores = scores.masked_fill(keyMask.eq(0).view(batch, 1, 1, keyCount), MaskedScore);
+            scores = scores.masked_fill(keyMask.eq(Zero).view(batch, 1, 1, keyCount), MaskedScoreScalar);
         var attended = scores.softmax(-1).matmul(values);                                            // [batch, heads, len, hw]
         var merged = attended.transpose(1, 2).reshape(batch, length, _heads * _headWidth);
         return _output.forward(merged).MoveToOuterDisposeScope();

@@ -1,5 +1,6 @@
 using TorchSharp;
 using TorchSharp.Modules;
+using static Sim.Torch.TorchScalars;
 using static TorchSharp.torch;
 
 namespace Sim.Alignment.Model;
@@ -72,7 +73,9 @@ public sealed class CausalTransformer : nn.Module<Tensor, Tensor>
     /// <summary>Positions <c>start … start + len − 1</c> for every row of <paramref name="ids"/>, <c>[batch, len]</c>.</summary>
     public static Tensor PositionsFrom(Tensor ids, long start)
     {
-        using var range = arange(start, start + ids.shape[1], dtype: ScalarType.Int64, device: ids.device);
+        using var first = start.ToScalar();
+        using var end = (start + ids.shape[1]).ToScalar();
+        using var range = arange(first, end, One, dtype: ScalarType.Int64, device: ids.device);
         return range.unsqueeze(0).expand(ids.shape[0], -1).contiguous();
     }
 
@@ -84,12 +87,13 @@ public sealed class CausalTransformer : nn.Module<Tensor, Tensor>
         {
             using var scope = NewDisposeScope();
             if (name.EndsWith("bias", StringComparison.Ordinal)) parameter.zero_();
-            else if (name.Contains("Norm", StringComparison.Ordinal)) parameter.fill_(1);
+            else if (name.Contains("Norm", StringComparison.Ordinal)) parameter.fill_(One);
             else
             {
                 // GPT-2 scales the layers that write into the residual stream, so its variance does not grow with depth.
                 bool residualOutput = name.Contains("_output.", StringComparison.Ordinal) || name.Contains("_down.", StringComparison.Ordinal);
-                parameter.copy_(randn(parameter.shape, generator: generator) * (0.02 * (residualOutput ? residualScale : 1)));
+                using var scale = (0.02 * (residualOutput ? residualScale : 1)).ToScalar();
+                parameter.copy_(randn(parameter.shape, generator: generator).mul(scale));
             }
         }
     }

@@ -1,6 +1,7 @@
 using Sim.Alignment.Tokenization;
 using Sim.Foundation;
 using TorchSharp;
+using static Sim.Torch.TorchScalars;
 using static TorchSharp.torch;
 
 namespace Sim.Alignment.Model;
@@ -60,7 +61,7 @@ public static class CompletionGenerator
         var ids = tensor(promptIds, new long[] { batch, longestPrompt }).to(device);
         var mask = tensor(promptMask, new long[] { batch, longestPrompt }).to(device);
         // Padding sits at position 0 with the BOS; it is masked, so the clash changes nothing.
-        var positions = (mask.cumsum(1) - 1).clamp_min(0).to_type(ScalarType.Int64);
+        var positions = mask.cumsum(1).sub(One).clamp_min(Zero).to_type(ScalarType.Int64);
         using var cache = options.UseKvCache ? new KvCache(model.Config, batch, longestPrompt + steps, device) : null;
 
         var completions = Enumerable.Range(0, batch).Select(_ => new List<int>()).ToArray();
@@ -81,7 +82,7 @@ public static class CompletionGenerator
             if (all || step == steps - 1) break;
             using var stepScope = NewDisposeScope();
             var next = drawn.to(device).unsqueeze(1);
-            var nextPosition = positions.narrow(1, positions.shape[1] - 1, 1) + 1;
+            var nextPosition = positions.narrow(1, positions.shape[1] - 1, 1).add(One, One);
             var stepMask = ones(batch, 1, device: device);
             ids = cat(new[] { ids, next }, 1);
             mask = cat(new[] { mask, stepMask }, 1);

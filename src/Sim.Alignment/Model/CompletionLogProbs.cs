@@ -1,3 +1,4 @@
+using static Sim.Torch.TorchScalars;
 using static TorchSharp.torch;
 
 namespace Sim.Alignment.Model;
@@ -25,7 +26,7 @@ public readonly record struct CompletionLogProbs(Tensor PerToken, Tensor Mask, T
         var mask = batch.CompletionMask.narrow(1, 1, length - 1);
         var perToken = logProbs.gather(-1, targets).squeeze(-1) * mask;
         var sum = perToken.sum(1);
-        var mean = sum / mask.sum(1).clamp_min(1);
+        var mean = sum / mask.sum(1).clamp_min(One);
         return new CompletionLogProbs(perToken.MoveToOuterDisposeScope(), mask.contiguous().MoveToOuterDisposeScope(), sum.MoveToOuterDisposeScope(), mean.MoveToOuterDisposeScope());
     }
 }

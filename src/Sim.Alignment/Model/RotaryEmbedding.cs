@@ -1,3 +1,5 @@
+using TorchSharp;
+using static Sim.Torch.TorchScalars;
 using static TorchSharp.torch;
 
 namespace Sim.Alignment.Model;
@@ -16,12 +18,14 @@ public static class RotaryEmbedding
         using var scope = NewDisposeScope();
         long headWidth = x.shape[^1];
         long half = headWidth / 2;
-        var exponents = arange(0, half, dtype: ScalarType.Float32, device: x.device) * (-2.0 * Math.Log(ropeBase) / headWidth);
+        using var end = half.ToScalar();
+        using var rate = (-2.0 * Math.Log(ropeBase) / headWidth).ToScalar();
+        var exponents = arange(Zero, end, One, dtype: ScalarType.Float32, device: x.device).mul(rate);
         var angles = positions.to_type(ScalarType.Float32).unsqueeze(-1) * exponents.exp();   // [batch, len, half]
         var cos = angles.cos().unsqueeze(1).to_type(x.dtype);                                  // [batch, 1, len, half]
         var sin = angles.sin().unsqueeze(1).to_type(x.dtype);
         var first = x.narrow(-1, 0, half);
         var second = x.narrow(-1, half, half);
-        return cat(new[] { first * cos - second * sin, first * sin + second * cos }, -1).MoveToOuterDisposeScope();
+        return cat(new[] { first * cos - second * sin, (first * sin).add(second * cos, One) }, -1).MoveToOuterDisposeScope();
     }
 }

@@ -1,5 +1,6 @@
 using TorchSharp;
 using TorchSharp.Modules;
+using static Sim.Torch.TorchScalars;
 using static TorchSharp.torch;
 
 namespace Sim.Alignment.Model;
@@ -28,8 +29,8 @@ public sealed class TransformerBlock : nn.Module
     public Tensor Forward(Tensor x, Tensor positions, Tensor? keyMask, KvCache? cache, int layer)
     {
         using var scope = NewDisposeScope();
-        var attended = x + _attention.Forward(_attentionNorm.forward(x), positions, keyMask, cache, layer);
+        var attended = x.add(_attention.Forward(_attentionNorm.forward(x), positions, keyMask, cache, layer), One);
         var hidden = nn.functional.gelu(_up.forward(_mlpNorm.forward(attended)));
-        return (attended + _down.forward(hidden)).MoveToOuterDisposeScope();
+        return attended.add(_down.forward(hidden), One).MoveToOuterDisposeScope();
     }
 }

@@ -2,6 +2,7 @@ using Sim.Alignment.Model;
 using Sim.Rewards.Models;
 using TorchSharp;
 using TorchSharp.Modules;
+using static Sim.Torch.TorchScalars;
 using static TorchSharp.torch;
 
 namespace Sim.Alignment.Rewards;
@@ -23,7 +24,9 @@ public sealed class TextRewardEncoder : RewardEncoder
         _head = nn.Linear(config.Width, 1);
         using (no_grad())
         {
-            _head.weight!.copy_(randn(_head.weight.shape, generator: generator) * (1.0 / Math.Sqrt(config.Width + 1)));
+            using var scale = (1.0 / Math.Sqrt(config.Width + 1)).ToScalar();
+            using var draw = randn(_head.weight!.shape, generator: generator);
+            _head.weight.copy_(draw.mul(scale));
             _head.bias!.zero_();
         }
         RegisterComponents();
@@ -57,7 +60,7 @@ public sealed class TextRewardEncoder : RewardEncoder
         ArgumentNullException.ThrowIfNull(trunk);
         using var scope = NewDisposeScope();
         var hidden = trunk.Hidden(ids, CausalTransformer.PositionsFrom(ids, 0), null, null);   // [batch, len, width]
-        var last = (mask.sum(1) - 1).to_type(ScalarType.Int64).clamp_min(0);
+        var last = mask.sum(1).sub(One).to_type(ScalarType.Int64).clamp_min(Zero);
         var index = last.view(-1, 1, 1).expand(-1, 1, hidden.shape[2]);
         return hidden.gather(1, index).squeeze(1).MoveToOuterDisposeScope();
     }

@@ -6,6 +6,7 @@ using Sim.Learning.Runs;
 using Sim.Learning.Training;
 using Sim.Torch.Optimizers;
 using TorchSharp;
+using static Sim.Torch.TorchScalars;
 using static TorchSharp.torch;
 
 namespace Sim.Alignment.Training;
@@ -81,7 +82,7 @@ public sealed class SftTrainer : AlignmentTrainer<SftConfig>
         {
             var chunk = examples.Skip(start).Take(Config.BatchSize).ToList();
             var logProbs = CompletionLogProbs.Of(Model, _collator.Pack(chunk, Device));
-            total += stack(new[] { logProbs.PerToken.sum().neg(), logProbs.Mask.sum() }).to_type(ScalarType.Float64);
+            total.add_(stack(new[] { logProbs.PerToken.sum().neg(), logProbs.Mask.sum() }).to_type(ScalarType.Float64), One);
         }
         var host = total.cpu().data<double>().ToArray();
         return host[0] / host[1];
