@@ -10,7 +10,7 @@ namespace Sim.Torch;
 /// its native handle has been read nothing references such a temporary, so a garbage collection on any thread may
 /// finalize it, freeing the native c10::Scalar while libtorch is still reading it. That corrupts the arithmetic or throws
 /// "Expected false to be true ... toFloat" from c10/core/Scalar.h, typically hundreds of thousands of steps into a run.</para>
-/// <para>So code in Sim.Torch, Sim.Rewards and Sim.Learning never hands libtorch a temporary Scalar: fixed numbers come from here (static fields are
+/// <para>So code in Sim.Torch, Sim.Rewards, Sim.Learning and Sim.Alignment never hands libtorch a temporary Scalar: fixed numbers come from here (static fields are
 /// never collected, and must never be disposed), values known only at run time are held in a <c>using</c> local for the
 /// duration of the calls that use them, and <c>Tensor + Tensor</c> is written <c>a.add(b, One)</c>. <c>Tensor - Tensor</c>,
 /// <c>Tensor * Tensor</c> and <c>Tensor / Tensor</c> make no Scalar and need no care. TorchSharp's own <c>Adam.step</c>
