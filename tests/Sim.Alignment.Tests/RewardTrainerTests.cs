@@ -234,29 +234,46 @@ public sealed class RewardTrainerTests
         Assert.Equal(original, reloaded);
     }
 
-    public static TheoryData<string, string> MemberShapeProblems() => new()
-    {
-        { "count", "MemberModels holds 2 shapes: expected one per member (3)" },
-        { "context", "MemberModels[1] has context length 64: expected the model's 32" },
-        { "init", "MemberModels and InitFrom are both set" },
-    };
-
-    [Theory]
-    [MemberData(nameof(MemberShapeProblems))]
-    public void Member_shapes_that_cannot_serve_the_ensemble_are_refused_by_name(string problem, string message)
+    // A three-member config broken one way, named by the row of MemberConfigProblems.
+    static RewardConfig BrokenMemberConfig(string problem)
     {
         var shape = Config().Model;
-        var config = Config(members: 3) with
+        return Config(members: 3) with
         {
             MemberModels = problem switch
             {
-                "count" => [shape, shape],
-                "context" => [shape, shape with { ContextLength = 64 }, shape],
-                _ => [shape, shape, shape],
+                "shapes: count" => [shape, shape],
+                "shapes: context" => [shape, shape with { ContextLength = 64 }, shape],
+                "shapes: with InitFrom" or "starts: with MemberModels" => [shape, shape, shape],
+                _ => null,
             },
-            InitFrom = problem == "init" ? "sft/model.bin" : null,
+            MemberInitFrom = problem switch
+            {
+                "starts: count" => ["a.bin", "b.bin"],
+                "starts: empty path" => ["a.bin", "b.bin", " "],
+                "starts: with InitFrom" or "starts: with MemberModels" => ["a.bin", "b.bin", "c.bin"],
+                _ => null,
+            },
+            InitFrom = problem is "shapes: with InitFrom" or "starts: with InitFrom" ? "sft/model.bin" : null,
         };
-        var error = Assert.ThrowsAny<ArgumentException>(config.Validate);
+    }
+
+    public static TheoryData<string, string> MemberConfigProblems() => new()
+    {
+        { "shapes: count", "MemberModels holds 2 shapes: expected one per member (3)" },
+        { "shapes: context", "MemberModels[1] has context length 64: expected the model's 32" },
+        { "shapes: with InitFrom", "MemberModels and InitFrom are both set" },
+        { "starts: with InitFrom", "MemberInitFrom and InitFrom are both set" },
+        { "starts: with MemberModels", "MemberInitFrom and MemberModels are both set" },
+        { "starts: count", "MemberInitFrom holds 2 models: expected one per member (3)" },
+        { "starts: empty path", "MemberInitFrom[2] is empty" },
+    };
+
+    [Theory]
+    [MemberData(nameof(MemberConfigProblems))]
+    public void Member_shapes_and_starts_that_cannot_serve_the_ensemble_are_refused_by_name(string problem, string message)
+    {
+        var error = Assert.ThrowsAny<ArgumentException>(BrokenMemberConfig(problem).Validate);
         Assert.Contains(message, error.Message);
     }
 
@@ -344,31 +361,4 @@ public sealed class RewardTrainerTests
         Assert.Contains(other.Identity, error.Message);
     }
 
-    public static TheoryData<string, string> MemberStartProblems() => new()
-    {
-        { "with InitFrom", "MemberInitFrom and InitFrom are both set" },
-        { "with MemberModels", "MemberInitFrom and MemberModels are both set" },
-        { "count", "MemberInitFrom holds 2 models: expected one per member (3)" },
-        { "empty path", "MemberInitFrom[2] is empty" },
-    };
-
-    [Theory]
-    [MemberData(nameof(MemberStartProblems))]
-    public void Per_member_starts_that_cannot_serve_the_ensemble_are_refused_by_name(string problem, string message)
-    {
-        var shape = Config().Model;
-        var config = Config(members: 3) with
-        {
-            MemberInitFrom = problem switch
-            {
-                "count" => ["a.bin", "b.bin"],
-                "empty path" => ["a.bin", "b.bin", " "],
-                _ => ["a.bin", "b.bin", "c.bin"],
-            },
-            InitFrom = problem == "with InitFrom" ? "sft/model.bin" : null,
-            MemberModels = problem == "with MemberModels" ? [shape, shape, shape] : null,
-        };
-        var error = Assert.ThrowsAny<ArgumentException>(config.Validate);
-        Assert.Contains(message, error.Message);
-    }
 }

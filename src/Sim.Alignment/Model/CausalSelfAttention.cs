@@ -21,6 +21,8 @@ public sealed class CausalSelfAttention : nn.Module
     private readonly int _heads;
     private readonly int _headWidth;
     private readonly double _ropeBase;
+    // 1/√(head width), made once: the module keeps it alive for every forward pass (see Sim.Torch.TorchScalars).
+    private readonly Scalar _scoreScale;
 
     /// <summary>The attention of one block of <paramref name="config"/>.</summary>
     public CausalSelfAttention(TransformerConfig config) : base(nameof(CausalSelfAttention))
@@ -28,6 +30,7 @@ public sealed class CausalSelfAttention : nn.Module
         _heads = config.Heads;
         _headWidth = config.HeadWidth;
         _ropeBase = config.RopeBase;
+        _scoreScale = (1.0 / Math.Sqrt(_headWidth)).ToScalar();
         _qkv = nn.Linear(config.Width, 3 * config.Width);
         _output = nn.Linear(config.Width, config.Width);
         RegisterComponents();
@@ -50,8 +53,7 @@ public sealed class CausalSelfAttention : nn.Module
         long past = cache?.Length ?? 0;
         if (cache is not null) (keys, values) = cache.Append(layer, keys, values);
 
-        using var scale = (1.0 / Math.Sqrt(_headWidth)).ToScalar();
-        var scores = queries.matmul(keys.transpose(-2, -1)).mul(scale);          // [batch, heads, len, keys]
+        var scores = queries.matmul(keys.transpose(-2, -1)).mul(_scoreScale);                         // [batch, heads, len, keys]
         long keyCount = keys.shape[2];
         // Query i (absolute index past + i) sees keys 0 … past + i.
         var future = ones(length, keyCount, dtype: ScalarType.Bool, device: x.device).triu(past + 1);

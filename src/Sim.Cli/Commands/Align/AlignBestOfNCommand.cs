@@ -52,15 +52,13 @@ public static class AlignBestOfNCommand
                     throw new ArgumentException($"{string.Join(", ", ignored)} with --merge: the merged studies keep the options they were run with");
                 return Merge(parse.GetValue(output)!, folders);
             }
+            int memberCount = parse.GetValue(members);
             var options = d with
             {
-                Seed = parse.GetValue(seed), Pairs = parse.GetValue(pairs), LabelNoise = parse.GetValue(noise), Members = parse.GetValue(members),
+                Seed = parse.GetValue(seed), Pairs = parse.GetValue(pairs), LabelNoise = parse.GetValue(noise), Members = memberCount,
                 Epochs = parse.GetValue(epochs), Prompts = parse.GetValue(prompts), SamplesPerPrompt = parse.GetValue(samples), MaxN = parse.GetValue(maxN),
                 BaseMaxClauses = parse.GetValue(maxClauses), Sampling = MemberSamplingOption.Parse(parse.GetValue(sampling)!),
-            };
-            options = options with
-            {
-                MemberModels = MemberShapesOption.Parse(parse.GetValue(shapes), options.Model, options.Members),
+                MemberModels = MemberShapesOption.Parse(parse.GetValue(shapes), d.Model, memberCount),
                 Start = parse.GetValue(start) switch
                 {
                     "fresh" => MemberStart.Fresh,
